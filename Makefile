@@ -1,0 +1,46 @@
+# The two set-up commands of the README are `make serve` and `make test`;
+# both create the virtual environment and install what they need first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DATA ?= data
+OUTPUT ?= output
+
+.PHONY: serve build test lint catalogs sample clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+build: $(VENV)/.installed
+	$(PY) -m generator build --data $(DATA) --output $(OUTPUT)
+
+serve: build
+	@echo "Serving $(OUTPUT)/ at http://localhost:$(PORT)/ (Ctrl-C stops)"
+	$(PY) -m http.server --bind 127.0.0.1 --directory $(OUTPUT) $(PORT)
+
+test: $(VENV)/.installed
+	./scripts/install-browser
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+
+# Extract every user-facing string and merge it into each language's catalog.
+catalogs: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+		-o theme/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i theme/translations/messages.pot -d theme/translations \
+		--no-fuzzy-matching --ignore-obsolete
+
+# Regenerate the committed sample data (tests check that data/ matches).
+sample: $(VENV)/.installed
+	rm -rf data/*.csv data/texts
+	$(PY) -m generator sample --out data --scale small --seed 1
+
+clean:
+	rm -rf $(OUTPUT) .pytest_cache .hypothesis

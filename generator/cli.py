@@ -1,0 +1,83 @@
+"""Command line: build, check, sample. Exit 0 on success, 2 on invalid input, 1 otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .problems import InvalidData
+
+EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator",
+        description="Build the provider comparison site from a folder of data files.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="validate the data and build the whole site")
+    b.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+    b.add_argument("--output", type=Path, default=Path("output"), help="site folder (default: output)")
+    b.add_argument("--settings", type=Path, default=None, help="settings file (default: pelicanconf.py)")
+
+    c = sub.add_parser("check", help="validate the data only")
+    c.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+
+    s = sub.add_parser("sample", help="write a synthetic data set in the data contract")
+    s.add_argument("--out", type=Path, required=True, help="folder to write")
+    s.add_argument("--scale", choices=("small", "city", "national"), default="small")
+    s.add_argument("--seed", type=int, default=1)
+    return parser
+
+
+def _print_problems(err: InvalidData) -> None:
+    for line in err.lines():
+        print(line, file=sys.stderr)
+    print(f"The data has {len(err.problems) + err.truncated} problem(s); nothing was published.",
+          file=sys.stderr)
+
+
+def _progress(msg: str) -> None:
+    if sys.stderr.isatty():
+        print(f"… {msg}", file=sys.stderr)
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            from .build import check
+
+            ds = check(args.data)
+            print(f"{args.data}: the data is valid ({len(ds.providers)} providers, "
+                  f"{len(ds.results)} records).")
+            return EXIT_OK
+        if args.command == "sample":
+            from .sample import write_sample
+
+            write_sample(args.out, args.scale, args.seed)
+            print(f"Wrote a {args.scale} sample data set to {args.out}")
+            return EXIT_OK
+        from .build import build
+        from .settings import DEFAULT_SETTINGS_FILE
+
+        report = build(args.data, args.output, args.settings or DEFAULT_SETTINGS_FILE, _progress)
+        print(f"Built {report.pages} pages into {args.output} in {report.total:.1f} s "
+              f"({', '.join(f'{k} {v:.1f} s' for k, v in report.timings.items())}).")
+        return EXIT_OK
+    except InvalidData as err:
+        _print_problems(err)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("Interrupted; the previous site was left as it was.", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as err:  # noqa: BLE001 - the command line reports, never a traceback
+        from .settings import SettingsError
+
+        kind = "Settings problem" if isinstance(err, SettingsError) else "Build failed"
+        print(f"{kind}: {err}", file=sys.stderr)
+        print("The previous site was left as it was.", file=sys.stderr)
+        return EXIT_FAILURE

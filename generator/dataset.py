@@ -1,0 +1,33 @@
+"""The validated input: typed tables, ready for the compute stages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class Dataset:
+    """Validated, typed input data.
+
+    Column dtypes (all tables keep the contract's column names):
+
+    * text and code columns: pandas ``string`` dtype, <NA> where blank;
+    * code-list columns (services, staff_languages, employer_sectors): Python
+      ``tuple[str, ...]`` objects (empty tuple where blank);
+    * dates: ``datetime64[ns]`` (NaT where blank);
+    * integers: ``Int64``; floats: ``Float64``; booleans: ``boolean`` (<NA> = unknown).
+
+    ``texts`` maps ``(provider_id, lang)`` to the provider's Markdown source.
+    ``data_date`` is the latest date found in results.csv: the date of the data.
+    """
+
+    providers: pd.DataFrame
+    premises: pd.DataFrame
+    staff: pd.DataFrame
+    groups: pd.DataFrame
+    results: pd.DataFrame
+    texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    data_date: dt.date | None = None

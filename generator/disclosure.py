@@ -1,0 +1,335 @@
+"""Disclosure control: what of the indicator table may be published.
+
+``protect`` takes the long table from ``indicators.compute_indicators`` and
+returns the open-data columns with every figure that could reveal a group of
+fewer than K records blanked out, and with the reason why.
+
+Primary suppression
+    A row resting on fewer than K records (its denominator; for ``started``
+    its count) is suppressed: reason ``fewer_than_k``.
+
+Secondary (complementary) suppression
+    The table holds linear relations, per indicator and breakdown:
+
+    (a) across providers: the ``all`` row of a period is the sum of every
+        provider's row of that period;
+    (b) across years: a provider's pooled-period row (``2023-2025``) is the
+        sum of its rows for the years inside the period;
+    (c) across breakdown values: a ``total`` row is the sum of the rows
+        ``COLUMN=v`` over every value v of that column, ``unknown`` included.
+
+    Wherever a relation's total is published and some of its parts are
+    suppressed, the suppressed parts' sum can be recovered by subtraction. So
+    in every such relation further parts are suppressed (smallest size first,
+    ties broken by the row's key) until at least two parts are suppressed and
+    together rest on at least K records; when that cannot be reached (a
+    relation with a single part) the total is suppressed instead. Suppressing
+    a cell can break another relation, so the relations are revisited until
+    nothing changes. Reason: ``secondary``.
+
+Absent rows
+    The indicator table has a row for every provider x period x indicator x
+    breakdown with at least one record, and ``protect`` never drops a row: a
+    suppressed cell stays in the output as a row marked suppressed. So an
+    absent row means exactly zero records, never "some number under K", and
+    the two can never be confused. Zero is not a group of people (nothing is
+    learnt about anyone), and in every relation an absent part adds 0 to the
+    sum, so what subtraction recovers is still only the sum of the suppressed
+    parts, which the rule above keeps at K or more. Callers must therefore
+    publish every row ``protect`` returns (suppressed ones included): hiding
+    a row downstream would turn "suppressed" into "absent" and break this.
+
+Rounding happens only after every decision, which uses the raw counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .indicators import ALL, STARTED, TOTAL
+
+FEWER_THAN_K = "fewer_than_k"
+SECONDARY = "secondary"
+MIN_K = 3
+
+KEY_COLUMNS = ("provider_id", "year", "indicator", "breakdown")
+OUTPUT_COLUMNS = (
+    *KEY_COLUMNS,
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+    "reason",
+    "low_reliability",
+    "comparison",
+)
+
+_YEAR = re.compile(r"^(\d{4})$")
+_PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+@dataclass(frozen=True)
+class _Relations:
+    """One family of relations whose parts never overlap (so one pass fixes them all).
+
+    Relation i has its total in row ``total[i]``; ``part_rel[j]`` is the
+    relation of the part in row ``part_row[j]``.
+    """
+
+    total: np.ndarray
+    part_rel: np.ndarray
+    part_row: np.ndarray
+
+
+def protect(table: pd.DataFrame, k: int = 5, r: int = 20) -> pd.DataFrame:
+    """Apply primary and secondary suppression and flag low reliability.
+
+    Returns one row per input row, in input order, with ``OUTPUT_COLUMNS``:
+    numerator/denominator as given, ``value`` the share in whole percent
+    rounded half up (for ``started`` the count), ``ci_low``/``ci_high`` the
+    interval in whole percent rounded the same way, ``suppressed``,
+    ``reason`` (``""``, ``fewer_than_k`` or ``secondary``), ``low_reliability``
+    (published with a denominator under ``r``) and ``comparison`` (passed
+    through when the input has it, blank where suppressed or unreliable).
+    """
+    if k < MIN_K:
+        raise ValueError(f"K must be at least {MIN_K}, got {k}")
+    table = table.reset_index(drop=True)
+    size = _size(table)
+    rank = _key_rank(table)
+    primary = size < k
+    suppressed = primary.copy()
+    _settle(_relation_families(table), suppressed, size, rank, k)
+    return _publishable(table, suppressed, primary, r)
+
+
+# ---------------------------------------------------------------------------
+# Decisions
+
+
+def _size(table: pd.DataFrame) -> np.ndarray:
+    """Records a row rests on: the denominator, or the count where there is none."""
+    size = table["denominator"].astype("Int64")
+    if "count" in table:
+        size = size.fillna(table["count"].astype("Int64"))
+    # A row with no size at all cannot be shown to rest on K records.
+    return size.fillna(0).to_numpy(dtype=np.int64)
+
+
+def _key_rank(table: pd.DataFrame) -> np.ndarray:
+    """Position of each row in key order: the deterministic tie-break.
+
+    Also refuses duplicate keys, since every relation assumes one row per key.
+    """
+    codes = [pd.factorize(table[c], sort=True)[0] for c in KEY_COLUMNS]
+    order = np.lexsort(codes[::-1])
+    stacked = np.stack([c[order] for c in codes])
+    if len(order) > 1 and (stacked[:, 1:] == stacked[:, :-1]).all(axis=0).any():
+        raise ValueError("the indicator table has duplicate keys " + str(KEY_COLUMNS))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def _settle(
+    families: list[_Relations], suppressed: np.ndarray, size: np.ndarray, rank: np.ndarray, k: int
+) -> None:
+    """Fix every family in turn until a whole round changes nothing (a fixpoint)."""
+    changed = True
+    while changed:
+        changed = False
+        for family in families:
+            changed |= _fix(family, suppressed, size, rank, k)
+
+
+def _fix(
+    rel: _Relations, suppressed: np.ndarray, size: np.ndarray, rank: np.ndarray, k: int
+) -> bool:
+    """One pass over one family; returns whether anything was newly suppressed.
+
+    Parts of different relations in a family never overlap and no total is a
+    part in its own family, so fixing all of them at once gives the same
+    result as fixing them one by one.
+    """
+    n_rel = len(rel.total)
+    if n_rel == 0:
+        return False
+    part_sup = suppressed[rel.part_row]
+    n_sup = np.bincount(rel.part_rel, weights=part_sup, minlength=n_rel)
+    s_sup = np.bincount(rel.part_rel, weights=size[rel.part_row] * part_sup, minlength=n_rel)
+    broken = ~suppressed[rel.total] & (n_sup >= 1) & ((n_sup < 2) | (s_sup < k))
+    if not broken.any():
+        return False
+
+    # Candidates: the published parts of broken relations, smallest first.
+    is_cand = broken[rel.part_rel] & ~part_sup
+    c_rel, c_row = rel.part_rel[is_cand], rel.part_row[is_cand]
+    order = np.lexsort((rank[c_row], size[c_row], c_rel))
+    c_rel, c_row = c_rel[order], c_row[order]
+    c_size = size[c_row]
+
+    n_cand = np.bincount(c_rel, minlength=n_rel)
+    s_cand = np.bincount(c_rel, weights=c_size, minlength=n_rel)
+    reachable = (n_sup + n_cand >= 2) & (s_sup + s_cand >= k)
+
+    # Position and running size of each candidate within its relation.
+    first = np.r_[True, c_rel[1:] != c_rel[:-1]] if len(c_rel) else np.zeros(0, dtype=bool)
+    group = np.cumsum(first) - 1
+    starts = np.flatnonzero(first)
+    before = np.arange(len(c_rel)) - starts[group]  # candidates taken before this one
+    running = np.cumsum(c_size)
+    size_before = running - c_size - (running[starts] - c_size[starts])[group]
+    satisfied_before = (n_sup[c_rel] + before >= 2) & (s_sup[c_rel] + size_before >= k)
+    take = reachable[c_rel] & ~satisfied_before
+
+    suppressed[c_row[take]] = True
+    suppressed[rel.total[broken & ~reachable]] = True
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Relations
+
+
+def _relation_families(table: pd.DataFrame) -> list[_Relations]:
+    """All families (a), (b) per pooled period, (c) per breakdown column."""
+    ind = pd.factorize(table["indicator"])[0].astype(np.int64)
+    prov = pd.factorize(table["provider_id"])[0].astype(np.int64)
+    year_codes, year_labels = pd.factorize(table["year"])
+    bd_codes, bd_labels = pd.factorize(table["breakdown"])
+    year = year_codes.astype(np.int64)
+    bd = bd_codes.astype(np.int64)
+
+    families = [_across_providers(table, ind, bd, year)]
+    families += _across_years(ind, bd, prov, year, [str(y) for y in year_labels])
+    families += _across_breakdowns(ind, prov, year, bd, [str(b) for b in bd_labels])
+    return families
+
+
+def _combine(*codes: np.ndarray) -> np.ndarray:
+    """One int64 key from several non-negative code arrays."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        key = key * (int(c.max(initial=0)) + 1) + c
+    return key
+
+
+def _build(key: np.ndarray, rows: np.ndarray, is_total: np.ndarray) -> _Relations:
+    """Group candidate rows by key; keep relations that have a total row."""
+    if len(rows) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Relations(empty, empty, empty)
+    _, rel = np.unique(key, return_inverse=True)
+    total = np.full(rel.max() + 1, -1, dtype=np.int64)
+    total[rel[is_total]] = rows[is_total]
+    has_total = total >= 0
+    new_id = np.cumsum(has_total) - 1
+    parts = ~is_total & has_total[rel]
+    return _Relations(total[has_total], new_id[rel[parts]], rows[parts])
+
+
+def _across_providers(
+    table: pd.DataFrame, ind: np.ndarray, bd: np.ndarray, year: np.ndarray
+) -> _Relations:
+    rows = np.arange(len(table))
+    is_all = (table["provider_id"] == ALL).to_numpy(dtype=bool, na_value=False)
+    return _build(_combine(ind, bd, year), rows, is_all)
+
+
+def _across_years(
+    ind: np.ndarray, bd: np.ndarray, prov: np.ndarray, year: np.ndarray, labels: list[str]
+) -> list[_Relations]:
+    single = np.array([int(m[1]) if (m := _YEAR.match(s)) else -1 for s in labels])
+    year_of_row = single[year] if len(labels) else year
+    families = []
+    for code, label in enumerate(labels):
+        period = _PERIOD.match(label)
+        if not period:
+            continue
+        first, last = int(period[1]), int(period[2])
+        is_total = year == code
+        is_part = (year_of_row >= first) & (year_of_row <= last)
+        rows = np.flatnonzero(is_total | is_part)
+        families.append(_build(_combine(ind[rows], bd[rows], prov[rows]), rows, is_total[rows]))
+    return families
+
+
+def _across_breakdowns(
+    ind: np.ndarray, prov: np.ndarray, year: np.ndarray, bd: np.ndarray, labels: list[str]
+) -> list[_Relations]:
+    column_of = np.array([s.split("=", 1)[0] if "=" in s else "" for s in labels], dtype=object)
+    is_total = np.array([s == TOTAL for s in labels] + [False], dtype=bool)[bd]
+    families = []
+    for column in sorted(set(column_of) - {""}):
+        is_part = (column_of == column)[bd]
+        rows = np.flatnonzero(is_total | is_part)
+        families.append(_build(_combine(ind[rows], prov[rows], year[rows]), rows, is_total[rows]))
+    return families
+
+
+# ---------------------------------------------------------------------------
+# Output
+
+
+def _round_percent(fraction: np.ndarray) -> np.ndarray:
+    """Whole percent, half up. The epsilon keeps 0.285 (28.499999...) at 29."""
+    return np.clip(np.floor(fraction * 100.0 + 0.5 + 1e-9), 0, 100)
+
+
+def _publishable(
+    table: pd.DataFrame, suppressed: np.ndarray, primary: np.ndarray, r: int
+) -> pd.DataFrame:
+    n = len(table)
+    num = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
+    den = table["denominator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
+    count = (
+        table["count"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
+        if "count" in table
+        else np.full(n, np.nan)
+    )
+    has_share = ~np.isnan(num) & (den > 0)
+    # Exact integer rounding for the value: floor((200 n + d) / 2 d) == round-half-up(100 n / d).
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_pct = np.floor((200.0 * num + den) / (2.0 * den))
+    value = np.where(has_share, share_pct, count)
+    ci_low = _round_percent(_floats(table, "ci_low", n))
+    ci_high = _round_percent(_floats(table, "ci_high", n))
+
+    is_count = (table["indicator"] == STARTED).to_numpy(dtype=bool, na_value=False)
+    low_rel = ~suppressed & ~is_count & (den < r)
+    comparison = (
+        table["comparison"].astype("string").fillna("")
+        if "comparison" in table
+        else pd.Series([""] * n, dtype="string")
+    )
+    # A better/worse class needs a published, reliable figure (contract).
+    comparison = comparison.where(~(suppressed | low_rel), "").astype("string")
+    reason = np.where(primary, FEWER_THAN_K, np.where(suppressed, SECONDARY, ""))
+
+    def figure(values: np.ndarray) -> pd.arrays.IntegerArray:
+        missing = suppressed | np.isnan(values)
+        return pd.arrays.IntegerArray(np.nan_to_num(values).astype(np.int64), missing)
+
+    out = pd.DataFrame({c: table[c].astype("string") for c in KEY_COLUMNS})
+    out["numerator"] = figure(num)
+    out["denominator"] = figure(den)
+    out["value"] = figure(value)
+    out["ci_low"] = figure(ci_low)
+    out["ci_high"] = figure(ci_high)
+    out["suppressed"] = suppressed
+    out["reason"] = pd.array(reason, dtype="string")
+    out["low_reliability"] = low_rel
+    out["comparison"] = comparison
+    return out[list(OUTPUT_COLUMNS)]
+
+
+def _floats(table: pd.DataFrame, column: str, n: int) -> np.ndarray:
+    if column not in table:
+        return np.full(n, np.nan)
+    return table[column].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)

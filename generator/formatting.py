@@ -1,0 +1,71 @@
+"""Numbers, percentages, intervals, dates and language names per language (Babel/CLDR).
+
+One Formatter per site language, so pages, charts and the search index format
+figures the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+EN_DASH = "\u2013"
+
+
+class Formatter:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.locale = Locale.parse(lang)
+
+    @cached_property
+    def direction(self) -> str:
+        return self.locale.text_direction
+
+    @cached_property
+    def _percent_sign_after(self) -> str:
+        # What CLDR puts between a number and its percent sign ("78 %" in
+        # Swedish, "78%" in English), so an interval can reuse it: "70–84 %".
+        sample = format_percent(0.78, locale=self.locale)
+        return sample.replace("78", "", 1)
+
+    def number(self, value: float | int | None) -> str:
+        if value is None:
+            return ""
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, value: int | None) -> str:
+        """A whole percent (0-100) as the language writes it."""
+        if value is None:
+            return ""
+        return format_percent(value / 100, locale=self.locale)
+
+    def interval(self, low: int | None, high: int | None) -> str:
+        """A percent interval, e.g. '70–84 %'."""
+        if low is None or high is None:
+            return ""
+        if self._percent_sign_after.endswith("%") or self._percent_sign_after.endswith("٪"):
+            return f"{self.number(low)}{EN_DASH}{self.percent(high)}"
+        # Languages that put the sign first: write both ends in full.
+        return f"{self.percent(low)}{EN_DASH}{self.percent(high)}"
+
+    def date(self, value: dt.date | None, fmt: str = "long") -> str:
+        if value is None:
+            return ""
+        return format_date(value, format=fmt, locale=self.locale)
+
+    def language_name(self, code: str) -> str:
+        """A language's name in the visitor's language, e.g. 'arabiska' for 'ar' in Swedish."""
+        return self.locale.languages.get(code, code)
+
+    @staticmethod
+    def endonym(code: str) -> str:
+        """A language's name in itself, e.g. 'العربية' for 'ar'."""
+        try:
+            name = Locale.parse(code).get_display_name(code) or code
+        except (ValueError, LookupError):
+            return code
+        return name[:1].upper() + name[1:]

@@ -1,0 +1,91 @@
+"""Human labels for the contract's codes, as gettext message ids.
+
+``N_`` only marks a string for extraction (``pybabel extract -k N_``); the
+templates translate it with ``_()`` in the visitor's language.
+"""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    return message
+
+
+SERVICES = {
+    "sfi": N_("Swedish for immigrants (SFI)"),
+    "samhallsorientering": N_("Civic orientation (samhällsorientering)"),
+    "komvux-grund": N_("Adult education, compulsory level (komvux)"),
+    "komvux-gymnasial": N_("Adult education, upper secondary level (komvux)"),
+    "yrkesvux": N_("Vocational adult education (yrkesvux)"),
+    "larling": N_("Apprenticeship (lärling)"),
+    "jobbcoachning": N_("Job coaching (jobbcoachning)"),
+    "praktik": N_("Work placement (praktik)"),
+    "studieforberedande": N_("Study preparation for ages 16–19 (studieförberedande praktik)"),
+    "starta-eget": N_("Starting your own business (starta eget)"),
+}
+
+SECTORS = {
+    "bygg": N_("Construction"),
+    "restaurang": N_("Restaurants and hotels"),
+    "vard-omsorg": N_("Health and social care"),
+    "transport": N_("Transport and logistics"),
+    "handel": N_("Retail and trade"),
+    "it": N_("IT"),
+    "industri": N_("Manufacturing"),
+    "fastighet-service": N_("Property services and cleaning"),
+    "utbildning": N_("Education"),
+    "kultur": N_("Culture"),
+    "offentlig": N_("Public sector"),
+}
+
+# Headline indicators, in the order pages show them.
+INDICATORS = {
+    "satisfied_end": N_("Satisfied customers at the end"),
+    "satisfied_4w": N_("Satisfied customers after four weeks"),
+    "work_or_studies": N_("Went on to work or studies"),
+    "self_sufficient_6m": N_("Still self-sufficient after six months"),
+    "passed": N_("Passed grades"),
+    "started": N_("Customers who started"),
+    "teachers_certified": N_("Teachers with a teacher certification"),
+    "teachers_with_degree": N_("Teachers with a relevant degree"),
+    "coaches_with_degree": N_("Coaches with a relevant degree"),
+}
+
+# Short column headings for tables.
+INDICATORS_SHORT = {
+    "satisfied_end": N_("Satisfied"),
+    "satisfied_4w": N_("Satisfied after 4 weeks"),
+    "work_or_studies": N_("Work or studies"),
+    "self_sufficient_6m": N_("Self-sufficient after 6 months"),
+    "passed": N_("Passed"),
+    "started": N_("Started"),
+}
+
+# What the denominator of each share counts, for "N answers" style sentences.
+DENOMINATOR_UNITS = {
+    "satisfied_end": N_("answers"),
+    "satisfied_4w": N_("answers"),
+    "work_or_studies": N_("customers who finished"),
+    "self_sufficient_6m": N_("customers followed up"),
+    "passed": N_("graded customers"),
+    "teachers_certified": N_("teachers"),
+    "teachers_with_degree": N_("teachers"),
+    "coaches_with_degree": N_("coaches"),
+}
+
+STATUSES = {
+    "active": N_("Active"),
+    "paused": N_("Paused: not taking new customers"),
+    "deauthorised": N_("No longer authorised"),
+}
+
+STEP_FREE = {
+    "yes": N_("Step-free entrance"),
+    "partly": N_("Partly step-free entrance"),
+    "no": N_("No step-free entrance"),
+}
+
+SUPPRESSION_REASONS = {
+    "fewer_than_k": N_("Too few to show: fewer than %(k)s people."),
+    "secondary": N_("Hidden so that a smaller group cannot be worked out from the totals."),
+}

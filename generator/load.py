@@ -1,0 +1,504 @@
+"""Reading the input folder: the only module that opens input files.
+
+The loader turns bytes into cell strings and knows nothing about column types;
+``generator.validate`` does the typing. What the loader does check is what only
+the raw file can tell: encoding, CSV shape, header, size limits and, before any
+cell is echoed anywhere, that no cell looks like a personal identity number.
+
+Encoding decision: the contract says UTF-8 (a BOM is allowed). A file that is
+not valid UTF-8 is refused with a message naming the file, and when its bytes
+decode as Windows-1252/Latin-1 (the usual Excel "CSV" export on Swedish
+Windows) the message says so and how to save it instead. We do not guess and
+read it as cp1252: there is no warnings channel, so a silent guess could turn
+a mis-encoded file into wrong text on the published site without anyone
+noticing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import gc
+import io
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from generator.problems import ProblemList
+from generator.schema import FILES, TEXT_LANGUAGES, FileSpec
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_CELL_CHARS = 10_000
+MAX_TEXT_BYTES = 100 * 1024
+
+PERSONNUMMER_MESSAGE = "looks like a personal identity number; the file was refused"
+
+# A Swedish personal identity number (or samordningsnummer, day + 60) anywhere in
+# a cell: YYMMDD-NNNN, YYMMDD+NNNN, YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDDNNNN.
+# Organisation numbers have "month" digits >= 20 and so never match. A digit run
+# longer than the shape is not a match, nor are the decimals of a number
+# ("59.8504121234"), which is what the second look-behind is for.
+PERSONNUMMER_RE = re.compile(
+    r"(?<![0-9])(?<![0-9][.,])"
+    r"(?:(?:18|19|20)[0-9]{2}|[0-9]{2})"
+    r"(?:0[1-9]|1[0-2])"
+    r"(?:0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])"
+    r"[-+]?[0-9]{4}(?![0-9])"
+)
+# Every match of PERSONNUMMER_RE contains this; it is much cheaper to run over a
+# whole file, so the exact per-cell search only runs when this finds something.
+_PERSONNUMMER_HINT_RE = re.compile(r"[0-9]{6}[-+]?[0-9]{4}")
+
+_SEP_HINT_RE = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE)
+_TEXT_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class RawTable:
+    """One CSV file as cell strings, before any typing."""
+
+    spec: FileSpec
+    path: Path
+    display: str  # the path as the user should see it in messages
+    header: list[str]  # names as written (whitespace and BOM stripped)
+    rows: list[list[str]]  # stripped cell strings, "" = blank; one cell per header name
+    lines: list[int]  # physical 1-based line where each row starts
+    header_line: int = 1
+
+    def column_positions(self) -> dict[str, int]:
+        """Lower-cased header name -> index of its first occurrence."""
+        positions: dict[str, int] = {}
+        for i, name in enumerate(self.header):
+            positions.setdefault(name.lower(), i)
+        return positions
+
+
+@dataclass
+class RawData:
+    folder: Path
+    tables: dict[str, RawTable] = field(default_factory=dict)
+    texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    text_paths: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def add_problems(
+    problems: ProblemList,
+    file: str,
+    lines: Sequence[int] | np.ndarray,
+    column: str | None,
+    values: Sequence[Any] | np.ndarray,
+    message: Callable[[Any], str],
+) -> None:
+    """Add one problem per (line, value), building messages only for those kept.
+
+    A national file can have a million bad cells; ProblemList keeps MAX_PROBLEMS
+    of them, so formatting the rest would only cost time.
+    """
+    kept = _room(problems, len(lines))
+    for line, value in zip(lines[:kept], values[:kept], strict=True):
+        problems.add(file, int(line), column, message(value))
+    problems.dropped += len(lines) - kept
+
+
+def _room(problems: ProblemList, wanted: int) -> int:
+    """How many of ``wanted`` new problems ProblemList will keep."""
+    return min(max(problems.limit - len(problems.items), 0), wanted)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building millions of small lists.
+
+    The lists hold only strings, so there are no cycles to find, and the repeated
+    collections would otherwise make loading a national file several times slower.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load_folder(
+    folder: Path, problems: ProblemList, *, max_file_bytes: int = MAX_FILE_BYTES
+) -> RawData:
+    """Read every contract file and provider text in ``folder``.
+
+    Problems go to ``problems``; a file that cannot be used at all (missing, not
+    UTF-8, refused) is left out of ``tables``.
+    """
+    folder = Path(folder)
+    raw = RawData(folder=folder)
+    if not folder.is_dir():
+        problems.add(str(folder), None, None, "the data folder does not exist")
+        return raw
+    with gc_paused():
+        for spec in FILES:
+            table = _load_table(folder, spec, problems, max_file_bytes)
+            if table is not None:
+                raw.tables[spec.name] = table
+    _load_texts(folder, raw, problems)
+    return raw
+
+
+# ---------------------------------------------------------------- CSV files
+
+
+def _load_table(
+    folder: Path, spec: FileSpec, problems: ProblemList, max_bytes: int
+) -> RawTable | None:
+    path = folder / spec.name
+    display = str(path)
+    data = _read_bytes(path, display, spec.required, max_bytes, problems)
+    if data is None:
+        return None
+    text = _decode(data, display, problems)
+    if text is None:
+        return None
+    parsed = _parse(text, display, problems)
+    if parsed is None:
+        return None
+    header, header_line, rows, lines, delimiter = parsed
+    if _refuse_personnummer(header, header_line, rows, lines, text, display, problems):
+        return None
+    if not _check_header(spec, header, header_line, display, problems):
+        return None
+    rows, lines = _drop_ragged_rows(header, rows, lines, delimiter, display, problems)
+    return RawTable(spec, path, display, header, rows, lines, header_line)
+
+
+def _read_bytes(
+    path: Path, display: str, required: bool, max_bytes: int, problems: ProblemList
+) -> bytes | None:
+    if not path.exists():
+        if required:
+            problems.add(display, None, None, "the file is missing")
+        return None
+    if not path.is_file():
+        problems.add(display, None, None, "is not a file")
+        return None
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            problems.add(
+                display,
+                None,
+                None,
+                f"the file is {_megabytes(size)}, over the limit of {_megabytes(max_bytes)}; "
+                "split it or raise the limit",
+            )
+            return None
+        return path.read_bytes()
+    except OSError as err:
+        problems.add(display, None, None, f"the file cannot be read ({err.strerror or err})")
+        return None
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def _decode(data: bytes, display: str, problems: ProblemList) -> str | None:
+    """UTF-8 with or without BOM; anything else is refused with a clear message."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        problems.add(display, None, None, 'the file is UTF-16, not UTF-8; save it as "CSV UTF-8"')
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        problems.add(display, None, None, _not_utf8_message(data, err))
+        return None
+
+
+def _not_utf8_message(data: bytes, err: UnicodeDecodeError) -> str:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        line = data.count(b"\n", 0, err.start) + 1
+        return (
+            f"the file is not UTF-8 (the first invalid byte is on line {line}); "
+            'save it as "CSV UTF-8"'
+        )
+    return 'the file is not UTF-8 (it looks like Windows-1252/Latin-1); save it as "CSV UTF-8"'
+
+
+_Parsed = tuple[list[str], int, list[list[str]], list[int], str]
+
+
+def _parse(text: str, display: str, problems: ProblemList) -> _Parsed | None:
+    """Split text into a header and rows of stripped cells, with line numbers."""
+    first_line, skipped = _first_content_line(text)
+    if first_line is None:
+        problems.add(display, None, None, "the file is empty; it needs a header row")
+        return None
+    delimiter, body_start = _delimiter(first_line, skipped)
+    if delimiter is None:
+        problems.add(display, skipped + 1, None, "the 'sep=' line names neither ';' nor ','")
+        return None
+    if body_start:
+        # Excel's "sep=;" hint line: drop it but keep counting physical lines.
+        lines = io.StringIO(text, newline="")
+        offset = sum(len(lines.readline()) for _ in range(body_start))
+        text = "\n" * body_start + text[offset:]
+    return _read_rows(text, delimiter, display, problems)
+
+
+def _first_content_line(text: str) -> tuple[str | None, int]:
+    """The first line that is not blank, and how many lines come before it."""
+    for i, line in enumerate(io.StringIO(text, newline="")):
+        if line.strip():
+            return line, i
+    return None, 0
+
+
+def _delimiter(first_line: str, skipped: int) -> tuple[str | None, int]:
+    """The delimiter, and how many physical lines precede the header row."""
+    hint = _SEP_HINT_RE.fullmatch(first_line)
+    if hint:
+        char = hint.group(1)
+        return (char if char in ";," else None), skipped + 1
+    semicolons, commas = first_line.count(";"), first_line.count(",")
+    return (";" if semicolons > commas else ","), 0
+
+
+def _read_rows(text: str, delimiter: str, display: str, problems: ProblemList) -> _Parsed | None:
+    header: list[str] | None = None
+    header_line = 1
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    old_limit = csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    consumed = 0
+    try:
+        for cells in reader:
+            start, consumed = consumed + 1, reader.line_num
+            row = [c.strip() for c in cells]
+            if not any(row):
+                continue  # blank line, or a spreadsheet's row of empty cells
+            if header is None:
+                header = [c.lstrip("\ufeff").strip() for c in row]
+                header_line = start
+            else:
+                rows.append(row)
+                lines.append(start)
+    except csv.Error as err:
+        message = (
+            f'a cell is longer than {MAX_CELL_CHARS} characters (or a quote " is never '
+            "closed); the file was refused"
+            if "field limit" in str(err)
+            else f"the file cannot be read as CSV ({err}); the file was refused"
+        )
+        problems.add(display, consumed + 1, None, message)
+        return None
+    finally:
+        csv.field_size_limit(old_limit)
+    if header is None:
+        problems.add(display, None, None, "the file is empty; it needs a header row")
+        return None
+    return header, header_line, rows, lines, delimiter
+
+
+def _check_header(
+    spec: FileSpec, header: list[str], line: int, display: str, problems: ProblemList
+) -> bool:
+    """Report missing and repeated columns; False if the file is unusable."""
+    if len(header) == 1 and len(spec.columns) > 1:
+        problems.add(
+            display,
+            line,
+            None,
+            "the header has no ';' or ',' between column names; save the file as CSV "
+            "separated by commas or semicolons",
+        )
+        return False
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        key = name.lower()
+        if not key:
+            continue  # trailing delimiters in spreadsheet exports give nameless columns
+        if key in seen:
+            problems.add(
+                display,
+                line,
+                name,
+                f"the column appears twice in the header (columns {seen[key] + 1} and {i + 1})",
+            )
+        else:
+            seen[key] = i
+    for name in spec.column_names:
+        if name not in seen:
+            problems.add(display, line, name, "the column is missing")
+    return True
+
+
+def _drop_ragged_rows(
+    header: list[str],
+    rows: list[list[str]],
+    lines: list[int],
+    delimiter: str,
+    display: str,
+    problems: ProblemList,
+) -> tuple[list[list[str]], list[int]]:
+    width = len(header)
+    if all(len(row) == width for row in rows):
+        return rows, lines
+    kept_rows: list[list[str]] = []
+    kept_lines: list[int] = []
+    for row, line in zip(rows, lines, strict=True):
+        if len(row) == width:
+            kept_rows.append(row)
+            kept_lines.append(line)
+        else:
+            problems.add(display, line, None, _ragged_message(row, width, delimiter))
+    return kept_rows, kept_lines
+
+
+def _ragged_message(row: list[str], width: int, delimiter: str) -> str:
+    message = f"{len(row)} cells, the header has {width}"
+    if len(row) > width and delimiter == ";":
+        return message + '; a list such as sv;en must be in quotes: "sv;en"'
+    if any("\n" in cell for cell in row):
+        return message + '; is a quote " left open?'
+    return message + "; every row needs one cell per column"
+
+
+# ---------------------------------------------------- personal identity numbers
+
+
+def _refuse_personnummer(
+    header: list[str],
+    header_line: int,
+    rows: list[list[str]],
+    lines: list[int],
+    text: str,
+    display: str,
+    problems: ProblemList,
+) -> bool:
+    """Report every cell that looks like a personal identity number, never the number.
+
+    True if the file must be refused.
+    """
+    if not _PERSONNUMMER_HINT_RE.search(text):
+        return False
+    found = False
+    if find_personnummer(header):
+        problems.add(display, header_line, None, "a column name " + PERSONNUMMER_MESSAGE)
+        found = True
+    row_at, cell_at = _personnummer_cells(rows)
+    room = _room(problems, len(row_at))
+    for r, c in zip(row_at[:room], cell_at[:room], strict=True):
+        name = _column_label(header, int(c))
+        problems.add(display, lines[int(r)], name, _personnummer_message(name))
+    problems.dropped += len(row_at) - room
+    return found or len(row_at) > 0
+
+
+def _column_label(header: list[str], index: int) -> str:
+    if index < len(header) and header[index] and not find_personnummer([header[index]]):
+        return header[index]
+    return f"cell {index + 1}"
+
+
+def _personnummer_message(column: str) -> str:
+    if column.lower() == "phone":
+        return PERSONNUMMER_MESSAGE + "; write phone numbers with separators, e.g. 070-123 45 67"
+    return PERSONNUMMER_MESSAGE
+
+
+def _personnummer_cells(rows: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """(row index, cell index) of every cell that contains a personal identity number."""
+    cells = [cell for row in rows for cell in row]
+    hits = find_personnummer(cells)
+    if not hits:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    row_ends = np.cumsum([len(row) for row in rows])
+    flat = np.array(hits, dtype=np.int64)
+    row_at = np.searchsorted(row_ends, flat, side="right")
+    row_starts = row_ends - np.array([len(row) for row in rows])
+    return row_at, flat - row_starts[row_at]
+
+
+def find_personnummer(cells: Sequence[str]) -> list[int]:
+    """Indices of the cells that contain something shaped like a personal identity number.
+
+    Searches all cells joined as one string (one regex pass in C instead of one
+    call per cell); matches cannot span cells since the pattern has no newline.
+    """
+    if not cells:
+        return []
+    joined = "\n".join(cells)
+    starts = [m.start() for m in PERSONNUMMER_RE.finditer(joined)]
+    if not starts:
+        return []
+    ends = np.cumsum(np.fromiter((len(c) + 1 for c in cells), dtype=np.int64, count=len(cells)))
+    return sorted({int(i) for i in np.searchsorted(ends, starts, side="right")})
+
+
+# ---------------------------------------------------------------- provider texts
+
+
+def _load_texts(folder: Path, raw: RawData, problems: ProblemList) -> None:
+    """Read texts/<provider_id>/<lang>.md; other files in texts/ are ignored."""
+    texts_dir = folder / "texts"
+    if not texts_dir.is_dir():
+        return
+    for provider_dir in sorted(texts_dir.iterdir()):
+        if provider_dir.name.startswith(".") or not provider_dir.is_dir():
+            continue
+        for path in sorted(provider_dir.iterdir()):
+            if path.name.startswith(".") or path.suffix.lower() != ".md" or not path.is_file():
+                continue
+            text = _read_text(path, problems)
+            if text is not None:
+                key = (provider_dir.name, path.stem)
+                raw.texts[key] = text
+                raw.text_paths[key] = str(path)
+
+
+def _read_text(path: Path, problems: ProblemList) -> str | None:
+    display = str(path)
+    if path.stem not in TEXT_LANGUAGES:
+        problems.add(
+            display,
+            None,
+            None,
+            f"'{short_value(path.stem)}' is not a site language; name the file <lang>.md "
+            f"with lang one of: {', '.join(TEXT_LANGUAGES)}",
+        )
+        return None
+    try:
+        if path.stat().st_size > MAX_TEXT_BYTES:
+            problems.add(
+                display, None, None, f"the text is over {MAX_TEXT_BYTES // 1024} KB; shorten it"
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as err:
+        problems.add(display, None, None, f"the file cannot be read ({err.strerror or err})")
+        return None
+    text = _decode(data, display, problems)
+    if text is None:
+        return None
+    bad = _TEXT_CONTROL_RE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        problems.add(
+            display, line, None, "contains a control character; save it as plain UTF-8 text"
+        )
+        return None
+    return text
+
+
+def short_value(value: str, limit: int = 40) -> str:
+    """A value fit to quote in a one-line message: control characters escaped, truncated."""
+    shown = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in value
+    )
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"

@@ -1,0 +1,171 @@
+"""The data contract as data: files, columns, types and code lists.
+
+Everything that validates input or generates sample data reads the contract
+from here, so the rules live in one place. See ``data/README.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SERVICES: tuple[str, ...] = (
+    "sfi",
+    "samhallsorientering",
+    "komvux-grund",
+    "komvux-gymnasial",
+    "yrkesvux",
+    "larling",
+    "jobbcoachning",
+    "praktik",
+    "studieforberedande",
+    "starta-eget",
+)
+
+SECTORS: tuple[str, ...] = (
+    "bygg",
+    "restaurang",
+    "vard-omsorg",
+    "transport",
+    "handel",
+    "it",
+    "industri",
+    "fastighet-service",
+    "utbildning",
+    "kultur",
+    "offentlig",
+)
+
+STATUSES = ("active", "paused", "deauthorised")
+LISTED_STATUSES = ("active", "paused")
+ROLES = ("teacher", "coach")
+STEP_FREE = ("yes", "no", "partly")
+END_REASONS = ("completed", "dropped_out", "switched_provider", "external")
+OUTCOMES = ("work", "studies", "own_business", "none")
+SUCCESS_OUTCOMES = ("work", "studies", "own_business")
+OUTCOMES_6M = ("self_sufficient", "not_self_sufficient")
+GRADES = ("passed", "failed")
+AGE_BANDS = ("16-19", "20-24", "25-29", "30-54", "55+")
+GENDERS = ("woman", "man", "other")
+EDUCATION_LEVELS = ("pre_upper_secondary", "upper_secondary", "post_secondary")
+
+TRUE_WORDS = frozenset({"yes", "ja", "true", "1"})
+FALSE_WORDS = frozenset({"no", "nej", "false", "0"})
+
+# Column types understood by the validator:
+#   slug, text, orgnr, url, date, bool, int, float, code, codes, langs, postcode
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    required: bool = False  # a blank cell is a problem
+    codes: tuple[str, ...] = ()  # for code / codes
+    min: float | None = None
+    max: float | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str  # file name inside the data folder
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()  # unique together
+    required: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+PROVIDERS = FileSpec(
+    "providers.csv",
+    (
+        Column("provider_id", "slug", required=True),
+        Column("name", "text", required=True, max_length=120),
+        Column("org_number", "orgnr", required=True),
+        Column("website", "url"),
+        Column("email", "email"),
+        Column("phone", "text", max_length=40),
+        Column("services", "codes", required=True, codes=SERVICES),
+        Column("staff_languages", "langs"),
+        Column("employer_sectors", "codes", codes=SECTORS),
+        Column("authorised_since", "date"),
+        Column("status", "code", required=True, codes=STATUSES),
+    ),
+    key=("provider_id",),
+)
+
+PREMISES = FileSpec(
+    "premises.csv",
+    (
+        Column("provider_id", "slug", required=True),
+        Column("premises_id", "text", required=True, max_length=64),
+        Column("street_address", "text", max_length=200),
+        Column("postcode", "postcode"),
+        Column("city", "text", max_length=100),
+        Column("district", "text", max_length=100),
+        Column("latitude", "float", min=-90, max=90),
+        Column("longitude", "float", min=-180, max=180),
+        Column("step_free_access", "code", codes=STEP_FREE),
+        Column("accessible_toilet", "bool"),
+        Column("hearing_loop", "bool"),
+        Column("quiet_room", "bool"),
+        Column("transit_stop_m", "int", min=0),
+        Column("classrooms", "int", min=0),
+        Column("opening_hours", "text", max_length=200),
+    ),
+    key=("provider_id", "premises_id"),
+)
+
+STAFF = FileSpec(
+    "staff.csv",
+    (
+        Column("provider_id", "slug", required=True),
+        Column("year", "int", required=True, min=1990, max=2100),
+        Column("role", "code", required=True, codes=ROLES),
+        Column("headcount", "int", required=True, min=0),
+        Column("with_degree", "int", min=0),
+        Column("certified", "int", min=0),
+    ),
+    key=("provider_id", "year", "role"),
+)
+
+GROUPS = FileSpec(
+    "groups.csv",
+    (
+        Column("provider_id", "slug", required=True),
+        Column("year", "int", required=True, min=1990, max=2100),
+        Column("service", "code", required=True, codes=SERVICES),
+        Column("group_ref", "text", required=True, max_length=64),
+        Column("participants", "int", required=True, min=1),
+    ),
+    key=("provider_id", "year", "group_ref"),
+)
+
+RESULTS = FileSpec(
+    "results.csv",
+    (
+        Column("record_id", "text", required=True, max_length=64),
+        Column("provider_id", "slug", required=True),
+        Column("service", "code", required=True, codes=SERVICES),
+        Column("start_date", "date", required=True),
+        Column("end_date", "date"),
+        Column("end_reason", "code", codes=END_REASONS),
+        Column("outcome", "code", codes=OUTCOMES),
+        Column("outcome_6m", "code", codes=OUTCOMES_6M),
+        Column("satisfaction_4w", "int", min=1, max=5),
+        Column("satisfaction_end", "int", min=1, max=5),
+        Column("grade", "code", codes=GRADES),
+        Column("age_band", "code", required=True, codes=AGE_BANDS),
+        Column("gender", "code", codes=GENDERS),
+        Column("born_abroad", "bool"),
+        Column("education_level", "code", codes=EDUCATION_LEVELS),
+        Column("disability", "bool"),
+    ),
+    key=("record_id",),
+)
+
+FILES: tuple[FileSpec, ...] = (PROVIDERS, PREMISES, STAFF, GROUPS, RESULTS)
+
+# Languages a provider text may be written in: the site's languages.
+TEXT_LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "uk")

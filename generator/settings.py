@@ -1,0 +1,58 @@
+"""Site settings from pelicanconf.py, checked up front."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+from typing import Any
+
+from .render import ROOT
+
+DEFAULT_SETTINGS_FILE = ROOT / "pelicanconf.py"
+
+# (name, default, help): every project setting, documented in one place.
+PROJECT_SETTINGS: tuple[tuple[str, Any, str], ...] = (
+    ("MUNICIPALITY", "Kommunen", "Name of the municipality, shown on every page"),
+    ("CONTACT_EMAIL", "", "Where visitors write with questions"),
+    ("CONTACT_PHONE", "", "Phone number for questions"),
+    ("SITE_URL", "", "Absolute address of the published site; empty keeps every link relative"),
+    ("LANGUAGES", ["sv", "en"], "Site languages; the first is the default, served at the root"),
+    ("DISCLOSURE_K", 5, "No figure rests on fewer records than this (3 or more)"),
+    ("RELIABILITY_R", 20, "Figures on fewer records are marked 'few answers'"),
+    ("POOLED_YEARS", 3, "Headline figures pool this many latest years"),
+)
+
+
+class SettingsError(Exception):
+    pass
+
+
+def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
+    if not path.is_file():
+        raise SettingsError(f"{path}: the settings file is missing")
+    raw = runpy.run_path(str(path))
+    settings: dict[str, Any] = {k: v for k, v in raw.items() if k.isupper()}
+    for name, default, _help in PROJECT_SETTINGS:
+        settings.setdefault(name, default)
+    settings["PATH"] = str((path.parent / settings.get("PATH", "content")).resolve())
+    problems = []
+    k, r = settings["DISCLOSURE_K"], settings["RELIABILITY_R"]
+    if not isinstance(k, int) or k < 3:
+        problems.append(f"DISCLOSURE_K must be a whole number of at least 3, not {k!r}")
+    if not isinstance(r, int) or (isinstance(k, int) and r < k):
+        problems.append(f"RELIABILITY_R must be a whole number not below DISCLOSURE_K, not {r!r}")
+    if not isinstance(settings["POOLED_YEARS"], int) or settings["POOLED_YEARS"] < 1:
+        problems.append("POOLED_YEARS must be a whole number of at least 1")
+    languages = settings["LANGUAGES"]
+    if not languages or not all(isinstance(x, str) for x in languages):
+        problems.append("LANGUAGES must be a non-empty list of language codes")
+    else:
+        translations = ROOT / "theme" / "translations"
+        for lang in languages:
+            if not (translations / lang / "LC_MESSAGES" / "messages.po").is_file():
+                problems.append(f"LANGUAGES: no catalog theme/translations/{lang}/LC_MESSAGES/messages.po")
+            if not (Path(settings["PATH"]) / lang).is_dir():
+                problems.append(f"LANGUAGES: no editorial pages in {settings['PATH']}/{lang}/")
+    if problems:
+        raise SettingsError("; ".join(f"{path.name}: {p}" for p in problems))
+    return settings

@@ -1,0 +1,270 @@
+"""The language-neutral model of the site: providers with their facts and protected figures.
+
+Built once per build from the validated Dataset and the protected indicator
+table; the Pelican plugin renders it in every language. Only published values
+reach this model: a suppressed figure carries its reason and no numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from . import schema
+from .dataset import Dataset
+from .sanitize import render_markdown
+from .slugs import slugify
+
+HEADLINE = ("satisfied_end", "work_or_studies", "self_sufficient_6m", "passed")
+SHARE_INDICATORS = ("satisfied_end", "satisfied_4w", "work_or_studies", "self_sufficient_6m", "passed")
+STAFF_INDICATORS = ("teachers_certified", "teachers_with_degree", "coaches_with_degree")
+SORT_KEYS = ("name",) + HEADLINE
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published (or suppressed) figure."""
+
+    indicator: str
+    period: str
+    value: int | None
+    ci_low: int | None
+    ci_high: int | None
+    numerator: int | None
+    denominator: int | None
+    suppressed: bool
+    reason: str
+    low_reliability: bool
+    comparison: str = ""
+
+    @property
+    def shown(self) -> bool:
+        return not self.suppressed and self.value is not None
+
+
+@dataclass
+class Provider:
+    id: str
+    name: str
+    org_number: str
+    website: str | None
+    email: str | None
+    phone: str | None
+    services: tuple[str, ...]
+    staff_languages: tuple[str, ...]
+    employer_sectors: tuple[str, ...]
+    authorised_since: dt.date | None
+    status: str
+    premises: list[dict[str, Any]]
+    staff: dict[str, dict[str, int | None]]  # role -> headcount, with_degree, certified (latest year)
+    staff_year: int | None
+    groups: list[dict[str, Any]]  # per service, latest year
+    groups_year: int | None
+    texts: dict[str, str]  # lang -> sanitised HTML
+    figures: dict[str, dict[str, Figure]] = field(default_factory=dict)  # period -> indicator -> Figure
+
+    @property
+    def listed(self) -> bool:
+        return self.status in schema.LISTED_STATUSES
+
+    @property
+    def districts(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for p in self.premises:
+            if p["district"]:
+                seen.setdefault(p["district"], None)
+        return tuple(seen)
+
+    def figure(self, period: str, indicator: str) -> Figure | None:
+        return self.figures.get(period, {}).get(indicator)
+
+
+@dataclass
+class SiteModel:
+    providers: list[Provider]  # every provider, sorted by name
+    all_figures: dict[str, dict[str, Figure]]  # period -> indicator -> Figure, for all providers
+    latest_year: str
+    pooled_period: str
+    data_date: dt.date | None
+    k: int
+    r: int
+    services: tuple[str, ...]  # offered by at least one listed provider, contract order
+    districts: dict[str, str]  # slug -> district name, for listed providers
+    sectors: tuple[str, ...]
+
+    @property
+    def listed(self) -> list[Provider]:
+        return [p for p in self.providers if p.listed]
+
+    def provider(self, provider_id: str) -> Provider:
+        return next(p for p in self.providers if p.id == provider_id)
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if pd.isna(value) or value == "" else str(value)
+
+
+def _opt_bool(value: Any) -> bool | None:
+    return None if pd.isna(value) else bool(value)
+
+
+def _figures(table: pd.DataFrame) -> dict[str, dict[str, dict[str, Figure]]]:
+    """provider_id -> period -> indicator -> Figure, for breakdown 'total'."""
+    out: dict[str, dict[str, dict[str, Figure]]] = {}
+    totals = table[table["breakdown"] == "total"]
+    for row in totals.itertuples(index=False):
+        fig = Figure(
+            indicator=row.indicator,
+            period=str(row.year),
+            value=_opt_int(row.value),
+            ci_low=_opt_int(row.ci_low),
+            ci_high=_opt_int(row.ci_high),
+            numerator=_opt_int(row.numerator),
+            denominator=_opt_int(row.denominator),
+            suppressed=bool(row.suppressed),
+            reason=str(row.reason or ""),
+            low_reliability=bool(row.low_reliability),
+            comparison=str(row.comparison or ""),
+        )
+        out.setdefault(row.provider_id, {}).setdefault(fig.period, {})[fig.indicator] = fig
+    return out
+
+
+def _premises(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in ds.premises.itertuples(index=False):
+        out.setdefault(row.provider_id, []).append(
+            {
+                "id": str(row.premises_id),
+                "street_address": _opt_str(row.street_address),
+                "postcode": _opt_str(row.postcode),
+                "city": _opt_str(row.city),
+                "district": _opt_str(row.district),
+                "latitude": None if pd.isna(row.latitude) else float(row.latitude),
+                "longitude": None if pd.isna(row.longitude) else float(row.longitude),
+                "step_free_access": _opt_str(row.step_free_access),
+                "accessible_toilet": _opt_bool(row.accessible_toilet),
+                "hearing_loop": _opt_bool(row.hearing_loop),
+                "quiet_room": _opt_bool(row.quiet_room),
+                "transit_stop_m": _opt_int(row.transit_stop_m),
+                "classrooms": _opt_int(row.classrooms),
+                "opening_hours": _opt_str(row.opening_hours),
+            }
+        )
+    return out
+
+
+def _staff(ds: Dataset) -> dict[str, tuple[int, dict[str, dict[str, int | None]]]]:
+    out: dict[str, tuple[int, dict[str, dict[str, int | None]]]] = {}
+    if ds.staff.empty:
+        return out
+    latest = ds.staff.groupby("provider_id")["year"].transform("max")
+    for row in ds.staff[ds.staff["year"] == latest].itertuples(index=False):
+        year, roles = out.setdefault(row.provider_id, (int(row.year), {}))
+        roles[str(row.role)] = {
+            "headcount": _opt_int(row.headcount),
+            "with_degree": _opt_int(row.with_degree),
+            "certified": _opt_int(row.certified),
+        }
+    return out
+
+
+def _groups(group_sizes: pd.DataFrame) -> dict[str, tuple[int, list[dict[str, Any]]]]:
+    out: dict[str, tuple[int, list[dict[str, Any]]]] = {}
+    if group_sizes.empty:
+        return out
+    latest = group_sizes.groupby("provider_id")["year"].transform("max")
+    rows = group_sizes[group_sizes["year"] == latest]
+    order = {code: i for i, code in enumerate(schema.SERVICES)}
+    for row in sorted(rows.itertuples(index=False), key=lambda r: order.get(r.service, 99)):
+        year, items = out.setdefault(row.provider_id, (int(row.year), []))
+        items.append(
+            {
+                "service": str(row.service),
+                "groups": int(row.groups),
+                "median_size": float(row.median_size),
+                "largest_size": int(row.largest_size),
+            }
+        )
+    return out
+
+
+def build_site_model(
+    ds: Dataset,
+    table: pd.DataFrame,
+    group_sizes: pd.DataFrame,
+    *,
+    k: int,
+    r: int,
+    pooled_years: int = 3,
+) -> SiteModel:
+    figures = _figures(table)
+    premises = _premises(ds)
+    staff = _staff(ds)
+    groups = _groups(group_sizes)
+    latest = ds.data_date.year if ds.data_date else dt.date.today().year
+    pooled = f"{latest - pooled_years + 1}-{latest}"
+
+    providers: list[Provider] = []
+    for row in ds.providers.itertuples(index=False):
+        pid = str(row.provider_id)
+        texts = {
+            lang: render_markdown(src)
+            for (text_pid, lang), src in sorted(ds.texts.items())
+            if text_pid == pid
+        }
+        staff_year, staff_roles = staff.get(pid, (None, {}))
+        groups_year, group_items = groups.get(pid, (None, []))
+        since = row.authorised_since
+        providers.append(
+            Provider(
+                id=pid,
+                name=str(row.name),
+                org_number=str(row.org_number),
+                website=_opt_str(row.website),
+                email=_opt_str(row.email),
+                phone=_opt_str(row.phone),
+                services=tuple(row.services),
+                staff_languages=tuple(row.staff_languages),
+                employer_sectors=tuple(row.employer_sectors),
+                authorised_since=None if pd.isna(since) else pd.Timestamp(since).date(),
+                status=str(row.status),
+                premises=premises.get(pid, []),
+                staff=staff_roles,
+                staff_year=staff_year,
+                groups=group_items,
+                groups_year=groups_year,
+                texts=texts,
+                figures=figures.get(pid, {}),
+            )
+        )
+    providers.sort(key=lambda p: (p.name.casefold(), p.id))
+
+    listed = [p for p in providers if p.listed]
+    services = tuple(s for s in schema.SERVICES if any(s in p.services for p in listed))
+    sectors = tuple(s for s in schema.SECTORS if any(s in p.employer_sectors for p in listed))
+    districts: dict[str, str] = {}
+    for p in listed:
+        for d in p.districts:
+            districts.setdefault(slugify(d), d)
+    districts = dict(sorted(districts.items(), key=lambda kv: kv[1].casefold()))
+
+    return SiteModel(
+        providers=providers,
+        all_figures=figures.get("all", {}),
+        latest_year=str(latest),
+        pooled_period=pooled,
+        data_date=ds.data_date,
+        k=k,
+        r=r,
+        services=services,
+        districts=districts,
+        sectors=sectors,
+    )

@@ -1,0 +1,68 @@
+"""Site settings. A municipality edits this file; ``python -m generator build`` reads it.
+
+Settings in CAPITALS are Pelican's own or this project's (documented in README.md).
+"""
+
+# --- About the municipality and the choice system -------------------------------
+MUNICIPALITY = "Nacka kommun"
+# Shown in the footer and on the accessibility and contact pages.
+CONTACT_EMAIL = "kundval@nacka.example"
+CONTACT_PHONE = "08-718 80 00"
+# Absolute address where the site is published (for sitemaps and shared links);
+# leave empty and every link stays relative, so the output folder can be served
+# from any sub-folder.
+SITE_URL = ""
+
+# --- Languages -----------------------------------------------------------------
+# The first language is the default and is served at the root of the site; the
+# others under /<code>/. Every language needs a catalog in theme/translations/
+# and editorial pages in content/<code>/.
+LANGUAGES = ["sv", "en"]
+
+# --- Disclosure control and reliability (see the methodology page) -------------
+DISCLOSURE_K = 5  # no figure rests on fewer records than this (never below 3)
+RELIABILITY_R = 20  # figures on fewer records are marked "few answers"
+POOLED_YEARS = 3  # headline figures pool the last N years
+
+# --- Pelican -------------------------------------------------------------------
+PATH = "content"
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["comparison_pages"]
+TIMEZONE = "Europe/Stockholm"
+RELATIVE_URLS = True
+ARTICLE_PATHS: list[str] = []
+PAGE_PATHS = [""]
+PAGE_URL = "{slug}.html"
+PAGE_SAVE_AS = "{slug}.html"
+DIRECT_TEMPLATES: list[str] = []
+STATIC_PATHS: list[str] = []
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+ARCHIVES_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAG_SAVE_AS = ""
+SLUGIFY_SOURCE = "basename"
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+JINJA_ENVIRONMENT = {
+    "extensions": ["jinja2.ext.i18n"],
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}

@@ -1,0 +1,98 @@
+"""Translations, formatters and URL helpers installed on every generator's Jinja environment.
+
+Pelican gives each generator its own Jinja environment, so gettext and the
+language's formatters must be installed on each one (the generator_init signal).
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from markupsafe import Markup
+
+from generator import labels
+from generator.formatting import Formatter
+from generator.sitemodel import HEADLINE, SORT_KEYS
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "theme" / "translations"
+
+
+@cache
+def load_translations(lang: str) -> Translations:
+    """Compile the language's .po catalog in memory (no .mo files in the repository)."""
+    po_path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return Translations(fp=buf, domain="messages")
+
+
+def site_url(settings: dict[str, Any], siteurl: str, lang: str, path: str) -> str:
+    """Relative URL from the current page to ``path`` in language ``lang``.
+
+    ``siteurl`` is Pelican's relative SITEURL for the current page: the way up
+    to the current language's root.
+    """
+    languages = settings["LANGUAGES"]
+    up = siteurl or "."
+    if settings["DEFAULT_LANG"] != languages[0]:
+        up = posixpath.join(up, "..")
+    prefix = "" if lang == languages[0] else lang + "/"
+    url = posixpath.normpath(posixpath.join(up, prefix + path))
+    if path.endswith("/") and not url.endswith("/"):
+        url += "/"
+    return url
+
+
+def list_path(filter_key: str = "all", sort: str = "name") -> str:
+    """Path of a pre-rendered provider list: one page per filter and sort order."""
+    if filter_key == "all" and sort == "name":
+        return "providers/index.html"
+    return f"providers/{filter_key}-by-{sort.replace('_', '-')}.html"
+
+
+def provider_path(provider_id: str) -> str:
+    return f"provider/{provider_id}.html"
+
+
+def install_i18n(generator: Any) -> None:
+    settings = generator.settings
+    lang = settings["DEFAULT_LANG"]
+    env = generator.env
+    env.install_gettext_translations(load_translations(lang), newstyle=True)
+    fmt = Formatter(lang)
+
+    def url(context_siteurl: str, path: str, in_lang: str | None = None) -> str:
+        return site_url(settings, context_siteurl, in_lang or lang, path)
+
+    env.globals.update(
+        fmt=fmt,
+        lang=lang,
+        dir=fmt.direction,
+        labels=labels,
+        HEADLINE=HEADLINE,
+        SORT_KEYS=SORT_KEYS,
+        list_path=list_path,
+        provider_path=provider_path,
+        site_url=url,
+        languages=[(code, Formatter.endonym(code)) for code in settings["LANGUAGES"]],
+        settings_k=settings["DISCLOSURE_K"],
+        settings_r=settings["RELIABILITY_R"],
+    )
+    env.filters.update(
+        percent=fmt.percent,
+        number=fmt.number,
+        interval=fmt.interval,
+        date=fmt.date,
+        language_name=fmt.language_name,
+        markup=Markup,
+    )

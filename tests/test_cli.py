@@ -1,0 +1,122 @@
+"""The command line as a user runs it: exit codes, messages, and the output folder swap."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, SAMPLE_DATA
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=600,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def old_site(tmp_path: Path) -> Path:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("<!doctype html><title>old</title>", encoding="utf-8")
+    return out
+
+
+def test_check_accepts_the_sample_and_the_spreadsheet_export() -> None:
+    for folder in (SAMPLE_DATA, FIXTURES / "spreadsheet-export"):
+        proc = run("check", "--data", str(folder))
+        assert proc.returncode == 0, proc.stderr
+        assert "valid" in proc.stdout
+
+
+def test_invalid_data_exits_2_with_one_line_per_problem_and_publishes_nothing(
+    tmp_path: Path, old_site: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "spreadsheet-export", data)
+    results = data / "results.csv"
+    lines = results.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2].replace(";2025-", ";2025-13-", 1)  # an impossible date on line 3
+    lines[4] = lines[4].replace("leverantor-01", "no-such-provider", 1)  # line 5
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = snapshot(old_site)
+
+    proc = run("build", "--data", str(data), "--output", str(old_site))
+
+    assert proc.returncode == 2
+    problems = [line for line in proc.stderr.splitlines() if line.startswith(str(data))]
+    assert any(line.startswith(f"{results}:3: column ") for line in problems), proc.stderr
+    assert any(line.startswith(f"{results}:5: column 'provider_id': ") for line in problems), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert snapshot(old_site) == before
+    assert not [p for p in old_site.parent.iterdir() if p.name.startswith(".site.")]
+
+
+def test_missing_folder_is_a_clear_problem(tmp_path: Path) -> None:
+    proc = run("check", "--data", str(tmp_path / "nowhere"))
+    assert proc.returncode == 2
+    assert "providers.csv" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_build_of_a_spreadsheet_export_replaces_the_old_site(tmp_path: Path, old_site: Path) -> None:
+    proc = run("build", "--data", str(FIXTURES / "spreadsheet-export"), "--output", str(old_site))
+    assert proc.returncode == 0, proc.stderr
+    assert "<title>old</title>" not in (old_site / "index.html").read_text(encoding="utf-8")
+    assert (old_site / "en" / "index.html").exists()
+    assert (old_site / "data" / "indicators.csv").exists()
+    assert not [p for p in old_site.parent.iterdir() if p.name.startswith(".site.")]
+
+
+def test_interrupted_build_leaves_the_previous_site(tmp_path: Path, old_site: Path) -> None:
+    before = snapshot(old_site)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--data", str(SAMPLE_DATA),
+         "--output", str(old_site)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    # Kill it once it has started writing its new site next to the old one.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if any(p.name.startswith(".site.building-") for p in old_site.parent.iterdir()):
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert snapshot(old_site) == before
+
+    # The next run cleans up after the dead one and publishes.
+    done = run("build", "--data", str(SAMPLE_DATA), "--output", str(old_site))
+    assert done.returncode == 0, done.stderr
+    assert not [p for p in old_site.parent.iterdir() if p.name.startswith(".site.")]
+
+
+def test_sample_command_writes_a_valid_data_set(tmp_path: Path) -> None:
+    out = tmp_path / "sample"
+    proc = run("sample", "--out", str(out), "--scale", "small", "--seed", "7")
+    assert proc.returncode == 0, proc.stderr
+    assert run("check", "--data", str(out)).returncode == 0
+
+
+def test_bad_settings_exit_1(tmp_path: Path) -> None:
+    conf = tmp_path / "conf.py"
+    conf.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8") + "\nDISCLOSURE_K = 2\n",
+                    encoding="utf-8")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    proc = run("build", "--data", str(SAMPLE_DATA), "--output", str(tmp_path / "o"),
+               "--settings", str(conf))
+    assert proc.returncode == 1
+    assert "DISCLOSURE_K" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,390 @@
+"""Disclosure control: primary and secondary suppression, reliability, rounding."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from make_dataset import make_dataset
+
+from generator.disclosure import FEWER_THAN_K, OUTPUT_COLUMNS, SECONDARY, protect
+from generator.indicators import ALL, INDICATOR_COLUMNS, compute_indicators
+from generator.stats import wilson
+
+KEY = ["provider_id", "year", "indicator", "breakdown"]
+
+# A cell of the micro table: (provider, year, breakdown value) -> (successes, records).
+Cells = Mapping[tuple[str, int, str], tuple[int, int]]
+
+
+def table_from_cells(
+    cells: Cells,
+    indicator: str = "work_or_studies",
+    pooled: tuple[int, int] | None = None,
+    column: str | None = None,
+) -> pd.DataFrame:
+    """An indicator table built independently of compute_indicators.
+
+    Aggregates micro cells into per-year rows, "all" rows, the pooled period
+    and (with ``column``) breakdown rows, leaving out empty cells as
+    compute_indicators does.
+    """
+    sums: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for (provider, year, value), (num, den) in cells.items():
+        periods = [str(year)]
+        if pooled and pooled[0] <= year <= pooled[1]:
+            periods.append(f"{pooled[0]}-{pooled[1]}")
+        breakdowns = ["total"] + ([f"{column}={value}"] if column else [])
+        for who in (provider, ALL):
+            for period in periods:
+                for breakdown in breakdowns:
+                    acc = sums[(who, period, breakdown)]
+                    acc[0] += num
+                    acc[1] += den
+    rows = []
+    for (who, period, breakdown), (num, den) in sorted(sums.items()):
+        if den == 0:
+            continue
+        rows.append(_row(who, period, indicator, breakdown, num, den))
+    return pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS)).astype(
+        {"numerator": "Int64", "denominator": "Int64", "count": "Int64",
+         "share": "Float64", "ci_low": "Float64", "ci_high": "Float64",
+         **{c: "string" for c in KEY}}
+    )
+
+
+def _row(who: str, period: str, indicator: str, breakdown: str, num: int, den: int) -> dict:
+    if indicator == "started":
+        return dict(provider_id=who, year=period, indicator=indicator, breakdown=breakdown,
+                    numerator=None, denominator=None, share=None, ci_low=None, ci_high=None,
+                    count=den)
+    low, high = wilson(num, den)
+    return dict(provider_id=who, year=period, indicator=indicator, breakdown=breakdown,
+                numerator=num, denominator=den, share=num / den, ci_low=float(low),
+                ci_high=float(high), count=None)
+
+
+def by_key(out: pd.DataFrame) -> dict[tuple[str, ...], Mapping[str, Any]]:
+    return {tuple(r[c] for c in KEY): r for r in out.to_dict("records")}
+
+
+def suppressed_keys(out: pd.DataFrame) -> set[tuple[str, ...]]:
+    return {tuple(r) for r in out.loc[out["suppressed"], KEY].itertuples(index=False)}
+
+
+# ---------------------------------------------------------------------------
+# An independent checker of the two promises, in plain Python.
+
+
+def raw_sizes(table: pd.DataFrame) -> dict[tuple[str, ...], int]:
+    sizes = {}
+    for r in table.to_dict("records"):
+        size = r["denominator"] if not pd.isna(r["denominator"]) else r["count"]
+        sizes[tuple(r[c] for c in KEY)] = int(size)
+    return sizes
+
+
+def relations(keys: Iterable[tuple[str, ...]]) -> list[tuple[tuple[str, ...], list]]:
+    """(total, parts) for every relation (a), (b), (c) that has a total row."""
+    keys = set(keys)
+    groups: dict[tuple, list] = defaultdict(list)
+    for key in keys:
+        provider, year, indicator, breakdown = key
+        if provider != ALL:
+            groups[("a", (ALL, year, indicator, breakdown))].append(key)
+        if year.isdigit():
+            for other in keys:
+                p, y, i, b = other
+                if (p, i, b) == (provider, indicator, breakdown) and "-" in y:
+                    first, last = (int(v) for v in y.split("-"))
+                    if first <= int(year) <= last:
+                        groups[("b", other)].append(key)
+        if breakdown != "total":
+            column = breakdown.split("=")[0]
+            groups[("c", column, (provider, year, indicator, "total"))].append(key)
+    return [(group[-1], parts) for group, parts in groups.items() if group[-1] in keys]
+
+
+def assert_protected(table: pd.DataFrame, out: pd.DataFrame, k: int) -> None:
+    sizes = raw_sizes(table)
+    hidden = suppressed_keys(out)
+    for key, size in sizes.items():
+        assert key in hidden or size >= k, f"published under K: {key} rests on {size}"
+    for total, parts in relations(sizes):
+        assert sizes[total] == sum(sizes[p] for p in parts), f"not additive: {total}"
+        if total in hidden:
+            continue
+        gone = [p for p in parts if p in hidden]
+        if gone:
+            assert len(gone) >= 2, f"{gone[0]} = {total} minus published parts"
+            assert sum(sizes[p] for p in gone) >= k, f"suppressed parts of {total} sum under K"
+
+
+def assert_blank_when_suppressed(out: pd.DataFrame) -> None:
+    figures = ["numerator", "denominator", "value", "ci_low", "ci_high"]
+    hidden = out[out["suppressed"]]
+    assert hidden[figures].isna().all().all()
+    assert hidden["reason"].isin([FEWER_THAN_K, SECONDARY]).all()
+    assert not hidden["low_reliability"].any()
+    assert (out.loc[~out["suppressed"], "reason"] == "").all()
+    assert out.loc[~out["suppressed"], "value"].notna().all()
+
+
+# ---------------------------------------------------------------------------
+# Primary suppression, reliability, output
+
+
+def test_output_columns_and_dtypes() -> None:
+    out = protect(table_from_cells({("p1", 2025, ""): (3, 10)}))
+    assert tuple(out.columns) == OUTPUT_COLUMNS
+    assert out["suppressed"].dtype == bool and out["low_reliability"].dtype == bool
+    for column in ("numerator", "denominator", "value", "ci_low", "ci_high"):
+        assert out[column].dtype == "Int64"
+    for column in (*KEY, "reason", "comparison"):
+        assert out[column].dtype == "string"
+
+
+def test_primary_suppression_with_default_k() -> None:
+    cells = {("p1", 2025, ""): (2, 4), ("p2", 2025, ""): (3, 5), ("p3", 2025, ""): (9, 30)}
+    out = by_key(protect(table_from_cells(cells)))
+    p1 = out[("p1", "2025", "work_or_studies", "total")]
+    assert p1["suppressed"] and p1["reason"] == FEWER_THAN_K
+    p2 = out[("p2", "2025", "work_or_studies", "total")]
+    assert p2["suppressed"] and p2["reason"] == SECONDARY  # else p1 = all - p2 - p3
+    assert not out[("p3", "2025", "work_or_studies", "total")]["suppressed"]
+
+
+def test_custom_k() -> None:
+    cells = {("p1", 2025, ""): (1, 3), ("p2", 2025, ""): (2, 4)}
+    table = table_from_cells(cells)
+    assert not protect(table, k=3)["suppressed"].any()
+    out = by_key(protect(table, k=4))
+    assert out[("p1", "2025", "work_or_studies", "total")]["reason"] == FEWER_THAN_K
+    assert out[("p2", "2025", "work_or_studies", "total")]["reason"] == SECONDARY
+
+
+@pytest.mark.parametrize("k", [-1, 0, 1, 2])
+def test_k_below_three_is_refused(k: int) -> None:
+    with pytest.raises(ValueError, match="at least 3"):
+        protect(table_from_cells({("p1", 2025, ""): (3, 10)}), k=k)
+
+
+def test_started_is_suppressed_on_its_count() -> None:
+    cells = {("p1", 2025, ""): (0, 4), ("p2", 2025, ""): (0, 40), ("p3", 2025, ""): (0, 50)}
+    out = by_key(protect(table_from_cells(cells, indicator="started")))
+    assert out[("p1", "2025", "started", "total")]["reason"] == FEWER_THAN_K
+    p3 = out[("p3", "2025", "started", "total")]
+    assert p3["value"] == 50 and not p3["suppressed"]
+    assert pd.isna(p3["numerator"]) and pd.isna(p3["denominator"]) and pd.isna(p3["ci_low"])
+    assert not p3["low_reliability"]  # counts are never marked uncertain
+
+
+def test_low_reliability_at_r() -> None:
+    cells = {("p1", 2025, ""): (10, 19), ("p2", 2025, ""): (10, 20)}
+    out = by_key(protect(table_from_cells(cells)))
+    assert out[("p1", "2025", "work_or_studies", "total")]["low_reliability"]
+    assert not out[("p2", "2025", "work_or_studies", "total")]["low_reliability"]
+    out = by_key(protect(table_from_cells(cells), r=21))
+    assert out[("p2", "2025", "work_or_studies", "total")]["low_reliability"]
+
+
+def test_suppressed_rows_keep_their_key_and_lose_every_figure() -> None:
+    cells = {("p1", 2025, ""): (1, 2), ("p2", 2025, ""): (1, 3), ("p3", 2025, ""): (5, 30)}
+    table = table_from_cells(cells)
+    out = protect(table)
+    assert len(out) == len(table)  # nothing dropped: absence always means zero records
+    assert out[KEY].equals(table[KEY])
+    assert_blank_when_suppressed(out)
+
+
+def test_values_round_half_up_to_whole_percent() -> None:
+    cells = {("p1", 2025, ""): (57, 200), ("p2", 2025, ""): (1, 8), ("p3", 2025, ""): (3, 40)}
+    out = by_key(protect(table_from_cells(cells)))
+    assert out[("p3", "2025", "work_or_studies", "total")]["value"] == 8  # 7.5
+    assert out[("p1", "2025", "work_or_studies", "total")]["value"] == 29  # 28.5
+    assert out[("p2", "2025", "work_or_studies", "total")]["value"] == 13  # 12.5
+    table = table_from_cells({("p1", 2025, ""): (57, 200)})
+    table["ci_low"] = pd.array([0.125, 0.125], dtype="Float64")
+    table["ci_high"] = pd.array([0.33499, 0.33499], dtype="Float64")
+    row = protect(table).iloc[0]
+    assert (row["ci_low"], row["ci_high"]) == (13, 33)
+
+
+def test_value_from_computed_intervals_stays_inside_them() -> None:
+    cells = {(f"p{n}", 2025, ""): (n, 37) for n in range(38)}
+    out = protect(table_from_cells(cells))
+    published = out[~out["suppressed"]]
+    assert (published["ci_low"] <= published["value"]).all()
+    assert (published["value"] <= published["ci_high"]).all()
+    assert published["value"].min() == 0 and published["value"].max() == 100
+
+
+def test_comparison_is_kept_only_where_published_and_reliable() -> None:
+    cells = {("p1", 2025, ""): (1, 2), ("p2", 2025, ""): (5, 10), ("p3", 2025, ""): (30, 60)}
+    table = table_from_cells(cells)
+    table["comparison"] = pd.array(["better"] * len(table), dtype="string")
+    out = by_key(protect(table))
+    assert out[("p3", "2025", "work_or_studies", "total")]["comparison"] == "better"
+    assert out[("p2", "2025", "work_or_studies", "total")]["comparison"] == ""
+    assert out[("p1", "2025", "work_or_studies", "total")]["comparison"] == ""
+    assert (protect(table_from_cells(cells))["comparison"] == "").all()
+
+
+def test_duplicate_keys_are_refused() -> None:
+    table = table_from_cells({("p1", 2025, ""): (3, 10)})
+    with pytest.raises(ValueError, match="duplicate"):
+        protect(pd.concat([table, table]))
+
+
+def test_empty_table() -> None:
+    out = protect(table_from_cells({}))
+    assert out.empty and tuple(out.columns) == OUTPUT_COLUMNS
+
+
+# ---------------------------------------------------------------------------
+# Secondary suppression
+
+
+def test_all_providers_relation_suppresses_a_second_provider() -> None:
+    cells = {("small", 2025, ""): (1, 2)}
+    cells |= {(f"p{i}", 2025, ""): (10, 20 + i) for i in range(6)}
+    table = table_from_cells(cells)
+    out = protect(table)
+    # The smallest other provider goes, nothing else: the total stays published.
+    assert suppressed_keys(out) == {
+        ("small", "2025", "work_or_studies", "total"),
+        ("p0", "2025", "work_or_studies", "total"),
+    }
+    assert_protected(table, out, k=5)
+
+
+def test_a_second_part_is_added_until_the_parts_reach_k() -> None:
+    cells = {("a", 2025, ""): (1, 1), ("b", 2025, ""): (1, 2), ("c", 2025, ""): (1, 3),
+             ("d", 2025, ""): (9, 40)}
+    out = protect(table_from_cells(cells), k=10)
+    # a, b, c are under K but only 6 together: d goes too; the total of 46 may stay.
+    assert len(suppressed_keys(out)) == 4
+    assert (ALL, "2025", "work_or_studies", "total") not in suppressed_keys(out)
+    cells[("e", 2025, "")] = (9, 50)
+    out = by_key(protect(table_from_cells(cells), k=10))
+    assert out[("d", "2025", "work_or_studies", "total")]["reason"] == SECONDARY
+    assert not out[("e", "2025", "work_or_studies", "total")]["suppressed"]
+    assert not out[(ALL, "2025", "work_or_studies", "total")]["suppressed"]
+
+
+def test_ties_are_broken_by_key() -> None:
+    cells = {("small", 2025, ""): (1, 2)} | {(p, 2025, ""): (5, 20) for p in ("z", "m", "b")}
+    out = protect(table_from_cells(cells))
+    assert ("b", "2025", "work_or_studies", "total") in suppressed_keys(out)
+
+
+def test_years_relation_suppresses_another_year_or_the_pooled_row() -> None:
+    cells = {("p1", 2023, ""): (10, 30), ("p1", 2024, ""): (10, 25), ("p1", 2025, ""): (1, 3)}
+    cells |= {("p2", y, ""): (30, 60) for y in (2023, 2024, 2025)}
+    table = table_from_cells(cells, pooled=(2023, 2025))
+    out = by_key(protect(table))
+    assert out[("p1", "2025", "work_or_studies", "total")]["reason"] == FEWER_THAN_K
+    assert out[("p1", "2024", "work_or_studies", "total")]["reason"] == SECONDARY
+    assert not out[("p1", "2023-2025", "work_or_studies", "total")]["suppressed"]
+    assert_protected(table, protect(table), k=5)
+
+    # A single year in the period: the pooled row equals it, so it goes too.
+    table = table_from_cells({("p1", 2025, ""): (1, 3), ("p1", 2021, ""): (9, 30)},
+                             pooled=(2023, 2025))
+    out = by_key(protect(table))
+    assert out[("p1", "2023-2025", "work_or_studies", "total")]["suppressed"]
+    assert not out[("p1", "2021", "work_or_studies", "total")]["suppressed"]
+
+
+def test_breakdown_relation() -> None:
+    cells = {("p1", 2025, "yes"): (1, 2), ("p1", 2025, "no"): (20, 40),
+             ("p1", 2025, "unknown"): (9, 30)}
+    table = table_from_cells(cells, column="born_abroad")
+    out = by_key(protect(table))
+    assert out[("p1", "2025", "work_or_studies", "born_abroad=unknown")]["reason"] == SECONDARY
+    assert not out[("p1", "2025", "work_or_studies", "total")]["suppressed"]
+    assert_protected(table, protect(table), k=5)
+
+
+def test_result_does_not_depend_on_row_order() -> None:
+    rng = np.random.default_rng(11)
+    cells = {(f"p{p}", y, v): (0, int(rng.integers(0, 9)))
+             for p in range(6) for y in (2023, 2024, 2025) for v in ("a", "b")}
+    table = table_from_cells(cells, pooled=(2023, 2025), column="service")
+    out = protect(table)
+    shuffled = protect(table.sample(frac=1, random_state=1))
+    assert suppressed_keys(out) == suppressed_keys(shuffled)
+    assert_protected(table, out, k=5)
+
+
+# ---------------------------------------------------------------------------
+# Properties
+
+
+@st.composite
+def micro_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, int]:
+    providers = [f"p{i}" for i in range(draw(st.integers(1, 5)))]
+    column = draw(st.sampled_from([None, "age_band"]))
+    values = ["16-19", "55+", "unknown"] if column else [""]
+    indicator = draw(st.sampled_from(["work_or_studies", "started"]))
+    cells = {}
+    for provider in providers:
+        for year in (2022, 2023, 2024, 2025):
+            for value in values:
+                den = draw(st.integers(0, 12))
+                num = draw(st.integers(0, den))
+                cells[(provider, year, value)] = (num, den)
+    k = draw(st.integers(3, 7))
+    return table_from_cells(cells, indicator, pooled=(2023, 2025), column=column), k
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(micro_tables())
+def test_property_no_group_under_k_is_published_or_recoverable(case) -> None:
+    table, k = case
+    out = protect(table, k=k)
+    assert_protected(table, out, k)
+    assert_blank_when_suppressed(out)
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> list[dict[str, Any]]:
+    records = []
+    for _ in range(draw(st.integers(0, 60))):
+        year = draw(st.integers(2022, 2025))
+        done = draw(st.booleans())
+        records.append(
+            {
+                "provider_id": draw(st.sampled_from(["p1", "p2", "p3", "p4"])),
+                "start_date": f"{year}-02-01",
+                "end_date": f"{year}-05-01" if done else None,
+                "end_reason": draw(st.sampled_from([None, "completed", "external"]))
+                if done else None,
+                "outcome": draw(st.sampled_from([None, "work", "none", "own_business"])),
+                "outcome_6m": draw(st.sampled_from([None, "self_sufficient"])),
+                "satisfaction_end": draw(st.sampled_from([None, 2, 5])),
+                "grade": draw(st.sampled_from([None, "passed", "failed"])),
+                "born_abroad": draw(st.sampled_from([None, True, False])),
+                "service": draw(st.sampled_from(["sfi", "praktik"])),
+            }
+        )
+    return records
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(), st.integers(3, 6), st.sampled_from([(), ("born_abroad", "service")]))
+def test_property_end_to_end_from_a_dataset(records, k, breakdowns) -> None:
+    staff = [{"provider_id": "p1", "year": 2025, "role": "teacher", "headcount": 4,
+              "with_degree": 3, "certified": 2},
+             {"provider_id": "p2", "year": 2025, "role": "teacher", "headcount": 9,
+              "with_degree": 3, "certified": 2}]
+    table = compute_indicators(make_dataset(records, staff=staff), breakdowns=breakdowns)
+    out = protect(table, k=k)
+    assert_protected(table, out, k)
+    assert_blank_when_suppressed(out)

@@ -1,0 +1,151 @@
+"""The sample site, built for real: pages, languages, open data, search index."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.opendata import INDICATOR_COLUMNS
+
+pytestmark = pytest.mark.slow
+
+LANGS = ("sv", "en")
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def lang_of(site: Path, path: Path) -> str:
+    rel = path.relative_to(site).parts
+    return rel[0] if rel[0] in LANGS[1:] else "sv"
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+class LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.html_attrs: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.html_attrs = a
+        for key in ("href", "src"):
+            if a.get(key):
+                self.links.append(a[key])  # type: ignore[arg-type]
+
+
+def parse(path: Path) -> LinkCollector:
+    c = LinkCollector()
+    c.feed(read(path))
+    return c
+
+
+def providers_json(site: Path) -> dict:
+    return json.loads(read(site / "data" / "providers.json"))
+
+
+def test_every_page_has_the_right_lang(sample_site: Path) -> None:
+    pages = html_files(sample_site)
+    assert len(pages) > 50
+    for path in pages:
+        attrs = parse(path).html_attrs
+        assert attrs.get("lang") == lang_of(sample_site, path), path
+        assert attrs.get("dir") == "ltr", path
+
+
+def test_every_page_exists_in_every_language(sample_site: Path) -> None:
+    sv = {p.relative_to(sample_site) for p in html_files(sample_site) if lang_of(sample_site, p) == "sv"}
+    en = {p.relative_to(sample_site / "en") for p in (sample_site / "en").rglob("*.html")}
+    assert sv == en
+    for must in ("index.html", "providers/index.html", "search.html", "methodology.html",
+                 "open-data.html", "employers.html"):
+        assert Path(must) in sv
+
+
+def test_internal_links_resolve(sample_site: Path) -> None:
+    broken = []
+    for path in html_files(sample_site):
+        for link in parse(path).links:
+            if re.match(r"^[a-z]+:", link) or link.startswith("#"):
+                continue
+            target = (path.parent / link.split("#")[0].split("?")[0]).resolve()
+            if link.endswith("/"):
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{path.relative_to(sample_site)} -> {link}")
+    assert not broken, broken[:20]
+
+
+def test_language_switcher_leads_to_the_same_page(sample_site: Path) -> None:
+    pid = providers_json(sample_site)["providers"][0]["provider_id"]
+    sv_page = sample_site / "provider" / f"{pid}.html"
+    en_page = sample_site / "en" / "provider" / f"{pid}.html"
+    sv_html, en_html = read(sv_page), read(en_page)
+    assert f'href="../en/provider/{pid}.html" lang="en"' in sv_html
+    assert f'href="../../provider/{pid}.html" lang="sv"' in en_html
+
+
+def test_deauthorised_providers_are_not_listed_but_have_a_page(sample_site: Path) -> None:
+    data = providers_json(sample_site)["providers"]
+    gone = [p for p in data if p["status"] == "deauthorised"]
+    listed = [p for p in data if p["status"] in ("active", "paused")]
+    assert gone, "the sample has a deauthorised provider"
+    listing = read(sample_site / "providers" / "index.html")
+    for p in listed:
+        assert f"provider/{p['provider_id']}.html" in listing
+    for p in gone:
+        assert f"provider/{p['provider_id']}.html" not in listing
+        page = read(sample_site / "provider" / f"{p['provider_id']}.html")
+        assert "inte längre godkänd" in page.lower() or "no longer authorised" in page.lower()
+
+
+def test_open_data_follows_the_contract(sample_site: Path) -> None:
+    with (sample_site / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert tuple(rows[0].keys()) == INDICATOR_COLUMNS
+    years = {r["year"] for r in rows}
+    assert "2025" in years and "2023-2025" in years
+    assert {r["provider_id"] for r in rows} >= {"all"}
+    for r in rows:
+        if r["suppressed"] == "yes":
+            assert r["numerator"] == r["denominator"] == r["value"] == r["ci_low"] == r["ci_high"] == ""
+            assert r["reason"] in ("fewer_than_k", "secondary")
+        else:
+            assert r["suppressed"] == "no" and r["reason"] == ""
+            if r["indicator"] == "started":
+                assert int(r["value"]) >= 5
+            else:
+                assert int(r["denominator"]) >= 5
+                assert 0 <= int(r["ci_low"]) <= int(r["value"]) <= int(r["ci_high"]) <= 100
+    package = json.loads(read(sample_site / "data" / "datapackage.json"))
+    fields = [f["name"] for f in package["resources"][0]["schema"]["fields"]]
+    assert tuple(fields) == INDICATOR_COLUMNS
+    assert {r["path"] for r in package["resources"]} == {"indicators.csv", "providers.json"}
+
+
+def test_provider_page_shows_facts_and_figures(sample_site: Path) -> None:
+    data = providers_json(sample_site)["providers"]
+    p = next(p for p in data if p["status"] == "active" and p["premises"])
+    html = read(sample_site / "en" / "provider" / f"{p['provider_id']}.html")
+    assert p["name"].replace("&", "&amp;") in html
+    assert "Results for" in html and "All providers, 2023" in html
+    assert p["premises"][0]["district"] in html
+    assert "Group sizes" in html and "Teachers and coaches" in html
+
+
+def test_search_index_has_one_index_per_language(sample_site: Path) -> None:
+    entry = json.loads(read(sample_site / "pagefind" / "pagefind-entry.json"))
+    assert set(entry["languages"]) == set(LANGS)
+    for lang in LANGS:
+        assert entry["languages"][lang]["page_count"] == len(providers_json(sample_site)["providers"])
