@@ -52,6 +52,10 @@ class Formatter:
         # Languages that put the sign first: write both ends in full.
         return f"{self.percent(low)}{EN_DASH}{self.percent(high)}"
 
+    def period(self, label: str | int) -> str:
+        """A year or a pooled period for reading: '2023-2025' -> '2023–2025'."""
+        return str(label).replace("-", EN_DASH)
+
     def date(self, value: dt.date | None, fmt: str = "long") -> str:
         if value is None:
             return ""

@@ -69,6 +69,9 @@ class RawTable:
     rows: list[list[str]]  # stripped cell strings, "" = blank; one cell per header name
     lines: list[int]  # physical 1-based line where each row starts
     header_line: int = 1
+    # Lines of rows left out because their cell count was wrong (already reported):
+    # checks that need every row of this file skip themselves when there are any.
+    skipped_lines: list[int] = field(default_factory=list)
 
     def column_positions(self) -> dict[str, int]:
         """Lower-cased header name -> index of its first occurrence."""
@@ -137,7 +140,14 @@ def load_folder(
     folder = Path(folder)
     raw = RawData(folder=folder)
     if not folder.is_dir():
-        problems.add(str(folder), None, None, "the data folder does not exist")
+        names = [spec.name for spec in FILES if spec.required]
+        problems.add(
+            str(folder),
+            None,
+            None,
+            f"the data folder does not exist; it should hold {', '.join(names[:-1])} "
+            f"and {names[-1]}",
+        )
         return raw
     with gc_paused():
         for spec in FILES:
@@ -170,8 +180,8 @@ def _load_table(
         return None
     if not _check_header(spec, header, header_line, display, problems):
         return None
-    rows, lines = _drop_ragged_rows(header, rows, lines, delimiter, display, problems)
-    return RawTable(spec, path, display, header, rows, lines, header_line)
+    rows, lines, skipped = _drop_ragged_rows(header, rows, lines, delimiter, display, problems)
+    return RawTable(spec, path, display, header, rows, lines, header_line, skipped)
 
 
 def _read_bytes(
@@ -345,19 +355,21 @@ def _drop_ragged_rows(
     delimiter: str,
     display: str,
     problems: ProblemList,
-) -> tuple[list[list[str]], list[int]]:
+) -> tuple[list[list[str]], list[int], list[int]]:
     width = len(header)
     if all(len(row) == width for row in rows):
-        return rows, lines
+        return rows, lines, []
     kept_rows: list[list[str]] = []
     kept_lines: list[int] = []
+    skipped: list[int] = []
     for row, line in zip(rows, lines, strict=True):
         if len(row) == width:
             kept_rows.append(row)
             kept_lines.append(line)
         else:
             problems.add(display, line, None, _ragged_message(row, width, delimiter))
-    return kept_rows, kept_lines
+            skipped.append(line)
+    return kept_rows, kept_lines, skipped
 
 
 def _ragged_message(row: list[str], width: int, delimiter: str) -> str:

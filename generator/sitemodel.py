@@ -59,7 +59,7 @@ class Provider:
     authorised_since: dt.date | None
     status: str
     premises: list[dict[str, Any]]
-    staff: dict[str, dict[str, int | None]]  # role -> headcount, with_degree, certified (latest year)
+    staff: dict[str, dict[str, Any]]  # role -> headcount (None under K), latest year
     staff_year: int | None
     groups: list[dict[str, Any]]  # per service, latest year
     groups_year: int | None
@@ -161,36 +161,50 @@ def _premises(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _staff(ds: Dataset) -> dict[str, tuple[int, dict[str, dict[str, int | None]]]]:
-    out: dict[str, tuple[int, dict[str, dict[str, int | None]]]] = {}
+def _at_least_k(value: Any, k: int) -> int | None:
+    """A head count as published: None when it is a group under K (never printed)."""
+    n = _opt_int(value)
+    return n if n is None or n >= k else None
+
+
+def _staff(ds: Dataset, k: int) -> dict[str, tuple[int, dict[str, dict[str, Any]]]]:
+    """Latest year's head count per role. The degree and certification counts are
+    published only as protected shares (indicators), never raw."""
+    out: dict[str, tuple[int, dict[str, dict[str, Any]]]] = {}
     if ds.staff.empty:
         return out
     latest = ds.staff.groupby("provider_id")["year"].transform("max")
     for row in ds.staff[ds.staff["year"] == latest].itertuples(index=False):
         year, roles = out.setdefault(row.provider_id, (int(row.year), {}))
+        headcount = _opt_int(row.headcount)
         roles[str(row.role)] = {
-            "headcount": _opt_int(row.headcount),
-            "with_degree": _opt_int(row.with_degree),
-            "certified": _opt_int(row.certified),
+            "headcount": _at_least_k(headcount, k),
+            "headcount_below_k": headcount is not None and headcount < k,
         }
     return out
 
 
-def _groups(group_sizes: pd.DataFrame) -> dict[str, tuple[int, list[dict[str, Any]]]]:
+def _groups(group_sizes: pd.DataFrame, k: int) -> dict[str, tuple[int, list[dict[str, Any]]]]:
+    """Latest year's group sizes per service; a size under K is published as 'below K'."""
     out: dict[str, tuple[int, list[dict[str, Any]]]] = {}
     if group_sizes.empty:
         return out
-    latest = group_sizes.groupby("provider_id")["year"].transform("max")
-    rows = group_sizes[group_sizes["year"] == latest]
+    sizes = group_sizes.assign(year=group_sizes["year"].astype(int))
+    sizes = sizes[sizes["provider_id"] != "all"]
+    latest = sizes.groupby("provider_id")["year"].transform("max")
+    rows = sizes[sizes["year"] == latest]
     order = {code: i for i, code in enumerate(schema.SERVICES)}
     for row in sorted(rows.itertuples(index=False), key=lambda r: order.get(r.service, 99)):
         year, items = out.setdefault(row.provider_id, (int(row.year), []))
+        median, largest = float(row.median_size), int(row.largest_size)
         items.append(
             {
                 "service": str(row.service),
                 "groups": int(row.groups),
-                "median_size": float(row.median_size),
-                "largest_size": int(row.largest_size),
+                "median_size": median if median >= k else None,
+                "median_below_k": median < k,
+                "largest_size": largest if largest >= k else None,
+                "largest_below_k": largest < k,
             }
         )
     return out
@@ -207,10 +221,10 @@ def build_site_model(
 ) -> SiteModel:
     figures = _figures(table)
     premises = _premises(ds)
-    staff = _staff(ds)
-    groups = _groups(group_sizes)
+    staff = _staff(ds, k)
+    groups = _groups(group_sizes, k)
     latest = ds.data_date.year if ds.data_date else dt.date.today().year
-    pooled = f"{latest - pooled_years + 1}-{latest}"
+    pooled = str(latest) if pooled_years == 1 else f"{latest - pooled_years + 1}-{latest}"
 
     providers: list[Provider] = []
     for row in ds.providers.itertuples(index=False):

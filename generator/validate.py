@@ -141,6 +141,7 @@ class _Table:
     display: str
     lines: np.ndarray
     loaded: bool
+    complete: bool = False  # loaded with every row (none skipped for a wrong cell count)
     raw: dict[str, pd.Series] = field(default_factory=dict)  # object dtype, "" = blank
     typed: dict[str, pd.Series] = field(default_factory=dict)
     bad: dict[str, pd.Series] = field(default_factory=dict)  # a problem was reported
@@ -171,7 +172,8 @@ class _Table:
 def _check_table(table: RawTable | None, spec: FileSpec, problems: ProblemList) -> _Table:
     if table is None:
         return _Table(spec, spec.name, np.array([], dtype=np.int64), loaded=False)
-    t = _Table(spec, table.display, np.asarray(table.lines, dtype=np.int64), loaded=True)
+    lines = np.asarray(table.lines, dtype=np.int64)
+    t = _Table(spec, table.display, lines, loaded=True, complete=not table.skipped_lines)
     columns = list(zip(*table.rows, strict=True)) if table.rows else []
     for col in spec.columns:
         position = table.column_positions().get(col.name)
@@ -521,7 +523,7 @@ _DTYPES = {
 def _check_references(tables: dict[str, _Table], raw: RawData, problems: ProblemList) -> None:
     """provider_id everywhere must exist in providers.csv; listed providers need premises."""
     providers = tables[PROVIDERS.name]
-    if not providers.loaded or not providers.has("provider_id"):
+    if not providers.complete or not providers.has("provider_id"):
         return  # already reported; every reference would be a second, misleading problem
     known = set(providers.raw["provider_id"][providers.good("provider_id")])
     for spec in (PREMISES, STAFF, GROUPS, RESULTS):
@@ -550,7 +552,7 @@ def _check_references(tables: dict[str, _Table], raw: RawData, problems: Problem
 
 
 def _check_premises_exist(providers: _Table, premises: _Table, problems: ProblemList) -> None:
-    if not premises.loaded or not premises.has("provider_id") or not providers.has("status"):
+    if not premises.complete or not premises.has("provider_id") or not providers.has("status"):
         return
     with_premises = set(premises.raw["provider_id"])
     listed = providers.good("provider_id") & providers.raw["status"].isin(LISTED_STATUSES)

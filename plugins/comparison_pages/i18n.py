@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from generator import labels
 from generator.formatting import Formatter
-from generator.sitemodel import HEADLINE, SORT_KEYS
+from generator.sitemodel import HEADLINE, SORT_KEYS, STAFF_INDICATORS
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "theme" / "translations"
 
@@ -81,6 +81,7 @@ def install_i18n(generator: Any) -> None:
         labels=labels,
         HEADLINE=HEADLINE,
         SORT_KEYS=SORT_KEYS,
+        STAFF_INDICATORS=STAFF_INDICATORS,
         list_path=list_path,
         provider_path=provider_path,
         site_url=url,
@@ -94,5 +95,6 @@ def install_i18n(generator: Any) -> None:
         interval=fmt.interval,
         date=fmt.date,
         language_name=fmt.language_name,
+        period=fmt.period,
         markup=Markup,
     )

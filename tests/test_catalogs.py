@@ -1,0 +1,80 @@
+"""Every user-facing string is translated in every site language."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from conftest import ROOT
+
+from generator.settings import load_settings
+
+CATALOGS = ROOT / "theme" / "translations"
+LANGUAGES = load_settings()["LANGUAGES"]
+
+
+def catalog(lang: str):
+    with (CATALOGS / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        return read_po(fh, locale=lang)
+
+
+def extracted_ids(tmp_path: Path) -> set[str]:
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with pot.open("rb") as fh:
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_catalog_is_complete(lang: str, tmp_path: Path) -> None:
+    cat = catalog(lang)
+    problems = []
+    for m in cat:
+        if not m.id:
+            continue
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        if m.fuzzy:
+            problems.append(f"fuzzy: {m.id!r}")
+        elif not all(strings):
+            problems.append(f"missing: {m.id!r}")
+    assert not problems, problems[:20]
+    have = {m.id if isinstance(m.id, str) else m.id[0] for m in cat if m.id}
+    missing = extracted_ids(tmp_path) - have
+    assert not missing, f"run `make catalogs` and translate: {sorted(missing)[:20]}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_placeholders_survive_translation(lang: str) -> None:
+    import re
+
+    for m in catalog(lang):
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        wanted = set(re.findall(r"%\(\w+\)s", ids[-1]))
+        for s in strings:
+            assert set(re.findall(r"%\(\w+\)s", s)) <= wanted | set(
+                re.findall(r"%\(\w+\)s", ids[0])
+            )
