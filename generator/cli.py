@@ -20,8 +20,12 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="validate the data and build the whole site")
     b.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
-    b.add_argument("--output", type=Path, default=Path("output"), help="site folder (default: output)")
-    b.add_argument("--settings", type=Path, default=None, help="settings file (default: pelicanconf.py)")
+    b.add_argument(
+        "--output", type=Path, default=Path("output"), help="site folder (default: output)"
+    )
+    b.add_argument(
+        "--settings", type=Path, default=None, help="settings file (default: pelicanconf.py)"
+    )
 
     c = sub.add_parser("check", help="validate the data only")
     c.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
@@ -36,8 +40,10 @@ def _parser() -> argparse.ArgumentParser:
 def _print_problems(err: InvalidData) -> None:
     for line in err.lines():
         print(line, file=sys.stderr)
-    print(f"The data has {len(err.problems) + err.truncated} problem(s); nothing was published.",
-          file=sys.stderr)
+    print(
+        f"The data has {len(err.problems) + err.truncated} problem(s); nothing was published.",
+        file=sys.stderr,
+    )
 
 
 def _progress(msg: str) -> None:
@@ -52,8 +58,10 @@ def run(argv: list[str] | None = None) -> int:
             from .build import check
 
             ds = check(args.data)
-            print(f"{args.data}: the data is valid ({len(ds.providers)} providers, "
-                  f"{len(ds.results)} records).")
+            print(
+                f"{args.data}: the data is valid ({len(ds.providers)} providers, "
+                f"{len(ds.results)} records)."
+            )
             return EXIT_OK
         if args.command == "sample":
             from .sample import write_sample
@@ -65,8 +73,10 @@ def run(argv: list[str] | None = None) -> int:
         from .settings import DEFAULT_SETTINGS_FILE
 
         report = build(args.data, args.output, args.settings or DEFAULT_SETTINGS_FILE, _progress)
-        print(f"Built {report.pages} pages into {args.output} in {report.total:.1f} s "
-              f"({', '.join(f'{k} {v:.1f} s' for k, v in report.timings.items())}).")
+        print(
+            f"Built {report.pages} pages into {args.output} in {report.total:.1f} s "
+            f"({', '.join(f'{k} {v:.1f} s' for k, v in report.timings.items())})."
+        )
         return EXIT_OK
     except InvalidData as err:
         _print_problems(err)

@@ -142,7 +142,7 @@ def load_folder(
     if not folder.is_dir():
         names = [spec.name for spec in FILES if spec.required]
         problems.add(
-            str(folder),
+            printable(str(folder)),
             None,
             None,
             f"the data folder does not exist; it should hold {', '.join(names[:-1])} "
@@ -165,7 +165,7 @@ def _load_table(
     folder: Path, spec: FileSpec, problems: ProblemList, max_bytes: int
 ) -> RawTable | None:
     path = folder / spec.name
-    display = str(path)
+    display = printable(str(path))
     data = _read_bytes(path, display, spec.required, max_bytes, problems)
     if data is None:
         return None
@@ -471,11 +471,11 @@ def _load_texts(folder: Path, raw: RawData, problems: ProblemList) -> None:
             if text is not None:
                 key = (provider_dir.name, path.stem)
                 raw.texts[key] = text
-                raw.text_paths[key] = str(path)
+                raw.text_paths[key] = printable(str(path))
 
 
 def _read_text(path: Path, problems: ProblemList) -> str | None:
-    display = str(path)
+    display = printable(str(path))
     if path.stem not in TEXT_LANGUAGES:
         problems.add(
             display,
@@ -508,9 +508,16 @@ def _read_text(path: Path, problems: ProblemList) -> str | None:
     return text
 
 
-def short_value(value: str, limit: int = 40) -> str:
-    """A value fit to quote in a one-line message: control characters escaped, truncated."""
-    shown = "".join(
+def printable(value: str) -> str:
+    """``value`` with line breaks and other non-printable characters escaped (\\n, \\x07)."""
+    if value.isprintable():
+        return value
+    return "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in value
     )
+
+
+def short_value(value: str, limit: int = 40) -> str:
+    """A value fit to quote in a one-line message: escaped and truncated."""
+    shown = printable(value)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"

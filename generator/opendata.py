@@ -109,7 +109,9 @@ def datapackage(model: SiteModel) -> dict[str, Any]:
         "profile": "tabular-data-package",
         "name": "kundval-provider-comparison",
         "title": "Job and education providers: results, customers' satisfaction and facts",
-        "licenses": [{"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/"}],
+        "licenses": [
+            {"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/"}
+        ],
         "created": model.data_date.isoformat() if model.data_date else None,
         "resources": [
             {
@@ -122,28 +124,67 @@ def datapackage(model: SiteModel) -> dict[str, Any]:
                 "dialect": {"delimiter": ",", "header": True},
                 "schema": {
                     "fields": [
-                        _field("provider_id", "string", "Provider, or 'all' for all providers together"),
-                        _field("year", "string", "A year (2025) or a pooled period (2023-2025)",
-                               pattern=r"^\d{4}(-\d{4})?$"),
+                        _field(
+                            "provider_id", "string", "Provider, or 'all' for all providers together"
+                        ),
+                        _field(
+                            "year",
+                            "string",
+                            "A year (2025) or a pooled period (2023-2025)",
+                            pattern=r"^\d{4}(-\d{4})?$",
+                        ),
                         _field("indicator", "string", "Indicator name", enum=list(INDICATOR_NAMES)),
-                        _field("breakdown", "string", "'total' or COLUMN=VALUE, e.g. age_band=20-24"),
-                        _field("numerator", "integer", "Records meeting the indicator; empty when suppressed",
-                               minimum=0),
-                        _field("denominator", "integer", "Records the share rests on; empty when suppressed",
-                               minimum=0),
-                        _field("value", "number", "Whole percent 0-100; a count for 'started'; "
-                               "percentage points for work_or_studies_vs_expected"),
-                        _field("ci_low", "number", "Lower end of the 95 % Wilson interval, whole percent"),
-                        _field("ci_high", "number", "Upper end of the 95 % Wilson interval, whole percent"),
+                        _field(
+                            "breakdown", "string", "'total' or COLUMN=VALUE, e.g. age_band=20-24"
+                        ),
+                        _field(
+                            "numerator",
+                            "integer",
+                            "Records meeting the indicator; empty when suppressed",
+                            minimum=0,
+                        ),
+                        _field(
+                            "denominator",
+                            "integer",
+                            "Records the share rests on; empty when suppressed",
+                            minimum=0,
+                        ),
+                        _field(
+                            "value",
+                            "number",
+                            "Whole percent 0-100; a count for 'started'; "
+                            "percentage points for work_or_studies_vs_expected",
+                        ),
+                        _field(
+                            "ci_low",
+                            "number",
+                            "Lower end of the 95 % Wilson interval, whole percent",
+                        ),
+                        _field(
+                            "ci_high",
+                            "number",
+                            "Upper end of the 95 % Wilson interval, whole percent",
+                        ),
                         _field("suppressed", "string", "yes: too few to show", **yes_no),
-                        _field("reason", "string",
-                               f"fewer_than_k: rests on fewer than {model.k} records; secondary: "
-                               "hidden so that a smaller group cannot be worked out by subtraction",
-                               enum=list(REASONS)),
-                        _field("low_reliability", "string",
-                               f"yes: rests on fewer than {model.r} records", **yes_no),
-                        _field("comparison", "string", "better, as_expected or worse (case-mix)",
-                               enum=["", "better", "as_expected", "worse"]),
+                        _field(
+                            "reason",
+                            "string",
+                            f"fewer_than_k: rests on fewer than {model.k} records; secondary: "
+                            "hidden so that a smaller group cannot be worked out by subtraction",
+                            enum=list(REASONS),
+                        ),
+                        _field(
+                            "low_reliability",
+                            "string",
+                            f"yes: rests on fewer than {model.r} records",
+                            **yes_no,
+                        ),
+                        _field(
+                            "comparison",
+                            "string",
+                            "better, as_expected or worse (case-mix)",
+                            enum=["", "better", "as_expected", "worse"],
+                        ),
                     ],
                     "primaryKey": ["provider_id", "year", "indicator", "breakdown"],
                     "missingValues": [""],
@@ -155,7 +196,7 @@ def datapackage(model: SiteModel) -> dict[str, Any]:
                 "format": "json",
                 "mediatype": "application/json",
                 "encoding": "utf-8",
-                "description": "Providers, premises, staff qualifications and group sizes as published",
+                "description": "Providers, premises, staff and group sizes as published",
             },
         ],
     }

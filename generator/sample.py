@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import shutil
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -277,10 +277,9 @@ class Provider:
     authorised_day: int = 0  # days since 1970
     phone: str = ""
     org_number: str = ""
-    premises: list[dict[str, str]] = field(default_factory=list)
 
 
-LOW_SATISFACTION = -3.4  # about a fifth satisfied: the report's "below 40 %"
+LOW_SATISFACTION = -2.6  # about a quarter satisfied: the report's "below 40 %"
 TINY_SATISFACTION = 9.0  # practically always 4 or 5, as the report's three small ones
 
 # The Nacka providers. Effects are the truth the site should recover: outcome
@@ -625,7 +624,8 @@ def _small_providers(seed: int) -> list[Provider]:
                 extra_sv=extra_sv, extra_en=extra_en,
             )
         )
-    for provider in providers:
+    for provider, number in zip(providers, _org_numbers(rng, len(providers)), strict=True):
+        provider.org_number = number
         _fill_contact_details(rng, provider, hint=_sector_hint_from_name(provider.name))
     return providers
 
@@ -771,9 +771,6 @@ def _generated_text_langs(rng: np.random.Generator) -> tuple[str, ...]:
 
 def _providers_table(providers: list[Provider], seed: int) -> pd.DataFrame:
     rng = _rng(seed, "contacts")
-    missing_org = [p for p in providers if not p.org_number]
-    for provider, number in zip(missing_org, _org_numbers(rng, len(missing_org)), strict=True):
-        provider.org_number = number
     rows = []
     for p in providers:
         domain = f"{p.pid}.example"
@@ -1022,14 +1019,15 @@ def _satisfaction(rng: np.random.Generator, providers: list[Provider], provider:
     base = (effect - 0.2 * (profile["disability"] == 1) - 0.2 * (profile["age"] == 0)
             + 0.2 * (profile["abroad"] == 1))
 
-    # Answer counts are pinned per provider and year (see _bernoulli) so that only
-    # the providers meant to be tiny have few answers.
+    # Answer counts and satisfied counts are pinned per provider and year (see
+    # _bernoulli): the report's statements are about exactly these small numbers
+    # (three providers at 100 %, two below 40 %), so chance must not blur them.
     per_provider = provider * 10_000 + _year(start)
     asked_4w = start <= DATA_END.astype(np.int64) - SURVEY_4W_DAYS
     answered_4w = _bernoulli(rng, np.full(n, 0.75), np.where(asked_4w, per_provider, -1))
     intercept_4w = _calibrate(base, answered_4w, TARGET_SATISFIED_4W)
     sat_4w = _scores(rng, _bernoulli(rng, _sigmoid(base + intercept_4w),
-                                     np.where(answered_4w, _year(start), -1)))
+                                     np.where(answered_4w, per_provider, -1)))
 
     ended = end >= 0
     linear_end = (base + np.array([0.0, -1.0, -1.3, -0.3, 0.0])[reason]
@@ -1038,11 +1036,11 @@ def _satisfaction(rng: np.random.Generator, providers: list[Provider], provider:
     end_year = _year(end)
     trend = 0.03 * (end_year - 2024)
     answer_rate = np.array([0.80, 0.55, 0.60, 0.45, 0.0])[reason] + trend
-    answered_end = _bernoulli(rng, answer_rate,
-                              np.where(ended, provider * 10_000 + end_year, -1))
+    per_provider_end = provider * 10_000 + end_year
+    answered_end = _bernoulli(rng, answer_rate, np.where(ended, per_provider_end, -1))
     intercept_end = _calibrate(linear_end, answered_end, TARGET_SATISFIED_END)
     sat_end = _scores(rng, _bernoulli(rng, _sigmoid(linear_end + intercept_end),
-                                      np.where(answered_end, end_year, -1)))
+                                      np.where(answered_end, per_provider_end, -1)))
     return np.where(answered_4w, sat_4w, 0), np.where(answered_end, sat_end, 0)
 
 

@@ -6,8 +6,23 @@ import markdown
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a",
-    "h2", "h3", "h4", "blockquote", "code", "pre", "hr",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}}
 # Only links a visitor can follow safely; javascript: and data: are dropped.

@@ -50,7 +50,9 @@ def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
         translations = ROOT / "theme" / "translations"
         for lang in languages:
             if not (translations / lang / "LC_MESSAGES" / "messages.po").is_file():
-                problems.append(f"LANGUAGES: no catalog theme/translations/{lang}/LC_MESSAGES/messages.po")
+                problems.append(
+                    f"LANGUAGES: no catalog theme/translations/{lang}/LC_MESSAGES/messages.po"
+                )
             if not (Path(settings["PATH"]) / lang).is_dir():
                 problems.append(f"LANGUAGES: no editorial pages in {settings['PATH']}/{lang}/")
     if problems:

@@ -19,7 +19,13 @@ from .sanitize import render_markdown
 from .slugs import slugify
 
 HEADLINE = ("satisfied_end", "work_or_studies", "self_sufficient_6m", "passed")
-SHARE_INDICATORS = ("satisfied_end", "satisfied_4w", "work_or_studies", "self_sufficient_6m", "passed")
+SHARE_INDICATORS = (
+    "satisfied_end",
+    "satisfied_4w",
+    "work_or_studies",
+    "self_sufficient_6m",
+    "passed",
+)
 STAFF_INDICATORS = ("teachers_certified", "teachers_with_degree", "coaches_with_degree")
 SORT_KEYS = ("name",) + HEADLINE
 
@@ -64,7 +70,9 @@ class Provider:
     groups: list[dict[str, Any]]  # per service, latest year
     groups_year: int | None
     texts: dict[str, str]  # lang -> sanitised HTML
-    figures: dict[str, dict[str, Figure]] = field(default_factory=dict)  # period -> indicator -> Figure
+    figures: dict[str, dict[str, Figure]] = field(
+        default_factory=dict
+    )  # period -> indicator -> Figure
 
     @property
     def listed(self) -> bool:

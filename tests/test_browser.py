@@ -51,8 +51,34 @@ def test_provider_list_shows_every_listed_provider_with_figures(
     cell_text = row.locator("td").nth(0).inner_text()
     assert re.search(rf"\b{fig['value']}\s%", cell_text), cell_text
     assert f"{fig['ci_low']}–{fig['ci_high']}" in cell_text.replace("\u00a0", " ")
-    # Providers with few customers say so instead of showing a number.
-    assert page.get_by_text("För få för att visa").count() >= 1
+    hidden = [
+        r
+        for r in indicators(sample_site)
+        if r["year"] == "2023-2025"
+        and r["breakdown"] == "total"
+        and r["suppressed"] == "yes"
+        and r["indicator"] in ("satisfied_end", "work_or_studies", "self_sufficient_6m", "passed")
+        and r["provider_id"] in {p["provider_id"] for p in listed}
+    ]
+    assert page.locator("table.providers-table").get_by_text("För få för att visa").count() == len(
+        hidden
+    )
+
+
+def test_hidden_figures_say_why_and_print_no_number(page, site_url, sample_site) -> None:
+    hidden = next(
+        r
+        for r in indicators(sample_site)
+        if r["provider_id"] != "all"
+        and r["year"] == "2025"
+        and r["suppressed"] == "yes"
+        and r["indicator"] == "satisfied_end"
+    )
+    page.goto(site_url + f"en/provider/{hidden['provider_id']}.html")
+    cell = page.locator("table.results-table tr", has_text="Satisfied customers at the end")
+    latest = cell.locator("td").nth(0).inner_text()
+    assert "Too few to show" in latest
+    assert not re.search(r"\d", latest.replace("5", "")), latest  # only "fewer than 5 people"
 
 
 def test_sorting_by_a_figure_without_javascript(browser, site_url, sample_site) -> None:
@@ -135,3 +161,18 @@ def test_search_finds_providers_by_service_and_district(page, site_url, sample_s
     assert str(count) in status
     page.locator(".search__results li a").first.click()
     assert "/provider/" in page.url
+
+
+def test_list_combines_service_and_district_with_javascript(page, site_url, sample_site) -> None:
+    page.goto(site_url + "en/providers/index.html")
+    listed = [p for p in providers(sample_site) if p["status"] in ("active", "paused")]
+    page.get_by_role("combobox", name="Service").select_option("sfi")
+    page.get_by_role("combobox", name="District").select_option("orminge")
+    expected = [
+        p
+        for p in listed
+        if "sfi" in p["services"] and any(pr["district"] == "Orminge" for pr in p["premises"])
+    ]
+    visible = page.locator("table.providers-table tbody tr:visible")
+    assert visible.count() == len(expected)
+    assert page.locator(".result-count").inner_text() == f"Providers shown: {len(expected)}"

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, SAMPLE_DATA
 
 pytestmark = pytest.mark.slow
@@ -20,12 +19,17 @@ pytestmark = pytest.mark.slow
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=600,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -60,7 +64,9 @@ def test_invalid_data_exits_2_with_one_line_per_problem_and_publishes_nothing(
     assert proc.returncode == 2
     problems = [line for line in proc.stderr.splitlines() if line.startswith(str(data))]
     assert any(line.startswith(f"{results}:3: column ") for line in problems), proc.stderr
-    assert any(line.startswith(f"{results}:5: column 'provider_id': ") for line in problems), proc.stderr
+    assert any(line.startswith(f"{results}:5: column 'provider_id': ") for line in problems), (
+        proc.stderr
+    )
     assert "Traceback" not in proc.stderr
     assert snapshot(old_site) == before
     assert not [p for p in old_site.parent.iterdir() if p.name.startswith(".site.")]
@@ -72,7 +78,9 @@ def test_missing_folder_is_a_clear_problem(tmp_path: Path) -> None:
     assert "providers.csv" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_build_of_a_spreadsheet_export_replaces_the_old_site(tmp_path: Path, old_site: Path) -> None:
+def test_build_of_a_spreadsheet_export_replaces_the_old_site(
+    tmp_path: Path, old_site: Path
+) -> None:
     proc = run("build", "--data", str(FIXTURES / "spreadsheet-export"), "--output", str(old_site))
     assert proc.returncode == 0, proc.stderr
     assert "<title>old</title>" not in (old_site / "index.html").read_text(encoding="utf-8")
@@ -84,9 +92,19 @@ def test_build_of_a_spreadsheet_export_replaces_the_old_site(tmp_path: Path, old
 def test_interrupted_build_leaves_the_previous_site(tmp_path: Path, old_site: Path) -> None:
     before = snapshot(old_site)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "build", "--data", str(SAMPLE_DATA),
-         "--output", str(old_site)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--data",
+            str(SAMPLE_DATA),
+            "--output",
+            str(old_site),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     # Kill it once it has started writing its new site next to the old one.
     deadline = time.monotonic() + 120
@@ -113,10 +131,19 @@ def test_sample_command_writes_a_valid_data_set(tmp_path: Path) -> None:
 
 def test_bad_settings_exit_1(tmp_path: Path) -> None:
     conf = tmp_path / "conf.py"
-    conf.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8") + "\nDISCLOSURE_K = 2\n",
-                    encoding="utf-8")
+    conf.write_text(
+        (ROOT / "pelicanconf.py").read_text(encoding="utf-8") + "\nDISCLOSURE_K = 2\n",
+        encoding="utf-8",
+    )
     shutil.copytree(ROOT / "content", tmp_path / "content")
-    proc = run("build", "--data", str(SAMPLE_DATA), "--output", str(tmp_path / "o"),
-               "--settings", str(conf))
+    proc = run(
+        "build",
+        "--data",
+        str(SAMPLE_DATA),
+        "--output",
+        str(tmp_path / "o"),
+        "--settings",
+        str(conf),
+    )
     assert proc.returncode == 1
     assert "DISCLOSURE_K" in proc.stderr and "Traceback" not in proc.stderr

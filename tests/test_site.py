@@ -65,11 +65,21 @@ def test_every_page_has_the_right_lang(sample_site: Path) -> None:
 
 
 def test_every_page_exists_in_every_language(sample_site: Path) -> None:
-    sv = {p.relative_to(sample_site) for p in html_files(sample_site) if lang_of(sample_site, p) == "sv"}
+    sv = {
+        p.relative_to(sample_site)
+        for p in html_files(sample_site)
+        if lang_of(sample_site, p) == "sv"
+    }
     en = {p.relative_to(sample_site / "en") for p in (sample_site / "en").rglob("*.html")}
     assert sv == en
-    for must in ("index.html", "providers/index.html", "search.html", "methodology.html",
-                 "open-data.html", "employers.html"):
+    for must in (
+        "index.html",
+        "providers/index.html",
+        "search.html",
+        "methodology.html",
+        "open-data.html",
+        "employers.html",
+    ):
         assert Path(must) in sv
 
 
@@ -119,7 +129,14 @@ def test_open_data_follows_the_contract(sample_site: Path) -> None:
     assert {r["provider_id"] for r in rows} >= {"all"}
     for r in rows:
         if r["suppressed"] == "yes":
-            assert r["numerator"] == r["denominator"] == r["value"] == r["ci_low"] == r["ci_high"] == ""
+            assert (
+                r["numerator"]
+                == r["denominator"]
+                == r["value"]
+                == r["ci_low"]
+                == r["ci_high"]
+                == ""
+            )
             assert r["reason"] in ("fewer_than_k", "secondary")
         else:
             assert r["suppressed"] == "no" and r["reason"] == ""
@@ -148,4 +165,6 @@ def test_search_index_has_one_index_per_language(sample_site: Path) -> None:
     entry = json.loads(read(sample_site / "pagefind" / "pagefind-entry.json"))
     assert set(entry["languages"]) == set(LANGS)
     for lang in LANGS:
-        assert entry["languages"][lang]["page_count"] == len(providers_json(sample_site)["providers"])
+        assert entry["languages"][lang]["page_count"] == len(
+            providers_json(sample_site)["providers"]
+        )

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from generator import labels
 from generator.formatting import Formatter
 from generator.sitemodel import HEADLINE, SORT_KEYS, STAFF_INDICATORS
+from generator.slugs import slugify
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "theme" / "translations"
 
@@ -96,5 +97,6 @@ def install_i18n(generator: Any) -> None:
         date=fmt.date,
         language_name=fmt.language_name,
         period=fmt.period,
+        slugify_district=slugify,
         markup=Markup,
     )
