@@ -8,6 +8,13 @@ MUNICIPALITY = "Nacka kommun"
 # Shown in the footer and on the accessibility and contact pages.
 CONTACT_EMAIL = "kundval@nacka.example"
 CONTACT_PHONE = "08-718 80 00"
+# Accessibility statement (lagen om tillgänglighet till digital offentlig service).
+ACCESSIBILITY_CONTACT_EMAIL = "tillganglighet@nacka.example"
+ACCESSIBILITY_CONTACT_PHONE = "08-718 80 00"
+ACCESSIBILITY_RESPONSE_DAYS = 5  # working days until the municipality answers
+ACCESSIBILITY_ENFORCEMENT_NAME = "Myndigheten för digital förvaltning (Digg)"
+ACCESSIBILITY_ENFORCEMENT_URL = "https://www.digg.se/tdosanmalan"
+ACCESSIBILITY_STATEMENT_DATE = "2026-11-23"  # when the statement was last reviewed
 # Absolute address where the site is published (for sitemaps and shared links);
 # leave empty and every link stays relative, so the output folder can be served
 # from any sub-folder.

@@ -6,6 +6,7 @@ language's formatters must be installed on each one (the generator_init signal).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import posixpath
 from functools import cache
@@ -65,6 +66,10 @@ def provider_path(provider_id: str) -> str:
     return f"provider/{provider_id}.html"
 
 
+def _isodate(value: str) -> dt.date:
+    return dt.date.fromisoformat(str(value))
+
+
 def install_i18n(generator: Any) -> None:
     settings = generator.settings
     lang = settings["DEFAULT_LANG"]
@@ -98,5 +103,6 @@ def install_i18n(generator: Any) -> None:
         language_name=fmt.language_name,
         period=fmt.period,
         slugify_district=slugify,
+        isodate=_isodate,
         markup=Markup,
     )
