@@ -145,26 +145,32 @@ class _Table:
     raw: dict[str, pd.Series] = field(default_factory=dict)  # object dtype, "" = blank
     typed: dict[str, pd.Series] = field(default_factory=dict)
     bad: dict[str, pd.Series] = field(default_factory=dict)  # a problem was reported
+    filled_cells: dict[str, pd.Series] = field(default_factory=dict)  # not blank
 
     def has(self, *names: str) -> bool:
         return all(name in self.raw for name in names)
 
     def filled(self, name: str) -> pd.Series:
-        return self.raw[name] != ""
+        return self.filled_cells[name]
 
     def good(self, name: str) -> pd.Series:
         """Cells that are filled in and passed their column's checks."""
         return self.filled(name) & ~self.bad[name]
 
-    def report(self, problems: ProblemList, mask: pd.Series, column: str, message: Message) -> None:
-        positions = np.flatnonzero(mask.to_numpy(dtype=bool))
+    def report(
+        self, problems: ProblemList, mask: pd.Series | np.ndarray, column: str, message: Message
+    ) -> None:
+        positions = np.flatnonzero(np.asarray(mask, dtype=bool))
         if len(positions):
             values = self.raw[column].to_numpy()[positions]
             add_problems(problems, self.display, self.lines[positions], column, values, message)
 
     def frame(self) -> pd.DataFrame:
         n = len(self.lines)
-        data = {col.name: self.typed.get(col.name, _all_blank(col, n)) for col in self.spec.columns}
+        data = {
+            col.name: self.typed[col.name] if col.name in self.typed else _all_blank(col, n)
+            for col in self.spec.columns
+        }
         data["line"] = pd.Series(self.lines, dtype="int64")
         return pd.DataFrame(data, index=pd.RangeIndex(n))
 
@@ -187,18 +193,28 @@ def _check_table(table: RawTable | None, spec: FileSpec, problems: ProblemList) 
 
 
 def _check_column(t: _Table, col: Column, problems: ProblemList) -> None:
+    """Check and type one column, working on its distinct values.
+
+    Most columns of a big results file hold a handful of distinct values (codes,
+    yes/no, a few thousand dates), so the checks run on those and the answers are
+    spread back to the rows by position.
+    """
     s = t.raw[col.name]
-    filled = s != ""
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object))
+    distinct = pd.Series(uniques, dtype=object)
+    filled_distinct = (distinct != "").to_numpy(dtype=bool)
+    filled = filled_distinct[codes]
+    t.filled_cells[col.name] = pd.Series(filled, index=s.index)
     if col.required:
         t.report(problems, ~filled, col.name, lambda _: "the cell is empty; a value is required")
-    typed, failures = _CONVERTERS[col.type](s, col)
-    bad = pd.Series(False, index=s.index)
+    typed, failures = _CONVERTERS[col.type](distinct, col)
+    bad = np.zeros(len(distinct), dtype=bool)
     for mask, message in failures:
-        first = mask.fillna(False).astype(bool) & filled & ~bad  # one problem per cell
-        t.report(problems, first, col.name, message)
+        first = mask.fillna(False).to_numpy(dtype=bool) & filled_distinct & ~bad
+        t.report(problems, first[codes], col.name, message)  # one problem per cell
         bad |= first
-    t.typed[col.name] = typed
-    t.bad[col.name] = bad | (~filled if col.required else False)
+    t.typed[col.name] = typed.take(codes).set_axis(s.index)
+    t.bad[col.name] = pd.Series(bad[codes] | (~filled if col.required else False), index=s.index)
 
 
 def _check_key(t: _Table, problems: ProblemList) -> None:
