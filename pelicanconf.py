@@ -15,10 +15,10 @@ ACCESSIBILITY_RESPONSE_DAYS = 5  # working days until the municipality answers
 ACCESSIBILITY_ENFORCEMENT_NAME = "Myndigheten för digital förvaltning (Digg)"
 ACCESSIBILITY_ENFORCEMENT_URL = "https://www.digg.se/tdosanmalan"
 ACCESSIBILITY_STATEMENT_DATE = "2026-11-23"  # when the statement was last reviewed
-# Absolute address where the site is published (for sitemaps and shared links);
-# leave empty and every link stays relative, so the output folder can be served
-# from any sub-folder.
-SITE_URL = ""
+# Absolute address where the site is published, used only for the sitemap
+# (sitemaps need absolute addresses). Links between pages are always relative,
+# so the output folder can be served from any sub-folder. Empty: no sitemap.
+SITE_URL = "https://jamfor.nacka.example/"
 
 # --- Languages -----------------------------------------------------------------
 # The first language is the default and is served at the root of the site; the

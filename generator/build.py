@@ -12,12 +12,14 @@ from typing import Any
 
 from .dataset import Dataset
 from .disclosure import protect
+from .fonts import build_fonts
 from .indicators import compute_group_sizes, compute_indicators
 from .opendata import write_open_data
 from .publish import recover, replace_atomically, staging_dir
 from .render import render_site
 from .search import build_search_index
 from .settings import DEFAULT_SETTINGS_FILE, load_settings
+from .sitemap import write_sitemap
 from .sitemodel import SiteModel, build_site_model
 from .validate import load_and_validate
 
@@ -90,6 +92,9 @@ def build(
         with report.stage("render"):
             progress("Writing the pages")
             report.pages = render_site(model, settings, staging, settings_file)
+        with report.stage("fonts"):
+            build_fonts(staging)
+            write_sitemap(staging, settings["SITE_URL"], settings["LANGUAGES"])
         with report.stage("search index"):
             progress("Building the search index")
             build_search_index(staging)

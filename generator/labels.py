@@ -61,18 +61,6 @@ INDICATORS_SHORT = {
     "started": N_("Started"),
 }
 
-# What the denominator of each share counts, for "N answers" style sentences.
-DENOMINATOR_UNITS = {
-    "satisfied_end": N_("answers"),
-    "satisfied_4w": N_("answers"),
-    "work_or_studies": N_("customers who finished"),
-    "self_sufficient_6m": N_("customers followed up"),
-    "passed": N_("graded customers"),
-    "teachers_certified": N_("teachers"),
-    "teachers_with_degree": N_("teachers"),
-    "coaches_with_degree": N_("coaches"),
-}
-
 STATUSES = {
     "active": N_("Active"),
     "paused": N_("Paused: not taking new customers"),
@@ -83,9 +71,4 @@ STEP_FREE = {
     "yes": N_("Step-free entrance"),
     "partly": N_("Partly step-free entrance"),
     "no": N_("No step-free entrance"),
-}
-
-SUPPRESSION_REASONS = {
-    "fewer_than_k": N_("Too few to show: fewer than %(k)s people."),
-    "secondary": N_("Hidden so that a smaller group cannot be worked out from the totals."),
 }

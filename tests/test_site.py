@@ -65,13 +65,17 @@ def test_every_page_has_the_right_lang(sample_site: Path) -> None:
 
 
 def test_every_page_exists_in_every_language(sample_site: Path) -> None:
-    sv = {
-        p.relative_to(sample_site)
-        for p in html_files(sample_site)
-        if lang_of(sample_site, p) == "sv"
-    }
-    en = {p.relative_to(sample_site / "en") for p in (sample_site / "en").rglob("*.html")}
-    assert sv == en
+    def pages_of(lang: str) -> set[Path]:
+        root = sample_site if lang == LANGS[0] else sample_site / lang
+        return {
+            p.relative_to(root)
+            for p in html_files(sample_site)
+            if lang_of(sample_site, p) == lang and p.relative_to(root).parts[0] != "lattlast"
+        }
+
+    default = pages_of(LANGS[0])
+    for lang in LANGS[1:]:
+        assert pages_of(lang) == default, lang
     for must in (
         "index.html",
         "providers/index.html",
@@ -79,8 +83,24 @@ def test_every_page_exists_in_every_language(sample_site: Path) -> None:
         "methodology.html",
         "open-data.html",
         "employers.html",
+        "accessibility.html",
     ):
-        assert Path(must) in sv
+        assert Path(must) in default
+
+
+def test_easy_read_swedish_has_every_editorial_page(sample_site: Path) -> None:
+    for name in ("index", "methodology", "open-data", "accessibility"):
+        easy = sample_site / "lattlast" / f"{name}.html"
+        assert easy.exists(), name
+        assert 'lang="sv"' in read(easy)
+        assert 'href="lattlast/' + name + '.html"' in read(sample_site / f"{name}.html")
+
+
+def test_sitemap_lists_every_language(sample_site: Path) -> None:
+    sitemap = read(sample_site / "sitemap.xml")
+    for lang in LANGS[1:]:
+        assert f"/{lang}/providers/index.html</loc>" in sitemap
+    assert 'hreflang="en"' in sitemap and "<loc>https://" in sitemap
 
 
 def test_internal_links_resolve(sample_site: Path) -> None:

@@ -1,0 +1,124 @@
+"""Web fonts stage: Noto Sans Arabic and Ethiopic, subset to the characters the pages use.
+
+Arabic-script (Arabic, Persian) and Ethiopic (Tigrinya) text is unreadable on
+many phones without a font that covers it. The fonts come from Debian's
+``fonts-noto-core`` package and are served from the site itself, so no request
+leaves the site's host; subsetting to the characters actually used keeps them
+to a few tens of kilobytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"))
+
+
+@dataclass(frozen=True)
+class WebFont:
+    family: str
+    file_stem: str  # e.g. NotoSansArabic -> NotoSansArabic-Regular.ttf / -Bold.ttf
+    ranges: tuple[tuple[int, int], ...]  # the script's Unicode blocks
+
+    def covers(self, ch: str) -> bool:
+        code = ord(ch)
+        return any(lo <= code <= hi for lo, hi in self.ranges)
+
+
+FONTS = (
+    WebFont(
+        "Noto Sans Arabic",
+        "NotoSansArabic",
+        ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
+    ),
+    WebFont(
+        "Noto Sans Ethiopic",
+        "NotoSansEthiopic",
+        ((0x1200, 0x139F), (0x2D80, 0x2DDF), (0xAB00, 0xAB2F)),
+    ),
+)
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _find(stem: str, weight: str) -> Path | None:
+    for folder in FONT_DIRS:
+        path = folder / f"{stem}-{weight}.ttf"
+        if path.is_file():
+            return path
+    return None
+
+
+def used_characters(site: Path) -> set[str]:
+    chars: set[str] = set()
+    for page in site.rglob("*.html"):
+        text = html.unescape(_TAG.sub(" ", page.read_text(encoding="utf-8")))
+        chars.update(text)
+    return chars
+
+
+def _subset(source: Path, chars: set[str]) -> bytes:
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]  # Arabic shaping needs init/medi/fina/liga and more
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(ord(c) for c in chars))
+    subsetter.subset(font)
+    buf = io.BytesIO()
+    subset.save_font(font, buf, options)
+    return buf.getvalue()
+
+
+def _range_css(chars: set[str]) -> str:
+    return ", ".join(f"U+{ord(c):X}" for c in sorted(chars))
+
+
+def build_fonts(site: Path) -> list[Path]:
+    """Write subset fonts and theme/css/fonts.css; returns the files written."""
+    chars = used_characters(site)
+    css: list[str] = ["/* Generated at build time: subsets of Noto fonts for the scripts on the pages. */"]
+    written: list[Path] = []
+    font_dir = site / "theme" / "fonts"
+    for font in FONTS:
+        needed = {c for c in chars if font.covers(c)}
+        if not needed:
+            continue
+        # Digits, punctuation and joiners shape with the script's own glyphs.
+        extra = set("0123456789%().,:;–-‐ \u200c\u200d\u061b\u061f\u060c\u066a\u066b\u066c")
+        for weight, css_weight in (("Regular", 400), ("Bold", 700)):
+            source = _find(font.file_stem, weight)
+            if source is None:
+                print(
+                    f"warning: {font.file_stem}-{weight}.ttf not found (install Debian's "
+                    "fonts-noto-core); pages fall back to the visitor's own fonts",
+                    file=sys.stderr,
+                )
+                continue
+            data = _subset(source, needed | extra)
+            digest = hashlib.sha256(data).hexdigest()[:10]
+            name = f"{font.file_stem}-{weight}.{digest}.woff2"
+            font_dir.mkdir(parents=True, exist_ok=True)
+            (font_dir / name).write_bytes(data)
+            written.append(font_dir / name)
+            css.append(
+                "@font-face {"
+                f' font-family: "{font.family}"; font-style: normal; font-weight: {css_weight};'
+                f' font-display: swap; src: url("../fonts/{name}") format("woff2");'
+                f" unicode-range: {_range_css(needed)}; }}"
+            )
+    css_path = site / "theme" / "css" / "fonts.css"
+    css_path.parent.mkdir(parents=True, exist_ok=True)
+    css_path.write_text("\n".join(css) + "\n", encoding="utf-8")
+    written.append(css_path)
+    return written
