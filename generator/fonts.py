@@ -87,7 +87,7 @@ def _range_css(chars: set[str]) -> str:
 def build_fonts(site: Path) -> list[Path]:
     """Write subset fonts and theme/css/fonts.css; returns the files written."""
     chars = used_characters(site)
-    css: list[str] = ["/* Generated at build time: subsets of Noto fonts for the scripts on the pages. */"]
+    css: list[str] = ["/* Generated at build time: Noto subsets for the scripts on the pages. */"]
     written: list[Path] = []
     font_dir = site / "theme" / "fonts"
     for font in FONTS:

@@ -45,13 +45,14 @@ def write_sitemap(site: Path, site_url: str, languages: list[str]) -> Path | Non
                 for other in languages:
                     if other in variants:
                         lines.append(
-                            f"    <xhtml:link rel=\"alternate\" hreflang={quoteattr(other)}"
+                            f'    <xhtml:link rel="alternate" hreflang={quoteattr(other)}'
                             f" href={quoteattr(variants[other])}/>"
                         )
             lines.append("  </url>")
     lines.append("</urlset>")
     out = site / "sitemap.xml"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (site / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n",
-                                     encoding="utf-8")
+    (site / "robots.txt").write_text(
+        f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n", encoding="utf-8"
+    )
     return out
