@@ -16,14 +16,19 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 build: $(VENV)/.installed
+	./scripts/install-system-packages
 	$(PY) -m generator build --data $(DATA) --output $(OUTPUT)
 
 serve: build
 	@echo "Serving $(OUTPUT)/ at http://localhost:$(PORT)/ (Ctrl-C stops)"
 	$(PY) -m http.server --bind 127.0.0.1 --directory $(OUTPUT) $(PORT)
 
-test: $(VENV)/.installed
-	./scripts/install-browser
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: $(VENV)/.installed node_modules/.installed
+	./scripts/install-system-packages --test
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -24,7 +24,7 @@ SITE_URL = "https://jamfor.nacka.example/"
 # The first language is the default and is served at the root of the site; the
 # others under /<code>/. Every language needs a catalog in theme/translations/
 # and editorial pages in content/<code>/.
-LANGUAGES = ["sv", "en"]
+LANGUAGES = ["sv", "en", "ar", "fa", "so", "ti", "uk"]
 
 # --- Disclosure control and reliability (see the methodology page) -------------
 DISCLOSURE_K = 5  # no figure rests on fewer records than this (never below 3)
@@ -73,3 +73,4 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+READERS = {"rst": None, "htm": None, "html": None}  # editorial pages are Markdown

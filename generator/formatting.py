@@ -11,6 +11,7 @@ from functools import cached_property
 
 from babel import Locale
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
 EN_DASH = "\u2013"
@@ -60,6 +61,10 @@ class Formatter:
         if value is None:
             return ""
         return format_date(value, format=fmt, locale=self.locale)
+
+    def join(self, items: list[str] | tuple[str, ...]) -> str:
+        """'a, b and c' as the language writes a list."""
+        return format_list(list(items), style="standard", locale=self.locale) if items else ""
 
     def language_name(self, code: str) -> str:
         """A language's name in the visitor's language, e.g. 'arabiska' for 'ar' in Swedish."""

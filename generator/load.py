@@ -50,9 +50,12 @@ PERSONNUMMER_RE = re.compile(
     r"(?:0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])"
     r"[-+]?[0-9]{4}(?![0-9])"
 )
-# Every match of PERSONNUMMER_RE contains this; it is much cheaper to run over a
-# whole file, so the exact per-cell search only runs when this finds something.
-_PERSONNUMMER_HINT_RE = re.compile(r"[0-9]{6}[-+]?[0-9]{4}")
+# Every match of PERSONNUMMER_RE holds ten digits in a row or six digits, a sign
+# and four digits. With every digit turned into "0" and "+" into "-", those are two
+# plain substring searches over the file's bytes, far cheaper than a regex over
+# a national file, so the exact per-cell search runs only when one of them hits.
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789+", b"0000000000-")
+_PERSONNUMMER_HINTS = (b"0" * 10, b"000000-0000")
 
 _SEP_HINT_RE = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE)
 _TEXT_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -176,7 +179,9 @@ def _load_table(
     if parsed is None:
         return None
     header, header_line, rows, lines, delimiter = parsed
-    if _refuse_personnummer(header, header_line, rows, lines, text, display, problems):
+    if _may_hold_personnummer(data) and _refuse_personnummer(
+        header, header_line, rows, lines, display, problems
+    ):
         return None
     if not _check_header(spec, header, header_line, display, problems):
         return None
@@ -215,10 +220,22 @@ def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
+# Workbooks saved under a .csv name: xlsx (a zip) and the old binary xls.
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
 def _decode(data: bytes, display: str, problems: ProblemList) -> str | None:
     """UTF-8 with or without BOM; anything else is refused with a clear message."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         problems.add(display, None, None, 'the file is UTF-16, not UTF-8; save it as "CSV UTF-8"')
+        return None
+    if data.startswith(_WORKBOOK_MAGIC):
+        problems.add(
+            display,
+            None,
+            None,
+            'the file is a spreadsheet workbook, not CSV; save it as "CSV UTF-8"',
+        )
         return None
     try:
         return data.decode("utf-8-sig")
@@ -228,15 +245,23 @@ def _decode(data: bytes, display: str, problems: ProblemList) -> str | None:
 
 
 def _not_utf8_message(data: bytes, err: UnicodeDecodeError) -> str:
+    if _looks_like_cp1252(data):
+        return 'the file is not UTF-8 (it looks like Windows-1252/Latin-1); save it as "CSV UTF-8"'
+    line = data.count(b"\n", 0, err.start) + 1
+    return (
+        f'the file is not UTF-8 (the first invalid byte is on line {line}); save it as "CSV UTF-8"'
+    )
+
+
+def _looks_like_cp1252(data: bytes) -> bool:
+    """Text in Windows-1252 (Latin-1 is nearly the same): decodes, and has no NUL bytes."""
+    if b"\x00" in data:
+        return False  # binary data, not a text export
     try:
         data.decode("cp1252")
     except UnicodeDecodeError:
-        line = data.count(b"\n", 0, err.start) + 1
-        return (
-            f"the file is not UTF-8 (the first invalid byte is on line {line}); "
-            'save it as "CSV UTF-8"'
-        )
-    return 'the file is not UTF-8 (it looks like Windows-1252/Latin-1); save it as "CSV UTF-8"'
+        return False
+    return True
 
 
 _Parsed = tuple[list[str], int, list[list[str]], list[int], str]
@@ -261,9 +286,9 @@ def _parse(text: str, display: str, problems: ProblemList) -> _Parsed | None:
 
 
 def _first_content_line(text: str) -> tuple[str | None, int]:
-    """The first line that is not blank, and how many lines come before it."""
+    """The first line with a cell in it, and how many lines come before it."""
     for i, line in enumerate(io.StringIO(text, newline="")):
-        if line.strip():
+        if line.strip().strip(";,"):
             return line, i
     return None, 0
 
@@ -279,25 +304,10 @@ def _delimiter(first_line: str, skipped: int) -> tuple[str | None, int]:
 
 
 def _read_rows(text: str, delimiter: str, display: str, problems: ProblemList) -> _Parsed | None:
-    header: list[str] | None = None
-    header_line = 1
-    rows: list[list[str]] = []
-    lines: list[int] = []
     old_limit = csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    consumed = 0
     try:
-        for cells in reader:
-            start, consumed = consumed + 1, reader.line_num
-            row = [c.strip() for c in cells]
-            if not any(row):
-                continue  # blank line, or a spreadsheet's row of empty cells
-            if header is None:
-                header = [c.lstrip("\ufeff").strip() for c in row]
-                header_line = start
-            else:
-                rows.append(row)
-                lines.append(start)
+        records, starts = _records(reader, quoted='"' in text)
     except csv.Error as err:
         message = (
             f'a cell is longer than {MAX_CELL_CHARS} characters (or a quote " is never '
@@ -305,14 +315,64 @@ def _read_rows(text: str, delimiter: str, display: str, problems: ProblemList) -
             if "field limit" in str(err)
             else f"the file cannot be read as CSV ({err}); the file was refused"
         )
-        problems.add(display, consumed + 1, None, message)
+        problems.add(display, reader.line_num, None, message)
         return None
     finally:
         csv.field_size_limit(old_limit)
-    if header is None:
+    if _may_have_padding(text, delimiter):
+        records = [[cell.strip() for cell in record] for record in records]
+    # Blank lines and a spreadsheet's rows of empty cells are skipped.
+    kept = [i for i, record in enumerate(records) if any(record)]
+    if not kept:
         problems.add(display, None, None, "the file is empty; it needs a header row")
         return None
+    header = [cell.lstrip("\ufeff").strip() for cell in records[kept[0]]]
+    rows = [records[i] for i in kept[1:]]
+    lines = [i + 1 for i in kept[1:]] if starts is None else [starts[i] for i in kept[1:]]
+    header_line = kept[0] + 1 if starts is None else starts[kept[0]]
     return header, header_line, rows, lines, delimiter
+
+
+def _records(reader: Iterator[list[str]], quoted: bool) -> tuple[list[list[str]], list[int] | None]:
+    """All CSV records, and the line each starts on (None: record i is on line i + 1).
+
+    Without any quote character no record can span lines, so the records can be
+    read in one call; otherwise the reader's line count gives each start.
+    """
+    if not quoted:
+        return list(reader), None
+    records: list[list[str]] = []
+    starts: list[int] = []
+    consumed = 0
+    for record in reader:
+        records.append(record)
+        starts.append(consumed + 1)
+        consumed = reader.line_num  # type: ignore[attr-defined]
+    return records, starts
+
+
+# Characters str.strip() removes, other than the line breaks that end CSV records.
+_SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\r\n")
+
+
+def _may_have_padding(text: str, delimiter: str) -> bool:
+    """False only if no cell can start or end with whitespace, so stripping can be skipped.
+
+    A cell starts after the start of the text, a delimiter, a line break or an
+    opening quote, and ends before the matching characters: whitespace next to
+    none of these cannot be at the edge of a cell. A few substring searches over
+    the whole text cost much less than stripping every cell of a national file.
+    """
+    edges = (delimiter, "\n", "\r", '"')
+    for space in _SPACES:
+        if space not in text:
+            continue
+        if text.startswith(space) or text.endswith(space):
+            return True
+        if any(space + edge in text or edge + space in text for edge in edges):
+            return True
+    # A quoted cell can also start or end with a line break.
+    return any(pair in text for pair in ('"\n', '\n"', '"\r', '\r"'))
 
 
 def _check_header(
@@ -389,7 +449,6 @@ def _refuse_personnummer(
     header_line: int,
     rows: list[list[str]],
     lines: list[int],
-    text: str,
     display: str,
     problems: ProblemList,
 ) -> bool:
@@ -397,8 +456,6 @@ def _refuse_personnummer(
 
     True if the file must be refused.
     """
-    if not _PERSONNUMMER_HINT_RE.search(text):
-        return False
     found = False
     if find_personnummer(header):
         problems.add(display, header_line, None, "a column name " + PERSONNUMMER_MESSAGE)
@@ -410,6 +467,12 @@ def _refuse_personnummer(
         problems.add(display, lines[int(r)], name, _personnummer_message(name))
     problems.dropped += len(row_at) - room
     return found or len(row_at) > 0
+
+
+def _may_hold_personnummer(data: bytes) -> bool:
+    """False only if no cell of the file (UTF-8 bytes) can match PERSONNUMMER_RE."""
+    zeroed = data.translate(_DIGITS_AS_ZERO)
+    return any(hint in zeroed for hint in _PERSONNUMMER_HINTS)
 
 
 def _column_label(header: list[str], index: int) -> str:

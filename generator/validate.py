@@ -74,6 +74,7 @@ POSTCODE_RE = r"([0-9]{3}) ?([0-9]{2})"
 LANG_RE = re.compile(r"[a-z]{2}")
 CONTROL_RE = r"[\x00-\x1f\x7f-\x9f]"
 HTML_TAG_RE = r"<[A-Za-z!/?][^<>]*>"
+SUSPECT_TEXT_RE = r"[\x00-\x1f\x7f-\x9f<]"  # every CONTROL_RE or HTML_TAG_RE match has one
 
 _CODE_KINDS = {SERVICES: "service code", SECTORS: "sector code"}
 
@@ -180,13 +181,19 @@ def _check_table(table: RawTable | None, spec: FileSpec, problems: ProblemList) 
         return _Table(spec, spec.name, np.array([], dtype=np.int64), loaded=False)
     lines = np.asarray(table.lines, dtype=np.int64)
     t = _Table(spec, table.display, lines, loaded=True, complete=not table.skipped_lines)
-    columns = list(zip(*table.rows, strict=True)) if table.rows else []
+    # Every row has one cell per header name (the loader dropped the others), so
+    # the rows form a grid; its columns are cheap slices.
+    grid = np.empty((len(table.rows), len(table.header)), dtype=object)
+    if table.rows:
+        grid[:] = table.rows
+    positions = table.column_positions()
     for col in spec.columns:
-        position = table.column_positions().get(col.name)
+        position = positions.get(col.name)
         if position is None:
             continue  # the loader reported the missing column
-        cells = columns[position] if columns else ()
-        t.raw[col.name] = pd.Series(cells, dtype=object, index=pd.RangeIndex(len(t.lines)))
+        t.raw[col.name] = pd.Series(
+            grid[:, position], dtype=object, index=pd.RangeIndex(len(lines))
+        )
         _check_column(t, col, problems)
     _check_key(t, problems)
     return t
@@ -283,8 +290,14 @@ def _slug(s: pd.Series, col: Column) -> tuple[pd.Series, Failures]:
 
 
 def _text(s: pd.Series, col: Column) -> tuple[pd.Series, Failures]:
-    control = s.str.contains(CONTROL_RE, regex=True)
-    html = s.str.contains(HTML_TAG_RE, regex=True)
+    # One cheap pass finds the few cells worth the two detailed searches (a
+    # record_id column has a million distinct values).
+    suspect = s.str.contains(SUSPECT_TEXT_RE, regex=True).to_numpy(dtype=bool)
+    control = pd.Series(False, index=s.index)
+    html = pd.Series(False, index=s.index)
+    if suspect.any():
+        control[suspect] = s[suspect].str.contains(CONTROL_RE, regex=True)
+        html[suspect] = s[suspect].str.contains(HTML_TAG_RE, regex=True)
     failures: Failures = [
         (
             control,
@@ -586,54 +599,63 @@ def _check_premises_exist(providers: _Table, premises: _Table, problems: Problem
 
 
 def _check_results(t: _Table, problems: ProblemList) -> None:
-    needed = ("start_date", "end_date", "end_reason", "outcome", "outcome_6m")
-    if not t.has(*needed, "satisfaction_end", "grade"):
-        return  # a missing column is already reported; these rules need them all
+    """The life of a record: ongoing records have no end data; ended ones have a reason."""
+    if not t.has("end_date"):
+        return  # already reported; every rule here hangs on end_date
     ended = t.filled("end_date")
-    start, end = t.typed["start_date"], t.typed["end_date"]
-    before = (end < start).fillna(False).astype(bool)
-    t.report(
-        problems,
-        before,
-        "end_date",
-        lambda v: f"{_q(v)} is before start_date; end_date must be on or after start_date",
-    )
-    reasons = ", ".join(END_REASONS)
-    t.report(
-        problems,
-        ended & ~t.filled("end_reason"),
-        "end_reason",
-        lambda _: f"the cell is empty but end_date is set; an ended record needs one of: {reasons}",
-    )
-    for name in ("end_reason", "outcome", "outcome_6m", "satisfaction_end", "grade"):
+    if t.has("start_date"):
+        before = (t.typed["end_date"] < t.typed["start_date"]).fillna(False).astype(bool)
         t.report(
             problems,
-            ~ended & t.filled(name),
-            name,
-            lambda v, name=name: (
-                f"{_q(v)} is set but end_date is blank; {name} is only for "
-                "ended records (fill in end_date or leave this blank)"
+            before,
+            "end_date",
+            lambda v: f"{_q(v)} is before start_date; end_date must be on or after start_date",
+        )
+    if t.has("end_reason"):
+        reasons = ", ".join(END_REASONS)
+        t.report(
+            problems,
+            ended & ~t.filled("end_reason"),
+            "end_reason",
+            lambda _: (
+                f"the cell is empty but end_date is set; an ended record needs one of: {reasons}"
             ),
         )
-    outcome = t.raw["outcome"]
-    not_success = (outcome == "") | (outcome.isin(OUTCOMES) & ~outcome.isin(SUCCESS_OUTCOMES))
-    t.report(
-        problems,
-        ended & t.filled("outcome_6m") & not_success,
-        "outcome_6m",
-        lambda v: (
-            f"{_q(v)} is set but outcome is not work, studies or own_business; "
-            "outcome_6m is only for records that ended in a success"
-        ),
-    )
+    for name in ("end_reason", "outcome", "outcome_6m", "satisfaction_end", "grade"):
+        if t.has(name):
+            t.report(
+                problems,
+                ~ended & t.filled(name),
+                name,
+                lambda v, name=name: (
+                    f"{_q(v)} is set but end_date is blank; {name} is only for "
+                    "ended records (fill in end_date or leave this blank)"
+                ),
+            )
+    if t.has("outcome", "outcome_6m"):
+        outcome = t.raw["outcome"]
+        # An unknown outcome code is its own problem; only a known non-success counts here.
+        not_success = (outcome == "") | (outcome.isin(OUTCOMES) & ~outcome.isin(SUCCESS_OUTCOMES))
+        t.report(
+            problems,
+            ended & t.filled("outcome_6m") & not_success,
+            "outcome_6m",
+            lambda v: (
+                f"{_q(v)} is set but outcome is not work, studies or own_business; "
+                "outcome_6m is only for records that ended in a success"
+            ),
+        )
 
 
 def _check_staff(t: _Table, problems: ProblemList) -> None:
-    if not t.has("role", "headcount", "with_degree", "certified"):
+    """with_degree and certified count people among the headcount; coaches have no certified."""
+    if not t.has("role", "headcount"):
         return
     headcount = t.typed["headcount"]
     coach = t.raw["role"] == "coach"
     for name in ("with_degree", "certified"):
+        if not t.has(name):
+            continue
         over = (t.typed[name] > headcount).fillna(False).astype(bool)
         if name == "certified":
             over &= ~coach  # a coach's certified cell gets its own problem below
@@ -645,6 +667,8 @@ def _check_staff(t: _Table, problems: ProblemList) -> None:
                 f"{_q(v)} is more than headcount; {name} counts people among the headcount"
             ),
         )
+    if not t.has("certified"):
+        return
     t.report(
         problems,
         coach & t.filled("certified"),

@@ -87,6 +87,36 @@ def test_utf16_file_is_refused(tmp_path: Path) -> None:
     assert line.startswith(f"{folder / 'staff.csv'}: the file is UTF-16")
 
 
+def test_workbook_and_binary_files_are_refused(tmp_path: Path) -> None:
+    folder = write_valid_folder(tmp_path)
+    (folder / "staff.csv").write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)))
+    (folder / "groups.csv").write_bytes(b"provider_id\nab\x00\xff\n")
+    assert problem_lines(folder) == [
+        f"{folder / 'staff.csv'}: the file is a spreadsheet workbook, not CSV; save it as "
+        '"CSV UTF-8"',
+        f"{folder / 'groups.csv'}: the file is not UTF-8 (the first invalid byte is on line 2); "
+        'save it as "CSV UTF-8"',
+    ]
+
+
+def test_cells_are_stripped_with_and_without_quotes_in_the_file(tmp_path: Path) -> None:
+    folder = write_valid_folder(
+        tmp_path,
+        {
+            ("results.csv", 0, "service"): "sfi\u00a0",  # a spreadsheet's no-break space
+            ("results.csv", 1, "record_id"): "\tr2 ",
+        },
+    )
+    path = folder / "premises.csv"
+    text = path.read_text(encoding="utf-8").replace("Storgatan 1", '" Storgatan 1, 2 tr "')
+    path.write_text(text, encoding="utf-8")
+    raw, problems = raw_load(folder)
+    assert not problems
+    assert raw.tables["results.csv"].rows[0][2] == "sfi"
+    assert raw.tables["results.csv"].rows[1][0] == "r2"
+    assert raw.tables["premises.csv"].rows[0][2] == "Storgatan 1, 2 tr"
+
+
 def test_excel_sep_line_is_understood(tmp_path: Path) -> None:
     folder = write_valid_folder(tmp_path, delimiter=";")
     path = folder / "groups.csv"
@@ -282,6 +312,12 @@ NOT_PERSONNUMMER = [
 def test_find_personnummer_catches_every_shape(value: str) -> None:
     assert find_personnummer([value]) == [0]
     assert find_personnummer(["x", f"ring {value} efter 17"]) == [1]
+
+
+@pytest.mark.parametrize("value", PERSONNUMMER)
+def test_the_quick_file_scan_never_misses_a_personnummer(value: str) -> None:
+    assert load._may_hold_personnummer(f"a;ring {value};b".encode())
+    assert not load._may_hold_personnummer(b"2024-01-10;r000001x;08-123 456 78")
 
 
 @pytest.mark.parametrize("value", NOT_PERSONNUMMER)

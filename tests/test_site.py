@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from generator.opendata import INDICATOR_COLUMNS
+from generator.settings import load_settings
 
 pytestmark = pytest.mark.slow
 
-LANGS = ("sv", "en")
+LANGS: tuple[str, ...] = tuple(load_settings()["LANGUAGES"])
+RTL = {"ar", "fa"}
 
 
 def html_files(site: Path) -> list[Path]:
@@ -61,7 +63,7 @@ def test_every_page_has_the_right_lang(sample_site: Path) -> None:
     for path in pages:
         attrs = parse(path).html_attrs
         assert attrs.get("lang") == lang_of(sample_site, path), path
-        assert attrs.get("dir") == "ltr", path
+        assert attrs.get("dir") == ("rtl" if lang_of(sample_site, path) in RTL else "ltr"), path
 
 
 def test_every_page_exists_in_every_language(sample_site: Path) -> None:
@@ -188,3 +190,29 @@ def test_search_index_has_one_index_per_language(sample_site: Path) -> None:
         assert entry["languages"][lang]["page_count"] == len(
             providers_json(sample_site)["providers"]
         )
+
+
+def test_provider_text_in_the_visitors_language_or_swedish_marked_as_such(
+    sample_site: Path,
+) -> None:
+    texts = Path(__file__).resolve().parent.parent / "data" / "texts"
+    by_provider = {d.name: {f.stem for f in d.glob("*.md")} for d in texts.iterdir()}
+    sv_only = next(pid for pid, langs in sorted(by_provider.items()) if langs == {"sv"})
+    translated = next(pid for pid, langs in sorted(by_provider.items()) if "ar" in langs)
+    ar_page = read(sample_site / "ar" / "provider" / f"{translated}.html")
+    assert '<div class="provider-text">' in ar_page
+    untranslated = read(sample_site / "en" / "provider" / f"{sv_only}.html")
+    assert '<div class="provider-text" lang="sv" dir="ltr">' in untranslated
+    assert "has not translated this text" in untranslated
+
+
+def test_fonts_for_arabic_script_and_ethiopic_are_served_with_the_site(sample_site: Path) -> None:
+    css = read(sample_site / "theme" / "css" / "fonts.css")
+    for family in ("Noto Sans Arabic", "Noto Sans Ethiopic"):
+        assert f'font-family: "{family}"' in css
+    fonts = list((sample_site / "theme" / "fonts").glob("*.woff2"))
+    assert len(fonts) == 4
+    assert all(f.stat().st_size < 120_000 for f in fonts), "subset, not the whole font"
+    for url in re.findall(r'url\("\.\./fonts/([^"]+)"\)', css):
+        assert (sample_site / "theme" / "fonts" / url).exists()
+    assert "http" not in css

@@ -293,6 +293,28 @@ def test_long_and_odd_values_are_shortened_and_escaped_in_messages(tmp_path: Pat
     assert "'" + "w" * 39 + "…'" in line
 
 
+def test_a_missing_column_skips_only_the_rules_that_need_it(tmp_path: Path) -> None:
+    tables = valid_tables()
+    for row in tables[R]:
+        del row["grade"]
+    tables[R][2]["outcome"] = "work"  # on an ongoing record: still checked
+    folder = write_folder(tmp_path, tables)
+    assert problem_lines(folder) == [
+        f"{folder / R}:1: column 'grade': the column is missing",
+        f"{folder / R}:4: column 'outcome': 'work' is set but end_date is blank; outcome is "
+        "only for ended records (fill in end_date or leave this blank)",
+    ]
+
+
+def test_a_missing_status_column_does_not_invent_premises_problems(tmp_path: Path) -> None:
+    tables = valid_tables()
+    for row in tables[P]:
+        del row["status"]
+    tables[PR] = tables[PR][:1]
+    folder = write_folder(tmp_path, tables)
+    assert problem_lines(folder) == [f"{folder / P}:1: column 'status': the column is missing"]
+
+
 # ------------------------------------------------------------- all problems at once
 
 

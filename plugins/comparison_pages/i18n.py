@@ -74,7 +74,8 @@ def install_i18n(generator: Any) -> None:
     settings = generator.settings
     lang = settings["DEFAULT_LANG"]
     env = generator.env
-    env.install_gettext_translations(load_translations(lang), newstyle=True)
+    translations = load_translations(lang)
+    env.install_gettext_translations(translations, newstyle=True)
     fmt = Formatter(lang)
 
     def url(context_siteurl: str, path: str, in_lang: str | None = None) -> str:
@@ -102,6 +103,8 @@ def install_i18n(generator: Any) -> None:
         date=fmt.date,
         language_name=fmt.language_name,
         period=fmt.period,
+        join_list=fmt.join,
+        sector_name=lambda code: translations.gettext(labels.SECTORS[code]),
         slugify_district=slugify,
         isodate=_isodate,
         markup=Markup,

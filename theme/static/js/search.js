@@ -9,14 +9,19 @@ const messages = document.getElementById("search-messages").dataset;
 const bundle = new URL(root.dataset.pagefindRoot, document.baseURI);
 const siteRoot = new URL("..", bundle);
 
-let pagefind = null;
-async function engine() {
-  if (!pagefind) {
-    pagefind = await import(new URL("pagefind.js", bundle).href);
-    await pagefind.options({ baseUrl: siteRoot.pathname });
-    await pagefind.init();
+// One shared promise: several keystrokes before the index has loaded must not
+// load it several times, nor let an early query's answer overtake a later one.
+let loading = null;
+function engine() {
+  if (!loading) {
+    loading = (async () => {
+      const pagefind = await import(new URL("pagefind.js", bundle).href);
+      await pagefind.options({ baseUrl: siteRoot.pathname });
+      await pagefind.init();
+      return pagefind;
+    })();
   }
-  return pagefind;
+  return loading;
 }
 
 function show(results) {
@@ -54,8 +59,8 @@ async function run(query) {
   status.textContent = messages.loading;
   try {
     const pf = await engine();
-    const search = await pf.debouncedSearch(term, {}, 250);
-    if (search === null || ticket !== latest) return;
+    const search = await pf.search(term);
+    if (ticket !== latest) return;
     const data = await Promise.all(search.results.slice(0, 50).map((r) => r.data()));
     if (ticket !== latest) return;
     show(data);
@@ -72,7 +77,11 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   run(input.value);
 });
-input.addEventListener("input", () => run(input.value));
+let timer = 0;
+input.addEventListener("input", () => {
+  clearTimeout(timer);
+  timer = setTimeout(() => run(input.value), 200);
+});
 
 const initial = new URLSearchParams(location.search).get("q");
 if (initial) {
