@@ -215,3 +215,17 @@ def test_pages_are_valid_html(sample_site: Path) -> None:
         timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[:5000]
+
+
+def test_provider_page_prints_legibly(page, site_url: str, sample_site: Path) -> None:
+    data = json.loads((sample_site / "data" / "providers.json").read_text(encoding="utf-8"))
+    pid = next(p["provider_id"] for p in data["providers"] if p["status"] == "active")
+    page.goto(site_url + f"en/provider/{pid}.html")
+    page.emulate_media(media="print")
+    assert not page.locator(".main-nav").is_visible()
+    assert not page.locator(".language-switcher").is_visible()
+    assert page.locator("table.results-table").is_visible()
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('td')).fontSize)")
+    assert size >= 12, "at least 9 pt on paper"
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") <= 6
