@@ -31,6 +31,19 @@ DISCLOSURE_K = 5  # no figure rests on fewer records than this (never below 3)
 RELIABILITY_R = 20  # figures on fewer records are marked "few answers"
 POOLED_YEARS = 3  # headline figures pool the last N years
 
+# --- Input limits ----------------------------------------------------------------
+MAX_INPUT_FILE_MB = 200  # a data file larger than this is refused with a clear message
+
+# --- Security -------------------------------------------------------------------
+# Only the site's own scripts, styles and fonts; Pagefind's search engine is
+# WebAssembly ('wasm-unsafe-eval'). Repeat it as an HTTP header on the web server
+# (see README.md); frame-ancestors only works there.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self'; font-src 'self'; connect-src 'self'; worker-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
 # --- Pelican -------------------------------------------------------------------
 PATH = "content"
 THEME = "theme"

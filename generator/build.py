@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .assets import fingerprint_assets
+from .check import ChecksFailed, run_checks
 from .dataset import Dataset
 from .disclosure import protect
 from .fonts import build_fonts
@@ -28,6 +30,8 @@ from .validate import load_and_validate
 class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     pages: int = 0
+    records: int = 0
+    checks: dict[str, int] = field(default_factory=dict)
     model: SiteModel | None = None
 
     @contextmanager
@@ -43,9 +47,13 @@ class BuildReport:
         return sum(self.timings.values())
 
 
-def check(data: Path) -> Dataset:
+def _max_bytes(settings: dict[str, Any]) -> int:
+    return int(settings["MAX_INPUT_FILE_MB"] * 1024 * 1024)
+
+
+def check(data: Path, settings_file: Path = DEFAULT_SETTINGS_FILE) -> Dataset:
     """Validation only; raises InvalidData with every problem."""
-    return load_and_validate(data)
+    return load_and_validate(data, max_file_bytes=_max_bytes(load_settings(settings_file)))
 
 
 def compute(ds: Dataset, settings: dict[str, Any], report: BuildReport) -> tuple[Any, SiteModel]:
@@ -65,6 +73,42 @@ def compute(ds: Dataset, settings: dict[str, Any], report: BuildReport) -> tuple
     return protected, model
 
 
+def build_into(
+    data: Path,
+    target: Path,
+    settings: dict[str, Any],
+    settings_file: Path,
+    report: BuildReport,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> None:
+    """Validate, compute and write a complete, checked site into the empty folder target."""
+    with report.stage("load+validate"):
+        progress("Reading and checking the data")
+        ds = load_and_validate(data, max_file_bytes=_max_bytes(settings))
+    report.records = len(ds.results)
+    progress("Computing the figures")
+    protected, model = compute(ds, settings, report)
+    report.model = model
+    with report.stage("open data"):
+        write_open_data(target, protected, model)
+    with report.stage("render"):
+        progress("Writing the pages")
+        report.pages = render_site(model, settings, target, settings_file)
+    with report.stage("assets"):
+        build_fonts(target)
+        write_sitemap(target, settings["SITE_URL"], settings["LANGUAGES"])
+        fingerprint_assets(target)
+    with report.stage("search index"):
+        progress("Building the search index")
+        build_search_index(target)
+    with report.stage("checks"):
+        progress("Checking links, languages and anonymity")
+        problems = run_checks(target, settings["DISCLOSURE_K"])
+        report.checks = {"links, lang, anonymity": len(problems)}
+        if problems:
+            raise ChecksFailed(problems)
+
+
 def build(
     data: Path,
     output: Path,
@@ -74,30 +118,13 @@ def build(
     """Build the site from data into output, replacing output only when all is done."""
     report = BuildReport()
     settings = load_settings(settings_file)
-    with report.stage("load+validate"):
-        progress("Reading and checking the data")
-        ds = load_and_validate(data)
-    progress("Computing the figures")
-    protected, model = compute(ds, settings, report)
-    report.model = model
-
     output = output.absolute()
     recover(output)
     staging = staging_dir(output)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        with report.stage("open data"):
-            write_open_data(staging, protected, model)
-        with report.stage("render"):
-            progress("Writing the pages")
-            report.pages = render_site(model, settings, staging, settings_file)
-        with report.stage("fonts"):
-            build_fonts(staging)
-            write_sitemap(staging, settings["SITE_URL"], settings["LANGUAGES"])
-        with report.stage("search index"):
-            progress("Building the search index")
-            build_search_index(staging)
+        build_into(data, staging, settings, settings_file, report, progress)
         with report.stage("publish"):
             replace_atomically(staging, output)
     except BaseException:

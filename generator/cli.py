@@ -30,6 +30,19 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate the data only")
     c.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
 
+    n = sub.add_parser("nightly", help="build a new release, check it and switch the live site")
+    n.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+    n.add_argument(
+        "--site", type=Path, required=True, help="site folder; the web server serves SITE/live"
+    )
+    n.add_argument("--keep", type=int, default=7, help="releases to keep (default: 7)")
+    n.add_argument(
+        "--settings", type=Path, default=None, help="settings file (default: pelicanconf.py)"
+    )
+
+    rb = sub.add_parser("rollback", help="switch the live site back to the previous release")
+    rb.add_argument("--site", type=Path, required=True, help="site folder")
+
     s = sub.add_parser("sample", help="write a synthetic data set in the data contract")
     s.add_argument("--out", type=Path, required=True, help="folder to write")
     s.add_argument("--scale", choices=("small", "city", "national"), default="small")
@@ -51,6 +64,24 @@ def _progress(msg: str) -> None:
         print(f"… {msg}", file=sys.stderr)
 
 
+def _nightly(args: argparse.Namespace) -> int:
+    from .nightly import LockHeld, run_nightly, summary
+    from .settings import DEFAULT_SETTINGS_FILE
+
+    if args.keep < 1:
+        print("--keep must be at least 1", file=sys.stderr)
+        return EXIT_FAILURE
+    try:
+        report = run_nightly(
+            args.data, args.site, args.keep, args.settings or DEFAULT_SETTINGS_FILE
+        )
+    except LockHeld as err:
+        print(err, file=sys.stderr)
+        return EXIT_FAILURE
+    print(summary(report))
+    return EXIT_OK
+
+
 def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -69,6 +100,14 @@ def run(argv: list[str] | None = None) -> int:
             write_sample(args.out, args.scale, args.seed)
             print(f"Wrote a {args.scale} sample data set to {args.out}")
             return EXIT_OK
+        if args.command == "nightly":
+            return _nightly(args)
+        if args.command == "rollback":
+            from .nightly import rollback
+
+            release = rollback(args.site)
+            print(f"{args.site}: the live site is now release {release.name}")
+            return EXIT_OK
         from .build import build
         from .settings import DEFAULT_SETTINGS_FILE
 
@@ -85,8 +124,12 @@ def run(argv: list[str] | None = None) -> int:
         print("Interrupted; the previous site was left as it was.", file=sys.stderr)
         return EXIT_FAILURE
     except Exception as err:  # noqa: BLE001 - the command line reports, never a traceback
+        from .nightly import RollbackImpossible
         from .settings import SettingsError
 
+        if isinstance(err, RollbackImpossible):
+            print(err, file=sys.stderr)
+            return EXIT_FAILURE
         kind = "Settings problem" if isinstance(err, SettingsError) else "Build failed"
         print(f"{kind}: {err}", file=sys.stderr)
         print("The previous site was left as it was.", file=sys.stderr)

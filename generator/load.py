@@ -224,33 +224,29 @@ def _megabytes(n: int) -> str:
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
-def _decode(data: bytes, display: str, problems: ProblemList) -> str | None:
+def _decode(
+    data: bytes, display: str, problems: ProblemList, save_as: str = '"CSV UTF-8"'
+) -> str | None:
     """UTF-8 with or without BOM; anything else is refused with a clear message."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        problems.add(display, None, None, 'the file is UTF-16, not UTF-8; save it as "CSV UTF-8"')
+        problems.add(display, None, None, f"the file is UTF-16, not UTF-8; save it as {save_as}")
         return None
     if data.startswith(_WORKBOOK_MAGIC):
-        problems.add(
-            display,
-            None,
-            None,
-            'the file is a spreadsheet workbook, not CSV; save it as "CSV UTF-8"',
-        )
+        message = f"the file is a spreadsheet workbook, not text; save it as {save_as}"
+        problems.add(display, None, None, message)
         return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        problems.add(display, None, None, _not_utf8_message(data, err))
+        problems.add(display, None, None, _not_utf8_message(data, err, save_as))
         return None
 
 
-def _not_utf8_message(data: bytes, err: UnicodeDecodeError) -> str:
+def _not_utf8_message(data: bytes, err: UnicodeDecodeError, save_as: str) -> str:
     if _looks_like_cp1252(data):
-        return 'the file is not UTF-8 (it looks like Windows-1252/Latin-1); save it as "CSV UTF-8"'
+        return f"the file is not UTF-8 (it looks like Windows-1252/Latin-1); save it as {save_as}"
     line = data.count(b"\n", 0, err.start) + 1
-    return (
-        f'the file is not UTF-8 (the first invalid byte is on line {line}); save it as "CSV UTF-8"'
-    )
+    return f"the file is not UTF-8 (the first invalid byte is on line {line}); save it as {save_as}"
 
 
 def _looks_like_cp1252(data: bytes) -> bool:
@@ -558,7 +554,7 @@ def _read_text(path: Path, problems: ProblemList) -> str | None:
     except OSError as err:
         problems.add(display, None, None, f"the file cannot be read ({err.strerror or err})")
         return None
-    text = _decode(data, display, problems)
+    text = _decode(data, display, problems, save_as="UTF-8 text")
     if text is None:
         return None
     bad = _TEXT_CONTROL_RE.search(text)

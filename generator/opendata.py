@@ -48,11 +48,23 @@ INDICATOR_NAMES = (
 REASONS = ("", "fewer_than_k", "secondary")
 
 
+# A text cell starting with one of these is run as a formula by spreadsheet
+# programs (CSV injection); such cells get a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> str:
+    """Numbers stay plain numbers (negatives included); text is neutralised."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str):
+        return neutralise(value)
     return str(value)
 
 

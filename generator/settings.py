@@ -23,11 +23,13 @@ PROJECT_SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("ACCESSIBILITY_ENFORCEMENT_URL", "https://www.digg.se/tdosanmalan",
      "Where visitors can complain to the supervisory authority"),
     ("ACCESSIBILITY_STATEMENT_DATE", "", "Date (YYYY-MM-DD) the statement was last reviewed"),
+    ("CONTENT_SECURITY_POLICY", "default-src 'self'", "Content-Security-Policy of every page"),
     ("SITE_URL", "", "Absolute address of the published site; empty keeps every link relative"),
     ("LANGUAGES", ["sv", "en"], "Site languages; the first is the default, served at the root"),
     ("DISCLOSURE_K", 5, "No figure rests on fewer records than this (3 or more)"),
     ("RELIABILITY_R", 20, "Figures on fewer records are marked 'few answers'"),
     ("POOLED_YEARS", 3, "Headline figures pool this many latest years"),
+    ("MAX_INPUT_FILE_MB", 200, "A data file larger than this is refused"),
 )
 
 
@@ -49,6 +51,9 @@ def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
         problems.append(f"DISCLOSURE_K must be a whole number of at least 3, not {k!r}")
     if not isinstance(r, int) or (isinstance(k, int) and r < k):
         problems.append(f"RELIABILITY_R must be a whole number not below DISCLOSURE_K, not {r!r}")
+    limit = settings["MAX_INPUT_FILE_MB"]
+    if not isinstance(limit, (int, float)) or limit <= 0:
+        problems.append("MAX_INPUT_FILE_MB must be a positive number")
     if not isinstance(settings["POOLED_YEARS"], int) or settings["POOLED_YEARS"] < 1:
         problems.append("POOLED_YEARS must be a whole number of at least 1")
     languages = settings["LANGUAGES"]

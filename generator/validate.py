@@ -1,19 +1,20 @@
 """Turning raw cell strings into a typed Dataset, collecting every problem.
 
-Checks run column by column on whole pandas Series (a national results file has
-a million rows); Python-level work is limited to unique values of small
-columns and to formatting the problems that are actually kept.
+Checks run column by column with vectorised pandas string methods, on each
+column's distinct values (a national results file has a million rows but few
+distinct values per column); Python-level loops are limited to small sets of
+distinct values and to formatting the problems that are actually kept.
 
 Every problem reads ``FILE:LINE: column 'NAME': what is wrong; what to do``.
 Cell values are echoed (shortened) so the user can find them; the loader has
 already refused any file with something shaped like a personal identity number,
 so no such number reaches a message from here.
 
-Tolerances beyond the letter of the contract, all documented in messages:
-postcodes ``NNNNN`` are normalised to ``NNN NN``; in a code column whose codes
-include yes and no (step_free_access) the boolean words ja/nej, true/false, 1/0
-are read as yes/no; decimal numbers may use a
-decimal comma (Swedish spreadsheets); code lists ignore empty items (``sfi;``).
+Tolerances beyond the letter of the contract: postcodes ``NNNNN`` are
+normalised to ``NNN NN``; in a code column whose codes include yes and no
+(step_free_access) the boolean words ja/nej, true/false, 1/0 are read as
+yes/no; decimal numbers may use a decimal comma (Swedish spreadsheets); code
+lists ignore empty items (``sfi;``) and spaces around items.
 """
 
 from __future__ import annotations
@@ -277,15 +278,19 @@ def _as_string(s: pd.Series, ok: pd.Series) -> pd.Series:
 
 
 def _slug(s: pd.Series, col: Column) -> tuple[pd.Series, Failures]:
-    ok = _match(s, SLUG_RE)
+    shaped = _match(s, SLUG_RE)
+    # The open data names all providers together 'all'.
+    reserved = shaped & (s == "all")
+    ok = shaped & ~reserved
     return _as_string(s, ok), [
         (
-            ~ok,
+            ~shaped,
             lambda v: (
                 f"{_q(v)} is not a valid id; use 2 to 63 characters a-z, 0-9 and '-', "
                 "starting with a letter or digit"
             ),
-        )
+        ),
+        (reserved, lambda v: "'all' is reserved for all providers together; choose another id"),
     ]
 
 

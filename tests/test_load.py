@@ -92,7 +92,7 @@ def test_workbook_and_binary_files_are_refused(tmp_path: Path) -> None:
     (folder / "staff.csv").write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)))
     (folder / "groups.csv").write_bytes(b"provider_id\nab\x00\xff\n")
     assert problem_lines(folder) == [
-        f"{folder / 'staff.csv'}: the file is a spreadsheet workbook, not CSV; save it as "
+        f"{folder / 'staff.csv'}: the file is a spreadsheet workbook, not text; save it as "
         '"CSV UTF-8"',
         f"{folder / 'groups.csv'}: the file is not UTF-8 (the first invalid byte is on line 2); "
         'save it as "CSV UTF-8"',
@@ -431,7 +431,7 @@ def test_text_problems(tmp_path: Path) -> None:
         f"{texts / 'alfa-utbildning' / 'de.md'}: 'de' is not a site language; name the file "
         "<lang>.md with lang one of: sv, en, ar, fa, so, ti, uk",
         f"{texts / 'alfa-utbildning' / 'en.md'}: the file is not UTF-8 (it looks like "
-        'Windows-1252/Latin-1); save it as "CSV UTF-8"',
+        "Windows-1252/Latin-1); save it as UTF-8 text",
         f"{texts / 'alfa-utbildning' / 'sv.md'}: the text is over 100 KB; shorten it",
         f"{texts / 'okand' / 'sv.md'}: the folder 'okand' is not a provider_id in "
         "providers.csv; provider texts go in texts/<provider_id>/<lang>.md",

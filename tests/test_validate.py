@@ -119,6 +119,7 @@ P, PR, S, G, R = "providers.csv", "premises.csv", "staff.csv", "groups.csv", "re
 RULES = [
     # types
     ({(P, 2, "provider_id"): "Gamma_AB"}, P, 2, "provider_id", "'Gamma_AB' is not a valid id"),
+    ({(P, 2, "provider_id"): "all"}, P, 2, "provider_id", "'all' is reserved"),
     ({(P, 0, "name"): ""}, P, 0, "name", "the cell is empty; a value is required"),
     ({(P, 0, "name"): "<b>Alfa</b>"}, P, 0, "name", "'<b>Alfa</b>' looks like HTML"),
     ({(P, 0, "name"): "A" * 121}, P, 0, "name", "is 121 characters long; use at most 120"),

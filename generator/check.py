@@ -1,0 +1,222 @@
+"""Post-build checks over the finished site, before it is published.
+
+Each check returns a list of problems (empty when all is well); any problem
+fails the build or the nightly run, so a broken or leaking site never goes live.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import html
+import io
+import json
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .load import PERSONNUMMER_RE
+
+TEXT_SUFFIXES = {".html", ".svg", ".json", ".csv", ".css", ".js", ".xml", ".txt"}
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+@dataclass(frozen=True)
+class CheckProblem:
+    check: str
+    file: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message} [{self.check}]"
+
+
+# The pages are our own templates' output (double-quoted attributes, escaped
+# text), so a regular expression reads them reliably and far faster than a parser.
+_TAG_RE = re.compile(r"<(a|link|script|img|source|iframe|form)\b([^>]*)>", re.IGNORECASE)
+_ATTR_RE = re.compile(r'\b(href|src|rel)="([^"]*)"')
+_LANG_RE = re.compile(r'<html\b[^>]*\blang="([^"]*)"')
+_DATA_N_RE = re.compile(r'\bdata-n="([^"]*)"')
+
+
+@dataclass
+class _PageScan:
+    refs: list[str]
+    lang: str | None
+    ns: list[str]
+
+
+def _scan(path: Path) -> _PageScan:
+    text = path.read_text(encoding="utf-8")
+    refs = []
+    for _tag, attrs in _TAG_RE.findall(text):
+        found = dict(_ATTR_RE.findall(attrs))
+        if found.get("rel") in ("alternate", "canonical"):
+            continue
+        refs += [html.unescape(found[k]) for k in ("href", "src") if found.get(k)]
+    lang = _LANG_RE.search(text)
+    return _PageScan(refs, lang.group(1) if lang else None, _DATA_N_RE.findall(text))
+
+
+def _internal(ref: str) -> str | None:
+    """The path part of a link inside the site, or None for external links and anchors."""
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc or ref.startswith("#"):
+        return None
+    return unquote(parts.path) or None
+
+
+class _Files:
+    """Every file in the site, by its path relative to the site root."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.paths = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+
+    def resolves(self, base: Path, target: str) -> bool:
+        folder = posixpath.dirname(base.relative_to(self.site).as_posix())
+        joined = posixpath.normpath(posixpath.join(folder, target))
+        if joined.startswith(".."):
+            return False
+        if target.endswith("/"):
+            joined = posixpath.join(joined, "index.html")
+        return joined in self.paths
+
+
+def check_links(site: Path, scans: dict[Path, _PageScan] | None = None) -> list[CheckProblem]:
+    """Every internal link and asset resolves (HTML href/src, CSS url())."""
+    scans = scans if scans is not None else _scan_all(site)
+    files = _Files(site)
+    problems = []
+    for page, scan in scans.items():
+        for ref in scan.refs:
+            target = _internal(ref)
+            if target and not files.resolves(page, target):
+                problems.append(
+                    CheckProblem("links", str(page.relative_to(site)), f"broken link {ref!r}")
+                )
+    for sheet in sorted(site.rglob("*.css")):
+        for ref in _CSS_URL.findall(sheet.read_text(encoding="utf-8")):
+            target = _internal(ref)
+            if target and not files.resolves(sheet, target):
+                problems.append(
+                    CheckProblem("links", str(sheet.relative_to(site)), f"missing asset {ref!r}")
+                )
+    return problems
+
+
+def _scan_all(site: Path) -> dict[Path, _PageScan]:
+    return {page: _scan(page) for page in sorted(site.rglob("*.html"))}
+
+
+def check_lang(site: Path, scans: dict[Path, _PageScan] | None = None) -> list[CheckProblem]:
+    """Every page says which language it is in."""
+    scans = scans if scans is not None else _scan_all(site)
+    return [
+        CheckProblem("lang", str(page.relative_to(site)), "the page has no <html lang>")
+        for page, scan in scans.items()
+        if not scan.lang
+    ]
+
+
+def _published_texts(site: Path) -> Iterator[tuple[str, str]]:
+    """(file, text) for every published file a person or program could read,
+    the Pagefind index included (its files are gzip-compressed)."""
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = str(path.relative_to(site))
+        if path.suffix in TEXT_SUFFIXES:
+            yield rel, path.read_text(encoding="utf-8", errors="replace")
+        elif path.suffix.startswith(".pf_"):
+            data = path.read_bytes()
+            with contextlib.suppress(OSError):  # not every index file is compressed
+                data = gzip.decompress(data)
+            yield rel, data.decode("utf-8", errors="replace")
+
+
+def _too_small(value: object, k: int) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value < k
+
+
+def _audit_csv(site: Path, k: int) -> Iterator[CheckProblem]:
+    path = site / "data" / "indicators.csv"
+    if not path.is_file():
+        return
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    for line, row in enumerate(reader, start=2):
+        where = f"data/indicators.csv:{line}"
+        if row["suppressed"] == "yes":
+            if any(row[c] for c in ("numerator", "denominator", "value", "ci_low", "ci_high")):
+                yield CheckProblem("anonymity", where, "a suppressed row shows figures")
+            continue
+        base = row["value"] if row["indicator"] == "started" else row["denominator"]
+        if row["indicator"] == "work_or_studies_vs_expected":
+            base = row["denominator"]
+        if base and float(base) < k:
+            yield CheckProblem("anonymity", where, f"a published figure rests on fewer than {k}")
+
+
+def _audit_json(site: Path, k: int) -> Iterator[CheckProblem]:
+    path = site / "data" / "providers.json"
+    if not path.is_file():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for p in data.get("providers", []):
+        for role, facts in (p.get("staff", {}).get("roles") or {}).items():
+            if _too_small(facts.get("headcount"), k):
+                yield CheckProblem(
+                    "anonymity",
+                    "data/providers.json",
+                    f"{p['provider_id']}: {role} head count under {k}",
+                )
+        for g in p.get("group_sizes", {}).get("services") or []:
+            for key in ("median_size", "largest_size"):
+                if _too_small(g.get(key), k):
+                    yield CheckProblem(
+                        "anonymity",
+                        "data/providers.json",
+                        f"{p['provider_id']}: {g['service']} {key} under {k}",
+                    )
+
+
+def audit_anonymity(
+    site: Path, k: int, scans: dict[Path, _PageScan] | None = None
+) -> list[CheckProblem]:
+    """No figure resting on fewer than K records, no personal identity number, anywhere."""
+    scans = scans if scans is not None else _scan_all(site)
+    problems = list(_audit_csv(site, k)) + list(_audit_json(site, k))
+    for page, scan in scans.items():
+        for n in scan.ns:
+            if not n.isdigit() or int(n) < k:
+                problems.append(
+                    CheckProblem(
+                        "anonymity",
+                        str(page.relative_to(site)),
+                        f"a figure rests on fewer than {k} records",
+                    )
+                )
+    for rel, text in _published_texts(site):
+        if PERSONNUMMER_RE.search(text):
+            # Never echo the number itself.
+            problems.append(
+                CheckProblem("anonymity", rel, "something shaped like a personal identity number")
+            )
+    return problems
+
+
+def run_checks(site: Path, k: int) -> list[CheckProblem]:
+    scans = _scan_all(site)
+    return check_links(site, scans) + check_lang(site, scans) + audit_anonymity(site, k, scans)
+
+
+class ChecksFailed(Exception):
+    def __init__(self, problems: list[CheckProblem]) -> None:
+        self.problems = problems
+        shown = "; ".join(str(p) for p in problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        super().__init__(f"{len(problems)} post-build check(s) failed: {shown}{more}")

@@ -1,0 +1,241 @@
+"""The nightly run under faults: bad data, kill -9, two runs at once, rollback, a full
+disk and an unwritable folder. The live site must always be the last good release."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, SAMPLE_DATA
+
+pytestmark = pytest.mark.slow
+
+SMALL = FIXTURES / "spreadsheet-export"  # builds fast, and is a real spreadsheet export
+
+
+def nightly(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        **kwargs,
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def live_target(site: Path) -> str:
+    return os.readlink(site / "live")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site folder with one good release from the spreadsheet export."""
+    site = tmp_path_factory.mktemp("nightly") / "site"
+    proc = nightly("nightly", "--data", str(SMALL), "--site", str(site))
+    assert proc.returncode == 0, proc.stderr
+    return site
+
+
+@pytest.fixture
+def site(published: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(published, copy, symlinks=True)
+    return copy
+
+
+def test_a_run_publishes_a_release_and_reports(site: Path) -> None:
+    target = live_target(site)
+    assert target.startswith("releases/")
+    assert (site / "live" / "index.html").is_file()
+    report = json.loads((site / "reports" / "latest.json").read_text(encoding="utf-8"))
+    assert report["status"] == "published" and report["release"] == target.split("/")[1]
+    assert report["counts"]["providers"] == 5 and report["counts"]["pages"] > 100
+    assert set(report["timings"]) >= {
+        "load+validate",
+        "render",
+        "search index",
+        "checks",
+        "publish",
+    }
+    assert report["checks"]["passed"] is True
+    assert report["changes"]["first_release"] is True
+    assert "published release" in (site / "nightly.log").read_text(encoding="utf-8")
+
+
+def test_second_run_reports_what_changed(site: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(SMALL, data)
+    providers = (data / "providers.csv").read_text(encoding="utf-8-sig").splitlines()
+    (data / "providers.csv").write_text(
+        "\n".join(
+            line.replace(";active", ";deauthorised") if line.startswith("leverantor-05") else line
+            for line in providers
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    results = (data / "results.csv").read_text(encoding="utf-8-sig").splitlines()
+    # Drop most of one provider's records: its figures move.
+    kept = [
+        line
+        for i, line in enumerate(results)
+        if not (line.split(";")[1:2] == ["leverantor-01"] and i % 3)
+    ]
+    (data / "results.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    proc = nightly("nightly", "--data", str(data), "--site", str(site), "--keep", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert "providers added: none" in proc.stdout
+    report = json.loads((site / "reports" / "latest.json").read_text(encoding="utf-8"))
+    assert report["changes"]["first_release"] is False
+    assert "figures that moved beyond their interval" in proc.stdout
+    assert len(list((site / "releases").iterdir())) == 2
+
+
+def test_invalid_data_exits_2_and_the_live_site_is_unchanged(site: Path, tmp_path: Path) -> None:
+    before, target = tree(site / "live"), live_target(site)
+    data = tmp_path / "bad"
+    shutil.copytree(SMALL, data)
+    (data / "staff.csv").write_text("provider_id;year\nx;y\n", encoding="utf-8")
+    proc = nightly("nightly", "--data", str(data), "--site", str(site))
+    assert proc.returncode == 2
+    assert "staff.csv" in proc.stderr and "Traceback" not in proc.stderr
+    assert live_target(site) == target and tree(site / "live") == before
+    report = json.loads((site / "reports" / "latest.json").read_text(encoding="utf-8"))
+    assert report["status"] == "invalid data" and report["problems"]
+    assert not list((site / "releases").glob(".building-*"))
+
+
+def test_kill_9_mid_build_leaves_live_and_the_next_run_recovers(site: Path) -> None:
+    before, target = tree(site / "live"), live_target(site)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "nightly",
+            "--data",
+            str(SAMPLE_DATA),
+            "--site",
+            str(site),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    building = site / "releases"
+    while time.monotonic() < deadline:
+        found = list(building.glob(".building-*"))
+        if found and any(found[0].rglob("*.html")):
+            break
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert live_target(site) == target and tree(site / "live") == before
+
+    again = nightly("nightly", "--data", str(SMALL), "--site", str(site))
+    assert again.returncode == 0, again.stderr
+    assert not list(building.glob(".building-*"))
+    assert live_target(site) != target
+
+
+def test_two_runs_at_once_the_second_exits_1_at_once(site: Path) -> None:
+    first = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "nightly",
+            "--data",
+            str(SAMPLE_DATA),
+            "--site",
+            str(site),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list((site / "releases").glob(".building-*")):
+            time.sleep(0.02)
+        start = time.monotonic()
+        second = nightly("nightly", "--data", str(SMALL), "--site", str(site))
+        assert second.returncode == 1
+        assert "another nightly run is in progress" in second.stderr
+        assert time.monotonic() - start < 10
+    finally:
+        first.wait(timeout=300)
+    assert first.returncode == 0
+
+
+def test_rollback_returns_to_the_previous_release(site: Path) -> None:
+    first = live_target(site)
+    assert nightly("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
+    assert live_target(site) != first
+    proc = nightly("rollback", "--site", str(site))
+    assert proc.returncode == 0, proc.stderr
+    assert live_target(site) == first
+    # Nothing older: a clear message, exit 1.
+    proc = nightly("rollback", "--site", str(site))
+    assert proc.returncode == 1 and "no earlier release" in proc.stderr
+
+
+def _limit_file_size() -> None:
+    # A full disk, as a program sees it: writes past 64 KiB fail with an OSError.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+
+def test_a_full_disk_exits_1_and_the_live_site_is_unchanged(site: Path) -> None:
+    before, target = tree(site / "live"), live_target(site)
+    proc = nightly(
+        "nightly", "--data", str(SMALL), "--site", str(site), preexec_fn=_limit_file_size
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert live_target(site) == target and tree(site / "live") == before
+    assert not list((site / "releases").glob(".building-*"))
+
+
+def _make_unwritable(folders: list[Path], on: bool) -> None:
+    if os.geteuid() == 0:
+        # Permissions do not stop root; the immutable attribute does.
+        subprocess.run(["chattr", "+i" if on else "-i", *map(str, folders)], check=True)
+    else:
+        for folder in folders:
+            os.chmod(folder, 0o555 if on else 0o755)
+
+
+def test_an_unwritable_site_folder_exits_1(site: Path) -> None:
+    before, target = tree(site / "live"), live_target(site)
+    folders = [site, site / "releases"]
+    _make_unwritable(folders, True)
+    try:
+        proc = nightly("nightly", "--data", str(SMALL), "--site", str(site))
+    finally:
+        _make_unwritable(folders, False)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "Build failed" in proc.stderr
+    assert live_target(site) == target and tree(site / "live") == before
+
+
+def test_same_input_gives_byte_identical_releases(site: Path) -> None:
+    assert nightly("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
+    first, second = sorted((site / "releases").iterdir())[-2:]
+    assert tree(first) == tree(second)
