@@ -1,0 +1,127 @@
+"""Post-build checks: each catches what it is for, planted in a copy of a real build."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.check import audit_anonymity, check_lang, check_links, run_checks
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def site(sample_site: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(sample_site, copy)
+    return copy
+
+
+def some_page(site: Path) -> Path:
+    return next((site / "en" / "provider").glob("*.html"))
+
+
+def test_the_sample_site_passes_every_check(sample_site: Path) -> None:
+    assert run_checks(sample_site, 5) == []
+
+
+def test_a_broken_link_and_a_missing_asset_are_caught(site: Path) -> None:
+    page = some_page(site)
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "</main>", '<a href="../nowhere.html">x</a></main>'
+        ),
+        encoding="utf-8",
+    )
+    next((site / "theme" / "css").glob("site.*.css")).unlink()
+    problems = [str(p) for p in check_links(site)]
+    assert any("nowhere.html" in p for p in problems)
+    assert any("site." in p and ".css" in p for p in problems)
+
+
+def test_a_page_without_lang_is_caught(site: Path) -> None:
+    page = some_page(site)
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace('<html lang="en" dir="ltr">', "<html>"), encoding="utf-8")
+    assert [p.file for p in check_lang(site)] == [str(page.relative_to(site))]
+
+
+@pytest.mark.parametrize("where", ["html", "json", "search index"])
+def test_a_personal_identity_number_is_caught_and_never_echoed(site: Path, where: str) -> None:
+    number = "19850412-1234"
+    if where == "html":
+        page = some_page(site)
+        page.write_text(
+            page.read_text(encoding="utf-8").replace("</main>", f"<p>{number}</p></main>"),
+            encoding="utf-8",
+        )
+    elif where == "json":
+        path = site / "data" / "providers.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["providers"][0]["phone"] = number
+        path.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        import gzip
+
+        fragment = next((site / "pagefind" / "fragment").glob("*.pf_fragment"))
+        raw = gzip.decompress(fragment.read_bytes()).replace(b"</p>", f" {number}</p>".encode(), 1)
+        fragment.write_bytes(gzip.compress(raw))
+    problems = audit_anonymity(site, 5)
+    assert problems, where
+    assert all(number not in str(p) and "19850412" not in str(p) for p in problems)
+
+
+def test_a_figure_resting_on_too_few_is_caught_in_pages_csv_and_json(site: Path) -> None:
+    page = some_page(site)
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace('data-n="', 'data-n="3" data-was="', 1), encoding="utf-8")
+    path = site / "data" / "indicators.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    leak = next(r for r in rows if r["suppressed"] == "yes")
+    leak.update(
+        suppressed="no",
+        reason="",
+        numerator="2",
+        denominator="3",
+        value="67",
+        ci_low="21",
+        ci_high="94",
+    )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    pj = site / "data" / "providers.json"
+    data = json.loads(pj.read_text(encoding="utf-8"))
+    data["providers"][0]["staff"]["roles"] = {"coach": {"headcount": 2, "headcount_below_k": False}}
+    pj.write_text(json.dumps(data), encoding="utf-8")
+
+    problems = [str(p) for p in audit_anonymity(site, 5)]
+    assert any(str(page.relative_to(site)) in p for p in problems)
+    assert any("indicators.csv" in p for p in problems)
+    assert any("providers.json" in p and "head count" in p for p in problems)
+
+
+def test_a_failed_check_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build refuses to publish when a check fails: plant a leak in a provider text."""
+    from conftest import FIXTURES
+
+    from generator.build import build
+    from generator.check import ChecksFailed
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "spreadsheet-export", data)
+    (data / "texts" / "leverantor-01").mkdir(parents=True)
+    (data / "texts" / "leverantor-01" / "sv.md").write_text(
+        "Ring 19850412-1234.\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    with pytest.raises(ChecksFailed):
+        build(data, out)
+    assert not out.exists()

@@ -1,0 +1,110 @@
+"""Hostile input: nothing in the data may run as code in a visitor's browser."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from generator.build import build
+from generator.opendata import neutralise
+
+pytestmark = pytest.mark.slow
+
+PAYLOADS = {
+    "opening_hours": 'Mån–fre 8–17 " onmouseover="alert(1)',
+    "street_address": "Storgatan 1 ' onfocus='alert(2)",
+    "district": "Fisksätra & {{ 7*7 }} %(x)s",
+    "city": "Nacka\u202ejs.evil",  # a right-to-left override
+}
+TEXT = """# Om oss
+
+<script>alert(3)</script>
+<img src=x onerror=alert(4)>
+<iframe src="https://evil.example"></iframe>
+[klicka](javascript:alert(5)) [data](data:text/html;base64,PHNjcmlwdD5hbGVydCg2KTwvc2NyaXB0Pg==)
+<a href="https://example.org" onclick="alert(7)">länk</a>
+<svg onload=alert(8)></svg>
+<style>body{display:none}</style>
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    data = root / "data"
+    shutil.copytree(FIXTURES / "spreadsheet-export", data)
+    premises = data / "premises.csv"
+    lines = premises.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    cells = lines[1].split(";")
+    for column, value in PAYLOADS.items():
+        cells[header.index(column)] = '"' + value.replace('"', '""') + '"'
+    lines[1] = ";".join(cells)
+    premises.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (data / "texts" / "leverantor-01").mkdir(parents=True)
+    (data / "texts" / "leverantor-01" / "sv.md").write_text(TEXT, encoding="utf-8")
+    out = root / "site"
+    build(data, out)
+    return out
+
+
+def test_no_data_string_becomes_markup_or_script(hostile_site: Path) -> None:
+    for page in hostile_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        scripts = re.findall(r"<script\b[^>]*>", html)
+        assert all('src="' in s for s in scripts), (page, scripts)  # only our own files
+        lowered = html.lower()
+        for bad in (
+            "onmouseover=",
+            "onfocus=",
+            "onerror=",
+            "onclick=",
+            "onload=",
+            "javascript:",
+            "data:text",
+            "<iframe",
+            "<svg onload",
+            "<style",
+        ):
+            assert bad not in lowered, (page, bad)
+        assert "49" not in re.findall(r"Fisksätra &amp; (\S+)", html)
+
+
+def test_payloads_are_shown_as_text(hostile_site: Path) -> None:
+    page = (hostile_site / "provider" / "leverantor-01.html").read_text(encoding="utf-8")
+    assert "Mån–fre 8–17 &#34; onmouseover=&#34;alert(1)" in page
+    assert "Fisksätra &amp; {{ 7*7 }} %(x)s" in page
+    assert 'rel="noopener noreferrer' in page  # the provider's own link
+
+
+def test_json_keeps_the_strings_as_data(hostile_site: Path) -> None:
+    data = json.loads((hostile_site / "data" / "providers.json").read_text(encoding="utf-8"))
+    premises = next(p for p in data["providers"] if p["provider_id"] == "leverantor-01")[
+        "premises"
+    ][0]
+    assert premises["opening_hours"] == PAYLOADS["opening_hours"]
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_text_cells_that_a_spreadsheet_would_run_are_neutralised(text: str) -> None:
+    assert neutralise(text) == "'" + text
+
+
+def test_numbers_and_ordinary_text_stay_as_they_are() -> None:
+    from generator.opendata import _cell
+
+    assert _cell(-3) == "-3" and _cell(42) == "42" and _cell("sfi") == "sfi"
+
+
+def test_oversized_input_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    from generator.problems import InvalidData
+    from generator.validate import load_and_validate
+
+    with pytest.raises(InvalidData) as err:
+        load_and_validate(FIXTURES / "spreadsheet-export", max_file_bytes=1000)
+    assert any("over the limit" in line for line in err.value.lines())
