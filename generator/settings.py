@@ -24,7 +24,7 @@ PROJECT_SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "Where visitors can complain to the supervisory authority"),
     ("ACCESSIBILITY_STATEMENT_DATE", "", "Date (YYYY-MM-DD) the statement was last reviewed"),
     ("CONTENT_SECURITY_POLICY", "default-src 'self'", "Content-Security-Policy of every page"),
-    ("SITE_URL", "", "Absolute address of the published site; empty keeps every link relative"),
+    ("SITE_URL", "", "Absolute address of the site, used only in the sitemap; empty: no sitemap"),
     ("LANGUAGES", ["sv", "en"], "Site languages; the first is the default, served at the root"),
     ("DISCLOSURE_K", 5, "No figure rests on fewer records than this (3 or more)"),
     ("RELIABILITY_R", 20, "Figures on fewer records are marked 'few answers'"),
