@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from generator.settings import PROJECT_SETTINGS, SettingsError, load_settings
 
 
