@@ -14,23 +14,11 @@ from typing import Any
 
 import pandas as pd
 
+from .disclosure import FEWER_THAN_K, OUTPUT_COLUMNS, SECONDARY
 from .sitemodel import SiteModel
 
-INDICATOR_COLUMNS = (
-    "provider_id",
-    "year",
-    "indicator",
-    "breakdown",
-    "numerator",
-    "denominator",
-    "value",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-    "reason",
-    "low_reliability",
-    "comparison",
-)
+# The contract's columns of indicators.csv, in order: what protect() returns.
+INDICATOR_COLUMNS = OUTPUT_COLUMNS
 
 INDICATOR_NAMES = (
     "satisfied_end",
@@ -45,7 +33,7 @@ INDICATOR_NAMES = (
     "coaches_with_degree",
 )
 
-REASONS = ("", "fewer_than_k", "secondary")
+REASONS = ("", FEWER_THAN_K, SECONDARY)
 
 
 # A text cell starting with one of these is run as a formula by spreadsheet

@@ -120,8 +120,8 @@ def test_invalid_data_exits_2_and_the_live_site_is_unchanged(site: Path, tmp_pat
     assert not list((site / "releases").glob(".building-*"))
 
 
-def test_kill_9_mid_build_leaves_live_and_the_next_run_recovers(site: Path) -> None:
-    before, target = tree(site / "live"), live_target(site)
+def start_building(site: Path) -> subprocess.Popen[bytes]:
+    """Start a nightly run of the sample data; return once it is writing its release."""
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -138,42 +138,31 @@ def test_kill_9_mid_build_leaves_live_and_the_next_run_recovers(site: Path) -> N
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 120
-    building = site / "releases"
     while time.monotonic() < deadline:
-        found = list(building.glob(".building-*"))
+        found = list((site / "releases").glob(".building-*"))
         if found and any(found[0].rglob("*.html")):
-            break
+            return proc
         time.sleep(0.02)
+    proc.kill()
+    raise AssertionError("the nightly run never started writing its release")
+
+
+def test_kill_9_mid_build_leaves_live_and_the_next_run_recovers(site: Path) -> None:
+    before, target = tree(site / "live"), live_target(site)
+    proc = start_building(site)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert live_target(site) == target and tree(site / "live") == before
 
     again = nightly("nightly", "--data", str(SMALL), "--site", str(site))
     assert again.returncode == 0, again.stderr
-    assert not list(building.glob(".building-*"))
+    assert not list((site / "releases").glob(".building-*"))
     assert live_target(site) != target
 
 
 def test_two_runs_at_once_the_second_exits_1_at_once(site: Path) -> None:
-    first = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "nightly",
-            "--data",
-            str(SAMPLE_DATA),
-            "--site",
-            str(site),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    first = start_building(site)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not list((site / "releases").glob(".building-*")):
-            time.sleep(0.02)
         start = time.monotonic()
         second = nightly("nightly", "--data", str(SMALL), "--site", str(site))
         assert second.returncode == 1
