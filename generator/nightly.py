@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 from .build import BuildReport, build_into
 from .problems import InvalidData
-from .publish import _alive
+from .publish import process_alive
 from .settings import DEFAULT_SETTINGS_FILE, load_settings
 
 LIVE = "live"
@@ -122,7 +122,7 @@ def recover(site: Path, log: Log) -> None:
     if folder.is_dir():
         for stale in folder.glob(f"{BUILDING_PREFIX}*"):
             pid = stale.name.removeprefix(BUILDING_PREFIX)
-            if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
+            if pid.isdigit() and process_alive(int(pid)) and int(pid) != os.getpid():
                 continue
             shutil.rmtree(stale, ignore_errors=True)
             log(f"removed the unfinished release {stale.name} of a run that died")
