@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 from .build import BuildReport, build_into
 from .problems import InvalidData
-from .publish import process_alive
+from .publish import remove_dead_runs_folders
 from .settings import DEFAULT_SETTINGS_FILE, load_settings
 
 LIVE = "live"
@@ -120,11 +120,7 @@ def recover(site: Path, log: Log) -> None:
     """Clean up after runs that died: half-built releases and stray links."""
     folder = site / RELEASES
     if folder.is_dir():
-        for stale in folder.glob(f"{BUILDING_PREFIX}*"):
-            pid = stale.name.removeprefix(BUILDING_PREFIX)
-            if pid.isdigit() and process_alive(int(pid)) and int(pid) != os.getpid():
-                continue
-            shutil.rmtree(stale, ignore_errors=True)
+        for stale in remove_dead_runs_folders(list(folder.glob(f"{BUILDING_PREFIX}*"))):
             log(f"removed the unfinished release {stale.name} of a run that died")
     for tmp in site.glob(f".{LIVE}.*"):
         tmp.unlink(missing_ok=True)

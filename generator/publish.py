@@ -58,11 +58,19 @@ def recover(output: Path) -> None:
     if not output.exists() and olds:
         os.rename(olds[-1], output)
         olds = olds[:-1]
-    for stale in [*olds, *parent.glob(f".{output.name}.building-*")]:
-        pid = stale.name.rsplit("-", 1)[-1]
+    remove_dead_runs_folders([*olds, *parent.glob(f".{output.name}.building-*")])
+
+
+def remove_dead_runs_folders(folders: list[Path]) -> list[Path]:
+    """Remove folders named '...-PID' whose process is gone; returns those removed."""
+    removed = []
+    for folder in folders:
+        pid = folder.name.rsplit("-", 1)[-1]
         if pid.isdigit() and int(pid) != os.getpid() and process_alive(int(pid)):
             continue
-        shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def process_alive(pid: int) -> bool:
