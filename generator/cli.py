@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     rb = sub.add_parser("rollback", help="switch the live site back to the previous release")
     rb.add_argument("--site", type=Path, required=True, help="site folder")
 
+    bn = sub.add_parser("bench", help="time a full build and two rebuilds, print the figures")
+    bn.add_argument("--scale", choices=("small", "city", "national"), default="small")
+    bn.add_argument("--work", type=Path, default=None, help="folder for data and sites (reused)")
+
     s = sub.add_parser("sample", help="write a synthetic data set in the data contract")
     s.add_argument("--out", type=Path, required=True, help="folder to write")
     s.add_argument("--scale", choices=("small", "city", "national"), default="small")
@@ -99,6 +103,11 @@ def run(argv: list[str] | None = None) -> int:
 
             write_sample(args.out, args.scale, args.seed)
             print(f"Wrote a {args.scale} sample data set to {args.out}")
+            return EXIT_OK
+        if args.command == "bench":
+            from .bench import run_bench
+
+            print(run_bench(args.scale, args.work))
             return EXIT_OK
         if args.command == "nightly":
             return _nightly(args)

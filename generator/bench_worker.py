@@ -1,0 +1,30 @@
+"""One build for the benchmark, in its own process: writes timings and peak RSS as JSON."""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+from pathlib import Path
+
+from .build import build
+
+
+def main(data: str, output: str, report: str) -> None:
+    result = build(Path(data), Path(output))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    Path(report).write_text(
+        json.dumps(
+            {
+                "timings": result.timings,
+                "pages": result.pages,
+                "peak_rss_mb": max(own, children) / 1024,
+            }
+        ),
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
