@@ -86,6 +86,35 @@ class Provider:
                 seen.setdefault(p["district"], None)
         return tuple(seen)
 
+    @property
+    def district_slugs(self) -> tuple[str, ...]:
+        return tuple(slugify(d) for d in self.districts)
+
+    @property
+    def step_free(self) -> bool:
+        """At least one of its premises has a step-free entrance (not only partly)."""
+        return any(p["step_free_access"] == "yes" for p in self.premises)
+
+    @property
+    def hearing_loop(self) -> bool:
+        return any(p["hearing_loop"] for p in self.premises)
+
+    @property
+    def nearest_stop_m(self) -> int | None:
+        """Metres from its premises closest to public transport to the nearest stop."""
+        known = [p["transit_stop_m"] for p in self.premises if p["transit_stop_m"] is not None]
+        return min(known) if known else None
+
+    @property
+    def stops_by_district(self) -> dict[str, int]:
+        """District slug -> metres to the nearest stop from the provider's premises there."""
+        out: dict[str, int] = {}
+        for p in self.premises:
+            if p["district"] and p["transit_stop_m"] is not None:
+                slug = slugify(p["district"])
+                out[slug] = min(out.get(slug, p["transit_stop_m"]), p["transit_stop_m"])
+        return out
+
     def figure(self, period: str, indicator: str) -> Figure | None:
         return self.figures.get(period, {}).get(indicator)
 
@@ -109,6 +138,15 @@ class SiteModel:
 
     def provider(self, provider_id: str) -> Provider:
         return next(p for p in self.providers if p.id == provider_id)
+
+    @property
+    def staff_languages(self) -> tuple[str, ...]:
+        """Languages the staff of at least one listed provider speak (ISO 639-1 codes)."""
+        seen: dict[str, None] = {}
+        for p in self.listed:
+            for code in p.staff_languages:
+                seen.setdefault(code, None)
+        return tuple(sorted(seen))
 
 
 def _opt_int(value: Any) -> int | None:

@@ -45,6 +45,19 @@ def template_pages(site: Path) -> dict[str, str]:
         p = next((p for p in data["providers"] if p["status"] == status), None)
         if p:
             pages[f"provider-{status}"] = f"provider/{p['provider_id']}.html"
+    # Find and compare: the comparison (chosen in the address), a pre-built table per
+    # service, a fact sheet, the employer entrance filtered by sector and by service.
+    listed = [p for p in data["providers"] if p["status"] in ("active", "paused")]
+    chosen = ",".join(p["provider_id"] for p in listed[:3])
+    pages["compare"] = f"compare.html?p={chosen}"
+    pages["compare-service"] = "compare/service-sfi.html"
+    pages["factsheet"] = f"factsheet/{listed[0]['provider_id']}.html"
+    paused = next((p for p in listed if p["status"] == "paused"), None)
+    if paused:
+        pages["factsheet-paused"] = f"factsheet/{paused['provider_id']}.html"
+    sector = next(s for p in listed for s in p["employer_sectors"])
+    pages["employers-sector"] = f"employers/sector-{sector}.html"
+    pages["employers-service"] = "employers/service-praktik.html"
     return pages
 
 

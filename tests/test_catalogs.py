@@ -75,6 +75,8 @@ def test_placeholders_survive_translation(lang: str) -> None:
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
         wanted = set(re.findall(r"%\(\w+\)s", " ".join(ids)))
         for text in strings:
+            if not text:
+                continue  # not translated yet: gettext shows the English (test_catalog_is_complete)
             got = set(re.findall(r"%\(\w+\)s", text))
             # A plural form may leave out the number ("one answer"); nothing else may go.
             if not got <= wanted or (len(ids) == 1 and got != wanted):

@@ -1,4 +1,5 @@
-"""The Generator that writes the data pages: provider lists, provider pages, search, employers.
+"""The Generator that writes the data pages: provider lists, provider pages, search,
+comparison, fact sheets and the employer entrance.
 
 Like Pelican's own generators: generate_context() puts the site model in the
 shared context (so Markdown pages can use it too), generate_output() writes
@@ -14,6 +15,15 @@ from pelican.generators import Generator
 from generator.sitemodel import HEADLINE, Provider, SiteModel
 from generator.slugs import slugify
 
+from .compare import (
+    EMPLOYER_SERVICES,
+    compare_data_path,
+    compare_path,
+    compare_service_path,
+    employer_providers,
+    employers_path,
+    factsheet_path,
+)
 from .i18n import list_path, provider_path
 
 
@@ -37,10 +47,31 @@ def sort_providers(providers: list[Provider], key: str, period: str) -> list[Pro
     return sorted(by_name, key=rank)
 
 
+def search_ranks(model: SiteModel) -> dict[str, dict[str, str]]:
+    """Sort key -> provider id -> its place in the sorted list, zero-padded.
+
+    The search sorts by these places, given to Pagefind as filters (rank_<key>),
+    not as Pagefind sort keys: Pagefind drops a page without a sort value from
+    sorted results, and (in 1.5) writes several sort keys in a random order, so
+    two builds of the same data would differ. The places come from the same
+    sort_providers() as the pre-rendered lists: a hidden or missing figure comes
+    last, never as 0, and a figure with few answers after the reliable ones.
+    """
+    width = max(4, len(str(len(model.providers))))
+    return {
+        key: {
+            p.id: f"{i:0{width}d}"
+            for i, p in enumerate(sort_providers(model.listed, key, model.pooled_period))
+        }
+        for key in ("name", *HEADLINE)
+    }
+
+
 class ComparisonPagesGenerator(Generator):
     def generate_context(self) -> None:
         model: SiteModel = self.settings["COMPARISON_MODEL"]
         self.context["model"] = model
+        self.context["search_ranks"] = search_ranks(model)
 
     def _write(self, writer: Any, path: str, template: str, **variables: Any) -> None:
         writer.write_file(
@@ -58,7 +89,54 @@ class ComparisonPagesGenerator(Generator):
         for provider in model.providers:
             self._write(writer, provider_path(provider.id), "provider", provider=provider)
         self._write(writer, "search.html", "search")
-        self._write(writer, "employers.html", "employers")
+        self._write_compare(writer, model)
+        self._write_employers(writer, model)
+
+    def _write_compare(self, writer: Any, model: SiteModel) -> None:
+        listed = model.listed
+        self._write(writer, compare_path(), "compare")
+        for code in model.services:
+            self._write(
+                writer,
+                compare_service_path(code),
+                "compare-service",
+                providers=[p for p in listed if code in p.services],
+                service=code,
+            )
+        data_template = self.env.get_template("compare-provider.json")
+        for provider in listed:
+            # Only listed providers can be compared: no data for a deauthorised one.
+            path = compare_data_path(provider.id)
+            writer.write_file(
+                path,
+                data_template,
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                page_path=path,
+                provider=provider,
+            )
+            self._write(writer, factsheet_path(provider.id), "factsheet", provider=provider)
+
+    def _write_employers(self, writer: Any, model: SiteModel) -> None:
+        providers = employer_providers(model.listed)
+        services = [s for s in EMPLOYER_SERVICES if any(s in p.services for p in providers)]
+        sectors = [s for s in model.sectors if any(s in p.employer_sectors for p in providers)]
+        pages: list[tuple[str, str | None, list[Provider]]] = [("all", None, providers)]
+        for code in sectors:
+            pages.append(("sector", code, [p for p in providers if code in p.employer_sectors]))
+        for code in services:
+            pages.append(("service", code, [p for p in providers if code in p.services]))
+        for kind, code, chosen in pages:
+            self._write(
+                writer,
+                employers_path(kind, code),
+                "employers",
+                providers=chosen,
+                filter_kind=kind,
+                filter_value=code,
+                employer_services=services,
+                employer_sectors=sectors,
+            )
 
     def _write_lists(self, writer: Any, model: SiteModel) -> None:
         listed = model.listed

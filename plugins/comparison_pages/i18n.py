@@ -23,6 +23,8 @@ from generator.formatting import Formatter
 from generator.sitemodel import HEADLINE, SORT_KEYS, STAFF_INDICATORS
 from generator.slugs import slugify
 
+from . import compare
+
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "theme" / "translations"
 
 
@@ -81,8 +83,14 @@ def install_i18n(generator: Any) -> None:
     def url(context_siteurl: str, path: str, in_lang: str | None = None) -> str:
         return site_url(settings, context_siteurl, in_lang or lang, path)
 
+    def language_options(codes: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(code, name in the page's language), in the order of the names."""
+        named = [(code, fmt.language_name(code)) for code in codes]
+        return sorted(named, key=lambda pair: (pair[1].casefold(), pair[0]))
+
     env.globals.update(
         fmt=fmt,
+        language_options=language_options,
         lang=lang,
         dir=fmt.direction,
         labels=labels,
@@ -91,6 +99,19 @@ def install_i18n(generator: Any) -> None:
         STAFF_INDICATORS=STAFF_INDICATORS,
         list_path=list_path,
         provider_path=provider_path,
+        compare_path=compare.compare_path,
+        compare_service_path=compare.compare_service_path,
+        factsheet_path=compare.factsheet_path,
+        employers_path=compare.employers_path,
+        COMPARE_SECTIONS=compare.COMPARE_SECTIONS,
+        COMPARE_MAX=compare.COMPARE_MAX,
+        TRANSIT_STEPS=compare.TRANSIT_STEPS,
+        EMPLOYER_SERVICES=compare.EMPLOYER_SERVICES,
+        RESULT_FIGURES=compare.RESULT_FIGURES,
+        has_verdict=compare.has_verdict,
+        row_figure=compare.row_figure,
+        row_verdict=compare.row_verdict,
+        near_tokens=compare.near_tokens,
         site_url=url,
         languages=[(code, Formatter.endonym(code)) for code in settings["LANGUAGES"]],
         settings_k=settings["DISCLOSURE_K"],

@@ -1,13 +1,25 @@
-// Search on the static Pagefind index of the page's own language.
-// Progressive enhancement: without JavaScript the form leads to the provider list.
+// Search with filters and sorting on the static Pagefind index of the page's own
+// language. Progressive enhancement: without JavaScript the form leads to the
+// provider list. Nothing leaves the site: Pagefind loads its index from the
+// site's own pagefind/ folder. The search and its filters are kept in the page
+// address, so a result list can be bookmarked or shown to someone.
 const root = document.querySelector("[data-pagefind-root]");
 const form = root.querySelector("form");
-const input = root.querySelector("input[type=search]");
+const input = form.elements.q;
+const filterBox = root.querySelector("[data-search-filters]");
 const status = root.querySelector(".search__status");
 const list = root.querySelector(".search__results");
+const more = root.querySelector("[data-search-more]");
 const messages = document.getElementById("search-messages").dataset;
+const resultTemplate = document.getElementById("search-result");
 const bundle = new URL(root.dataset.pagefindRoot, document.baseURI);
 const siteRoot = new URL("..", bundle);
+
+const SELECTS = ["service", "district", "transit", "language", "sector", "sort"];
+const CHECKS = ["step_free", "hearing_loop"];
+const PAGE_SIZE = 20;
+
+filterBox.hidden = false;
 
 // One shared promise: several keystrokes before the index has loaded must not
 // load it several times, nor let an early query's answer overtake a later one.
@@ -24,49 +36,157 @@ function engine() {
   return loading;
 }
 
-function show(results) {
-  list.replaceChildren();
-  for (const data of results) {
-    const li = document.createElement("li");
-    li.className = "card";
-    const a = document.createElement("a");
-    a.className = "provider-name";
-    a.href = data.url;
-    a.textContent = data.meta.title || data.url;
-    li.append(a);
-    const filters = data.filters || {};
-    for (const key of ["service", "district"]) {
-      if (filters[key] && filters[key].length) {
-        const span = document.createElement("span");
-        span.className = "provider-meta";
-        span.textContent = filters[key].join(" · ");
-        li.append(span);
-      }
-    }
-    list.append(li);
+// Filter counts (needed for sorting) come only once the filter index is loaded.
+let filtersLoading = null;
+function withFilters(pf) {
+  if (!filtersLoading) filtersLoading = pf.filters();
+  return filtersLoading;
+}
+
+function state() {
+  const s = { q: input.value.trim() };
+  for (const name of SELECTS) s[name] = form.elements[name].value;
+  for (const name of CHECKS) s[name] = form.elements[name].checked ? "yes" : "";
+  return s;
+}
+
+// Filter keys are stable English names, values are codes (see search-data.html).
+function pagefindFilters(s) {
+  const filters = {};
+  for (const name of ["service", "district", "language", "sector", ...CHECKS]) {
+    if (s[name]) filters[name] = s[name];
   }
+  // Near me: with a district chosen, its premises there must be near a stop.
+  if (s.transit) filters.transit = (s.district || "any") + ":" + s.transit;
+  return filters;
+}
+
+// The sort order: "" is Pagefind's best match; without a search term, by name.
+function sortKey(s) {
+  return s.sort || (s.q ? "" : "name");
+}
+
+// Sorting uses each provider's place in the build's sorted lists, indexed as a
+// filter (rank_<key>): the same order as the pre-rendered lists, hidden figures
+// last. The counts Pagefind gives per filter value tell which places are in the
+// result; each entry's data is then looked up by its place, only when shown.
+async function ordered(pf, search, key) {
+  if (!key) return search.results;
+  const counts = (search.filters || {})["rank_" + key];
+  if (!counts) return search.results;
+  const places = Object.keys(counts).filter((place) => counts[place] > 0).sort();
+  return places.map((place) => ({
+    data: async () => {
+      const one = await pf.search(null, { filters: { ["rank_" + key]: place } });
+      return one.results[0].data();
+    },
+  }));
+}
+
+function remember(s) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(s)) if (value) params.set(key, value);
+  const query = params.toString();
+  history.replaceState(null, "", query ? "?" + query : location.pathname);
+}
+
+function restore() {
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  for (const name of SELECTS) {
+    const value = params.get(name);
+    const select = form.elements[name];
+    if (value && Array.from(select.options).some((o) => o.value === value)) select.value = value;
+  }
+  for (const name of CHECKS) form.elements[name].checked = params.get(name) === "yes";
+}
+
+function entry(data) {
+  const li = resultTemplate.content.firstElementChild.cloneNode(true);
+  const meta = data.meta || {};
+  const link = li.querySelector("a");
+  link.href = data.url;
+  link.textContent = meta.title || data.url;
+  const field = (name) => li.querySelector(`[data-field="${name}"]`);
+  field("services").textContent = meta.services || "";
+  field("districts").textContent = meta.districts || "";
+  if (meta.paused) {
+    field("paused").textContent = meta.paused;
+    field("paused").hidden = false;
+  }
+  for (const box of li.querySelectorAll("[data-figure]")) {
+    const key = box.dataset.figure;
+    const fig = box.querySelector(".figure");
+    const stateOf = meta[key + "_state"] || "none";
+    fig.querySelector(".figure__value").textContent = meta[key] || "";
+    fig.querySelector(".figure__interval").textContent = meta[key + "_interval"] || "";
+    fig.querySelector(".tag").hidden = stateOf !== "few";
+    if (stateOf === "suppressed") fig.classList.add("figure--suppressed");
+    if (stateOf === "none") fig.classList.add("figure--none");
+  }
+  const box = li.querySelector("input[data-compare-id]");
+  box.dataset.compareId = meta.id || "";
+  box.dataset.compareName = meta.title || "";
+  li.querySelector(".compare-toggle .visually-hidden").textContent = " " + (meta.title || "");
+  if (!meta.id) li.querySelector(".compare-toggle").remove();
+  return li;
 }
 
 let latest = 0;
-async function run(query) {
+let pending = [];
+let total = 0;
+
+function announce() {
+  const shown = list.children.length;
+  if (!total) status.textContent = messages.none;
+  else if (shown < total) {
+    status.textContent = messages.countMore
+      .replace("{n}", String(total))
+      .replace("{shown}", String(shown));
+  } else status.textContent = messages.count.replace("{n}", String(total));
+}
+
+// Result data (one small fragment per result) is fetched only for the entries shown.
+async function showMore(ticket, focusFirst) {
+  const batch = pending.slice(0, PAGE_SIZE);
+  pending = pending.slice(PAGE_SIZE);
+  const data = await Promise.all(batch.map((r) => r.data()));
+  if (ticket !== latest) return;
+  const items = data.map(entry);
+  list.append(...items);
+  more.hidden = pending.length === 0;
+  document.dispatchEvent(new Event("shortlist:sync"));
+  if (focusFirst) {
+    announce();
+    if (items.length) items[0].querySelector("a").focus();
+  }
+}
+
+async function run() {
   const ticket = ++latest;
-  const term = query.trim();
-  if (!term) {
+  const s = state();
+  remember(s);
+  const filters = pagefindFilters(s);
+  const key = sortKey(s);
+  if (!s.q && !Object.keys(filters).length && !s.sort) {
     list.replaceChildren();
+    more.hidden = true;
     status.textContent = "";
     return;
   }
   status.textContent = messages.loading;
   try {
     const pf = await engine();
-    const search = await pf.search(term);
+    if (key) await withFilters(pf);
+    const search = await pf.search(s.q || null, { filters });
     if (ticket !== latest) return;
-    const data = await Promise.all(search.results.slice(0, 50).map((r) => r.data()));
+    pending = await ordered(pf, search, key);
     if (ticket !== latest) return;
-    show(data);
-    status.textContent = data.length
-      ? messages.count.replace("{n}", String(search.results.length))
-      : messages.none;
+    list.replaceChildren();
+    total = pending.length;
+    await showMore(ticket, false);
+    if (ticket !== latest) return;
+    announce();
   } catch (err) {
     status.textContent = messages.error;
     throw err;
@@ -75,16 +195,17 @@ async function run(query) {
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  run(input.value);
+  run();
 });
 let timer = 0;
 input.addEventListener("input", () => {
   clearTimeout(timer);
-  timer = setTimeout(() => run(input.value), 200);
+  timer = setTimeout(run, 200);
 });
+form.addEventListener("change", (event) => {
+  if (event.target !== input) run();
+});
+more.addEventListener("click", () => showMore(latest, true));
 
-const initial = new URLSearchParams(location.search).get("q");
-if (initial) {
-  input.value = initial;
-  run(initial);
-}
+restore();
+if (location.search) run();

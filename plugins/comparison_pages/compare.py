@@ -1,0 +1,149 @@
+"""Find and compare: the rows of the comparison tables, the plain-words verdict on
+differences, the search facets and sort keys, and the employer entrance's choices.
+
+Language-neutral: the templates put every label through gettext.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from generator.sitemodel import SHARE_INDICATORS, Figure, Provider
+
+# Most providers to put side by side (the issue asks for 2-4).
+COMPARE_MAX = 4
+
+# Walking distance to public transport, in metres: the "near me" choices.
+TRANSIT_STEPS = (200, 400, 800)
+
+# Services through which an employer can recruit, in the order the pages show them.
+EMPLOYER_SERVICES = ("larling", "praktik", "studieforberedande", "yrkesvux", "jobbcoachning")
+
+# Figures shown in a search result entry, next to name, services and district.
+RESULT_FIGURES = ("satisfied_end", "work_or_studies")
+
+RESULT_KEYS = ("satisfied_end", "satisfied_4w", "work_or_studies", "self_sufficient_6m", "passed",
+               "started")
+
+# The comparison, as sections of rows. A row key is a fact ("services") or a
+# figure in a period ("pooled:work_or_studies", "latest:passed").
+COMPARE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("offer", ("status", "services", "sectors", "languages", "districts", "authorised_since")),
+    ("results-pooled", tuple(f"pooled:{k}" for k in RESULT_KEYS)),
+    ("results-latest", tuple(f"latest:{k}" for k in RESULT_KEYS)),
+    (
+        "staff",
+        (
+            "teachers",
+            "teachers_certified",
+            "teachers_with_degree",
+            "coaches",
+            "coaches_with_degree",
+            "group_sizes",
+        ),
+    ),
+    (
+        "premises",
+        (
+            "addresses",
+            "step_free",
+            "accessible_toilet",
+            "hearing_loop",
+            "quiet_room",
+            "transit",
+            "opening_hours",
+        ),
+    ),
+    ("contact", ("website", "email", "phone", "pages")),
+)
+
+
+def compare_rows() -> list[str]:
+    return [key for _section, keys in COMPARE_SECTIONS for key in keys]
+
+
+def has_verdict(row: str) -> bool:
+    """Rows of shares get the plain "is this difference real?" sentence."""
+    period, _, indicator = row.partition(":")
+    return period in ("pooled", "latest") and indicator in SHARE_INDICATORS
+
+
+def row_figure(p: Provider, row: str, pooled: str, latest: str) -> Figure | None:
+    period, _, indicator = row.partition(":")
+    return p.figure(pooled if period == "pooled" else latest, indicator)
+
+
+def difference_verdict(figures: Iterable[Figure | None]) -> str:
+    """Is the difference between providers larger than chance would explain?
+
+    Compares the 95 % intervals of the highest and the lowest figure. Only figures
+    that are shown and rest on at least R records take part: a hidden figure is
+    absent, and a figure with few answers is never placed above or below another.
+
+    'real'   the intervals of the highest and the lowest do not overlap;
+    'chance' they overlap;
+    'few'    fewer than two reliable figures to compare.
+
+    compare.js applies the same rule in the browser; tests check they agree.
+    """
+    reliable = [
+        f
+        for f in figures
+        if f is not None
+        and f.shown
+        and not f.low_reliability
+        and f.ci_low is not None
+        and f.ci_high is not None
+    ]
+    if len(reliable) < 2:
+        return "few"
+    highest = max(reliable, key=lambda f: (f.value, f.ci_low))
+    lowest = min(reliable, key=lambda f: (f.value, f.ci_high))
+    return "real" if highest.ci_low > lowest.ci_high else "chance"
+
+
+def row_verdict(providers: list[Provider], row: str, pooled: str, latest: str) -> str:
+    return difference_verdict(row_figure(p, row, pooled, latest) for p in providers)
+
+
+def near_tokens(p: Provider) -> list[str]:
+    """Walking-distance tokens: 'any:400' when some premises is at most 400 m from a
+    stop, 'orminge:400' when its premises in Orminge is. The district and the
+    distance must hold for the same premises, so "near Orminge" means near there."""
+    tokens = [f"any:{t}" for t in TRANSIT_STEPS if p.nearest_stop_m is not None
+              and p.nearest_stop_m <= t]
+    for slug, metres in p.stops_by_district.items():
+        tokens += [f"{slug}:{t}" for t in TRANSIT_STEPS if metres <= t]
+    return tokens
+
+
+def employer_providers(listed: list[Provider]) -> list[Provider]:
+    """Listed providers an employer can recruit through: a sector partnership or an
+    employer service (apprenticeships, placements, vocational education, coaching)."""
+    return [
+        p
+        for p in listed
+        if p.employer_sectors or any(s in EMPLOYER_SERVICES for s in p.services)
+    ]
+
+
+def compare_path() -> str:
+    return "compare.html"
+
+
+def compare_service_path(service: str) -> str:
+    return f"compare/service-{service}.html"
+
+
+def compare_data_path(provider_id: str) -> str:
+    return f"compare/{provider_id}.json"
+
+
+def factsheet_path(provider_id: str) -> str:
+    return f"factsheet/{provider_id}.html"
+
+
+def employers_path(kind: str = "all", code: str | None = None) -> str:
+    if kind == "all" or code is None:
+        return "employers.html"
+    return f"employers/{kind}-{code}.html"

@@ -1,0 +1,567 @@
+"""Find and compare (issue 5): faceted search, the comparison of 2-4 providers,
+the employer entrance, fact sheets, near me, and the site under a sub-folder.
+
+Browser tests run in headless Chromium, in Swedish and Arabic, keyboard only
+where a person would use the keyboard.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import ROOT, serve
+
+from generator.settings import load_settings
+from generator.sitemodel import Figure
+from generator.slugs import slugify
+
+sys.path.insert(0, str(ROOT / "plugins"))
+from comparison_pages.compare import TRANSIT_STEPS, difference_verdict  # noqa: E402
+from comparison_pages.generators import search_ranks  # noqa: E402
+
+LANGUAGES: list[str] = load_settings()["LANGUAGES"]
+POOLED, LATEST = "2023-2025", "2025"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+browser_test = [pytest.mark.browser, pytest.mark.slow]
+
+
+def prefix(lang: str) -> str:
+    return "" if lang == LANGUAGES[0] else f"{lang}/"
+
+
+def providers(site: Path) -> list[dict]:
+    return json.loads((site / "data" / "providers.json").read_text(encoding="utf-8"))["providers"]
+
+
+def listed(site: Path) -> list[dict]:
+    return [p for p in providers(site) if p["status"] in ("active", "paused")]
+
+
+def indicators(site: Path) -> list[dict[str, str]]:
+    with (site / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def figure(site: Path, pid: str, year: str, indicator: str) -> Figure | None:
+    for r in indicators(site):
+        if (r["provider_id"], r["year"], r["indicator"], r["breakdown"]) == (
+            pid,
+            year,
+            indicator,
+            "total",
+        ):
+
+            def num(v: str) -> int | None:
+                return int(v) if v else None
+
+            return Figure(
+                indicator=indicator,
+                period=year,
+                value=num(r["value"]),
+                ci_low=num(r["ci_low"]),
+                ci_high=num(r["ci_high"]),
+                numerator=num(r["numerator"]),
+                denominator=num(r["denominator"]),
+                suppressed=r["suppressed"] == "yes",
+                reason=r["reason"],
+                low_reliability=r["low_reliability"] == "yes",
+            )
+    return None
+
+
+def in_district(p: dict, district: str) -> bool:
+    return any(pr["district"] == district for pr in p["premises"])
+
+
+# --- keyboard helpers ----------------------------------------------------------
+
+
+def focused(page) -> dict:
+    return page.evaluate(
+        """() => { const el = document.activeElement; const s = getComputedStyle(el);
+                   return { tag: el.tagName, type: el.type || '', name: el.name || '',
+                            text: el.textContent.trim(), href: el.getAttribute('href') || '',
+                            compare: el.dataset ? (el.dataset.compareId || '') : '',
+                            remove: el.dataset ? (el.dataset.compareRemove || '') : '',
+                            outline: s.outlineStyle, shadow: s.boxShadow }; }"""
+    )
+
+
+def tab_to(page, predicate, *, back: bool = False, limit: int = 120) -> dict:
+    """Press Tab (or Shift+Tab) until the focused element matches; focus must be visible."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        info = focused(page)
+        assert info["outline"] != "none" or info["shadow"] != "none", f"focus not visible: {info}"
+        if predicate(info):
+            return info
+    raise AssertionError("never reached by keyboard")
+
+
+def choose_option(page, value: str) -> None:
+    """With a <select> focused, move through its options with the arrow keys."""
+    for _ in range(40):
+        if page.evaluate("document.activeElement.value") == value:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"option {value!r} not reached")
+
+
+def result_ids(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".search__results input[data-compare-id]", "els => els.map(e => e.dataset.compareId)"
+    )
+
+
+def wait_for_count(page, count: int) -> None:
+    """The result list and the announced count agree on `count`."""
+    page.wait_for_function(
+        """n => document.querySelectorAll('.search__results > li').length === n
+               && new RegExp('(^|\\\\D)' + n + '(\\\\D|$)').test(
+                    document.querySelector('.search__status').textContent)""",
+        arg=count,
+        timeout=10_000,
+    )
+
+
+# --- rules, without a browser ----------------------------------------------------
+
+
+def fig(value: int | None, low: int | None, high: int | None, *, few: bool = False,
+        suppressed: bool = False) -> Figure:
+    return Figure("satisfied_end", POOLED, value, low, high, None, 100, suppressed,
+                  "fewer_than_k" if suppressed else "", few)
+
+
+def test_difference_verdict_compares_intervals_not_point_estimates() -> None:
+    assert difference_verdict([fig(80, 72, 86), fig(60, 50, 69)]) == "real"
+    assert difference_verdict([fig(80, 70, 88), fig(66, 55, 75)]) == "chance"
+    # The middle one does not matter: only the highest and the lowest are compared.
+    assert difference_verdict([fig(80, 72, 86), fig(75, 60, 85), fig(60, 50, 69)]) == "real"
+    # Hidden figures and figures with few answers never take part.
+    hidden = fig(None, None, None, suppressed=True)
+    assert difference_verdict([fig(80, 72, 86), hidden]) == "few"
+    assert difference_verdict([fig(80, 72, 86), fig(20, 5, 45, few=True)]) == "few"
+    assert difference_verdict([fig(80, 72, 86), fig(20, 5, 45, few=True), None]) == "few"
+
+
+def test_search_order_places_hidden_figures_last_never_as_zero() -> None:
+    """The search sorts by each provider's place in the build's sorted lists."""
+    from generator.build import BuildReport, check, compute
+
+    _table, model = compute(check(ROOT / "data"), load_settings(), BuildReport())
+    a, b, c, d = model.listed[:4]
+    figures = {
+        a.id: fig(10, 5, 20),  # reliable, low
+        b.id: fig(100, 60, 100, few=True),  # few answers: never above a reliable figure
+        c.id: fig(None, None, None, suppressed=True),  # hidden: last, never as 0
+        d.id: None,  # no figure at all: last too
+    }
+    for p in (a, b, c, d):
+        period = dict(p.figures.get(POOLED, {}))
+        period.pop("satisfied_end", None)
+        if figures[p.id] is not None:
+            period["satisfied_end"] = figures[p.id]
+        p.figures = {**p.figures, POOLED: period}
+    places = search_ranks(model)["satisfied_end"]
+    assert set(places) == {p.id for p in model.listed}, "every listed provider has a place"
+    assert len(set(places.values())) == len(places)
+    order = sorted(places, key=places.get)
+    assert set(order[-2:]) == {c.id, d.id}
+    assert order.index(a.id) < order.index(b.id) < len(order) - 2
+
+
+def test_every_listed_provider_has_a_place_in_every_order_and_deauthorised_none(
+    sample_site: Path,
+) -> None:
+    """Pagefind only finds a page in a sort order if it carries a place in it."""
+    for p in providers(sample_site):
+        html = (sample_site / "provider" / f"{p['provider_id']}.html").read_text("utf-8")
+        keys = set(re.findall(r'data-pagefind-filter="rank_(\w+)\[', html))
+        if p["status"] == "deauthorised":
+            assert "data-pagefind-body" not in html and not keys
+        else:
+            assert keys == {"name", "satisfied_end", "work_or_studies", "self_sufficient_6m",
+                            "passed"}, p["provider_id"]
+        assert "data-pagefind-sort" not in html
+
+
+def test_every_link_is_relative(sample_site: Path) -> None:
+    """Served from any sub-folder: no root-absolute or site-absolute link or asset."""
+    absolute = re.compile(r'\b(?:href|src|action|data-[a-z-]+)="(/[^"]*)"')
+    bad = []
+    for page in sample_site.rglob("*.html"):
+        bad += [f"{page.relative_to(sample_site)}: {m}" for m in absolute.findall(
+            page.read_text("utf-8"))]
+    for data in (sample_site / "compare").glob("*.json"):
+        cells = json.loads(data.read_text("utf-8"))
+        assert not cells["url"].startswith("/")
+        bad += [f"{data.name}: {m}" for c in cells["cells"].values()
+                for m in absolute.findall(c)]
+    assert not bad, bad[:10]
+
+
+def test_comparison_tables_per_service_without_javascript(sample_site: Path) -> None:
+    column = re.compile(r'<th scope="col"><a class="provider-name" href="[^"]*provider/([a-z0-9-]+)'
+                        r'\.html"')
+    for lang in ("sv", "ar"):
+        for code in ("sfi", "jobbcoachning", "praktik"):
+            html = (sample_site / prefix(lang) / "compare" / f"service-{code}.html").read_text(
+                "utf-8")
+            wanted = {p["provider_id"] for p in listed(sample_site) if code in p["services"]}
+            tables = html.count('class="compare-table"')
+            columns = column.findall(html)
+            # Every listed provider of the service in every table, and nobody else.
+            assert tables == 6 and len(columns) == tables * len(wanted)
+            assert set(columns) == wanted
+            assert html.count("data-verdict>") == 10
+            assert "<script" not in html.split("</main>")[0]
+
+
+# --- in the browser ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar"])
+@pytest.mark.browser
+@pytest.mark.slow
+def test_search_filter_choose_and_compare_with_the_keyboard_only(
+    lang: str, page, browser, site_url: str, sample_site: Path
+) -> None:
+    if lang not in LANGUAGES:
+        pytest.skip(f"{lang} is not a site language")
+    everyone = listed(sample_site)
+    sfi = [p for p in everyone if "sfi" in p["services"]]
+    # A district with some but not all SFI providers, so a filter must narrow the list.
+    district = min(
+        {pr["district"] for p in sfi for pr in p["premises"]},
+        key=lambda d: (sum(in_district(p, d) for p in sfi), d),
+    )
+    narrowed = {p["provider_id"] for p in sfi if in_district(p, district)}
+    slug = slugify(district)
+
+    page.goto(site_url + prefix(lang) + "search.html")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    # 1. Search for "sfi", typed.
+    tab_to(page, lambda i: i["tag"] == "INPUT" and i["type"] == "search")
+    page.keyboard.type("sfi")
+    page.locator(".search__results > li").first.wait_for(timeout=10_000)
+    found = set(result_ids(page))
+    assert {p["provider_id"] for p in sfi} <= found, "every SFI provider is found"
+    wait_for_count(page, len(found))
+    assert page.locator(".search__status").get_attribute("role") == "status"
+
+    # 2. A district filter narrows the result; the announced count matches the list.
+    tab_to(page, lambda i: i["tag"] == "SELECT" and i["name"] == "district")
+    choose_option(page, slug)
+    wait_for_count(page, len(narrowed))
+    assert set(result_ids(page)) == narrowed and len(narrowed) < len(found)
+    assert f"district={slug}" in page.url and "q=sfi" in page.url
+
+    # Back to every district, then choose three providers with the space bar.
+    page.keyboard.press("Home")
+    wait_for_count(page, len(found))
+    chosen = []
+    for _ in range(3):
+        info = tab_to(page, lambda i: bool(i["compare"]) and i["compare"] not in chosen)
+        page.keyboard.press("Space")
+        chosen.append(info["compare"])
+    assert page.locator(".search__results input:checked").count() == 3
+
+    # 3. To the comparison, through the shortlist's link (behind us: Shift+Tab).
+    tab_to(page, lambda i: i["tag"] == "A" and "compare.html?p=" in i["href"], back=True)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlparse(page.url).path.endswith("/" + prefix(lang) + "compare.html")
+    assert urlparse(page.url).query == "p=" + ",".join(chosen)
+    heads = page.locator(".compare-section").first.locator("thead th a")
+    heads.nth(2).wait_for(timeout=10_000)
+    names = {p["provider_id"]: p["name"] for p in everyone}
+    assert heads.all_inner_texts() == [names[i] for i in chosen]
+
+    # 4. The address alone restores the choice: reload, and open it in a fresh browser.
+    comparison = page.url
+    page.reload()
+    page.locator(".compare-section thead th a").nth(2).wait_for(timeout=10_000)
+    assert page.locator(".compare-section").first.locator("thead th a").all_inner_texts() == [
+        names[i] for i in chosen
+    ]
+    fresh = browser.new_context()
+    try:
+        other = fresh.new_page()
+        other.goto(comparison)
+        other.locator(".compare-section thead th a").nth(2).wait_for(timeout=10_000)
+        assert other.evaluate("localStorage.length") == 0
+        assert other.locator(".compare-section").first.locator(
+            "thead th a").all_inner_texts() == [names[i] for i in chosen]
+    finally:
+        fresh.close()
+
+    # The plain "is this difference real?" sentence follows the intervals (same rule
+    # as the pre-built tables), for every row of shares.
+    verdicts = page.eval_on_selector_all(
+        "tr[data-row] [data-verdict]", "els => els.map(e => [e.closest('tr').dataset.row, "
+        "e.dataset.verdict, e.textContent.trim()])")
+    assert len(verdicts) == 10
+    for row, verdict, text in verdicts:
+        period, _, indicator = row.partition(":")
+        year = POOLED if period == "pooled" else LATEST
+        expected = difference_verdict(figure(sample_site, i, year, indicator) for i in chosen)
+        assert verdict == expected, row
+        assert text
+
+    # 5. Remove one with the keyboard: the address follows, focus stays in the table.
+    page.locator("main").focus()
+    tab_to(page, lambda i: i["remove"] == chosen[0])
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll("
+                           "'.compare-section:first-of-type thead th').length === 2")
+    assert urlparse(page.url).query == "p=" + ",".join(chosen[1:])
+    assert focused(page)["remove"] == chosen[1]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_sorting_by_a_figure_puts_hidden_figures_last(page, site_url: str, sample_site: Path):
+    everyone = listed(sample_site)
+    key = "passed"  # the sample has reliable, few-answer and missing figures for it
+
+    def tier(pid: str) -> int:
+        f = figure(sample_site, pid, POOLED, key)
+        return 0 if f is None or f.suppressed else (1 if f.low_reliability else 2)
+
+    tiers = [tier(p["provider_id"]) for p in everyone]
+    assert {0, 1, 2} <= set(tiers), "the sample covers every tier"
+
+    page.goto(site_url + f"en/search.html?sort={key}")
+    wait_for_count(page, 20)
+    page.get_by_role("button", name="Show more results").click()
+    wait_for_count(page, len(everyone))
+    order = result_ids(page)
+    assert sorted(order) == sorted(p["provider_id"] for p in everyone), "nobody left out"
+    seen = [tier(pid) for pid in order]
+    assert seen == sorted(seen, reverse=True), seen
+    reliable = [figure(sample_site, pid, POOLED, key).value for pid in order if tier(pid) == 2]
+    assert reliable == sorted(reliable, reverse=True)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_facets_language_access_sector_and_near_me(page, site_url: str, sample_site: Path):
+    everyone = listed(sample_site)
+
+    def expect(params: str, wanted: set[str]) -> None:
+        page.goto(site_url + "en/search.html?" + params)
+        wait_for_count(page, len(wanted))
+        if len(wanted) > 20:
+            page.get_by_role("button", name="Show more results").click()
+            wait_for_count(page, len(wanted))
+        assert set(result_ids(page)) == wanted, params
+
+    expect("language=ti&step_free=yes", {
+        p["provider_id"] for p in everyone if "ti" in p["staff_languages"]
+        and any(pr["step_free_access"] == "yes" for pr in p["premises"])})
+    expect("hearing_loop=yes&service=jobbcoachning", {
+        p["provider_id"] for p in everyone if "jobbcoachning" in p["services"]
+        and any(pr["hearing_loop"] for pr in p["premises"])})
+    expect("sector=bygg", {p["provider_id"] for p in everyone if "bygg" in p["employer_sectors"]})
+    near = TRANSIT_STEPS[1]
+    expect(f"transit={near}", {
+        p["provider_id"] for p in everyone
+        if any((pr["transit_stop_m"] or 10**6) <= near for pr in p["premises"])})
+    # Near me: the premises in the district must be the one near a stop.
+    expect(f"district=orminge&transit={near}", {
+        p["provider_id"] for p in everyone
+        if any(pr["district"] == "Orminge" and (pr["transit_stop_m"] or 10**6) <= near
+               for pr in p["premises"])})
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_choose_from_the_list_a_provider_page_and_the_employer_entrance(
+    page, site_url: str, sample_site: Path
+):
+    everyone = listed(sample_site)
+    page.goto(site_url + "en/providers/index.html")
+    boxes = page.get_by_role("checkbox", name=re.compile("^Compare "))
+    assert boxes.count() == len(everyone)
+    boxes.nth(0).check()
+    first = boxes.nth(0).get_attribute("data-compare-id")
+    # On a provider page the same choice shows, and can be extended.
+    other = next(p for p in everyone if p["provider_id"] != first)
+    page.goto(site_url + f"en/provider/{other['provider_id']}.html")
+    box = page.get_by_role("checkbox", name=f"Compare {other['name']}")
+    assert not box.is_checked()
+    box.check()
+    assert page.locator(".shortlist__names li").count() == 2
+    # The employer entrance: the shortlist is there too; a fifth is refused.
+    page.goto(site_url + "en/employers.html")
+    cards = page.locator(".employer-card input[data-compare-id]:not(:checked)")
+    cards.nth(0).check()
+    cards.nth(0).check()
+    assert page.locator(".shortlist__names li").count() == 4
+    fifth = cards.nth(0).get_attribute("data-compare-id")
+    cards.nth(0).click()
+    assert page.locator(".shortlist__names li").count() == 4
+    assert "at most 4" in page.locator(".shortlist__status").inner_text()
+    assert not page.locator(f"input[data-compare-id='{fifth}']").is_checked()
+    page.get_by_role("link", name="Compare side by side").click()
+    page.locator(".compare-section thead th a").nth(3).wait_for(timeout=10_000)
+    assert len(urlparse(page.url).query.removeprefix("p=").split(",")) == 4
+
+    # A deauthorised provider is never compared, even when its id is in the address.
+    gone = next(p for p in providers(sample_site) if p["status"] == "deauthorised")
+    ids = [gone["provider_id"], everyone[0]["provider_id"], everyone[1]["provider_id"]]
+    page.goto(site_url + "en/compare.html?p=" + ",".join(ids))
+    page.locator(".compare-section thead th a").nth(1).wait_for(timeout=10_000)
+    assert page.locator(".compare-section").first.locator("thead th").count() == 2
+    assert gone["provider_id"] in page.locator(".compare-status").inner_text()
+    assert gone["name"] not in page.locator("[data-compare-tables]").inner_text()
+    assert urlparse(page.url).query == "p=" + ",".join(ids[1:])
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_employer_entrance_by_sector_and_service(page, site_url: str, sample_site: Path):
+    everyone = listed(sample_site)
+    for lang in LANGUAGES:
+        assert (sample_site / prefix(lang) / "employers" / "sector-bygg.html").exists()
+        assert (sample_site / prefix(lang) / "employers" / "service-larling.html").exists()
+    page.goto(site_url + "ar/employers/sector-bygg.html")
+    cards = page.locator(".employer-card")
+    bygg = [p for p in everyone if "bygg" in p["employer_sectors"]]
+    assert cards.count() == len(bygg)
+    for p in bygg:
+        card = cards.filter(has=page.get_by_role("link", name=p["name"], exact=True))
+        text = card.inner_text()
+        f = figure(sample_site, p["provider_id"], POOLED, "self_sufficient_6m")
+        if f and f.shown:
+            assert re.search(rf"{f.value}\D{{0,3}}[%٪]", text), text
+        if p["phone"]:
+            assert p["phone"] in text
+        assert card.locator("a[href*='factsheet/']").count() == 1
+    # Combining a sector and a service with JavaScript, and the count follows.
+    page.goto(site_url + "en/employers.html")
+    page.get_by_role("combobox", name="Your sector").select_option("bygg")
+    page.get_by_role("combobox", name="What you are looking for").select_option("larling")
+    wanted = [p for p in bygg if "larling" in p["services"]]
+    assert page.locator(".employer-card:visible").count() == len(wanted)
+    assert page.locator(".result-count").inner_text() == f"Providers shown: {len(wanted)}"
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar"])
+@pytest.mark.browser
+@pytest.mark.slow
+def test_fact_sheet_and_comparison_print(lang: str, page, site_url: str, sample_site: Path):
+    everyone = listed(sample_site)
+    busiest = max(everyone, key=lambda p: (len(p["premises"]), len(p["services"])))
+    page.goto(site_url + prefix(lang) + f"factsheet/{busiest['provider_id']}.html")
+    page.emulate_media(media="print")
+    assert not page.locator(".main-nav").is_visible()
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1, "one page"
+
+    chosen = ",".join(p["provider_id"] for p in everyone[:4])
+    page.emulate_media(media="screen")
+    page.goto(site_url + prefix(lang) + f"compare.html?p={chosen}")
+    page.locator(".compare-section thead th a").nth(3).wait_for(timeout=10_000)
+    page.emulate_media(media="print")
+    assert not page.locator(".compare-remove").first.is_visible()
+    assert not page.locator(".shortlist").is_visible()
+    pdf = page.pdf(prefer_css_page_size=True)
+    box = re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    assert box and float(box.group(1)) > float(box.group(2)), "landscape"
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar"])
+@pytest.mark.browser
+@pytest.mark.slow
+def test_no_wcag_violations_in_filled_search_and_comparison(
+    lang: str, page, site_url: str, sample_site: Path
+):
+    axe = Axe()
+    everyone = listed(sample_site)
+    chosen = ",".join(p["provider_id"] for p in everyone[:4])
+    page.goto(site_url + prefix(lang) + f"compare.html?p={chosen}")
+    page.locator(".compare-section thead th a").nth(3).wait_for(timeout=10_000)
+    page.goto(site_url + prefix(lang) + "search.html?q=sfi&transit=800")
+    page.locator(".search__results > li").first.wait_for(timeout=10_000)
+    page.locator(".search__results input[data-compare-id]").first.check()
+    failures = []
+    for url in (page.url, site_url + prefix(lang) + f"compare.html?p={chosen}"):
+        page.goto(url)
+        page.wait_for_selector(".search__results > li, .compare-section thead th a")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        failures += [f"{url}: {v['id']} {[n['target'] for n in v['nodes'][:3]]}"
+                     for v in results.response["violations"]]
+    assert not failures, failures
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_works_under_a_sub_folder_and_measures_the_first_query(
+    browser, sample_site: Path, record_property
+) -> None:
+    server, base = serve(sample_site, "/jamfor/")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        requests: list[str] = []
+        failed: list[str] = []
+        pagefind_bytes: dict[str, int] = {}
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400
+                else None)
+
+        def count_bytes(response) -> None:
+            if "/pagefind/" in response.url:
+                pagefind_bytes[response.url] = len(response.body())
+
+        page.on("response", count_bytes)
+        page.goto(base)
+        page.get_by_role("link", name="Sök", exact=True).first.click()
+        page.get_by_label("Namn, tjänst eller område").fill("sfi")
+        page.locator(".search__results > li").first.wait_for(timeout=10_000)
+        page.wait_for_load_state("networkidle")
+        first_query = sum(pagefind_bytes.values())
+        record_property("first_query_pagefind_bytes", first_query)
+        print(f"\nFirst search query transferred {first_query} bytes of Pagefind files "
+              f"in {len(pagefind_bytes)} responses")
+        assert 0 < first_query < 300_000
+
+        page.get_by_role("combobox", name="Område", exact=True).select_option("fisksatra")
+        in_fisksatra = [p for p in listed(sample_site)
+                        if "sfi" in p["services"] and in_district(p, "Fisksätra")]
+        assert len(in_fisksatra) >= 2
+        wait_for_count(page, len(in_fisksatra))
+        for box in page.locator(".search__results input[data-compare-id]").all()[:2]:
+            box.check()
+        page.get_by_role("link", name="Jämför bredvid varandra").click()
+        page.locator(".compare-section thead th a").nth(1).wait_for(timeout=10_000)
+        assert urlparse(page.url).path == "/jamfor/compare.html"
+        chosen = urlparse(page.url).query
+        # The shortlist kept for this site (under /jamfor/) fills an empty comparison.
+        page.goto(base + "en/compare.html")
+        page.locator(".compare-section thead th a").nth(1).wait_for(timeout=10_000)
+        assert urlparse(page.url).query == chosen
+        page.locator(".compare-section thead th a").first.click()
+        assert urlparse(page.url).path.startswith("/jamfor/en/provider/")
+        page.get_by_role("link", name="Fact sheet to print").click()
+        assert urlparse(page.url).path.startswith("/jamfor/en/factsheet/")
+        page.goto(base + "ar/employers.html")
+        page.locator(".employer-card a").first.click()
+        assert urlparse(page.url).path.startswith("/jamfor/ar/provider/")
+        assert not failed, failed
+        outside = [u for u in requests if not u.startswith(base)]
+        assert not outside, outside
+    finally:
+        context.close()
+        server.shutdown()
