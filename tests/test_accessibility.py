@@ -102,7 +102,8 @@ def focused(page) -> dict:
     return page.evaluate(
         """() => { const el = document.activeElement; const s = getComputedStyle(el);
                    return { tag: el.tagName, text: el.textContent.trim(),
-                            href: el.getAttribute('href'), outline: s.outlineStyle,
+                            href: el.getAttribute('href'), hreflang: el.getAttribute('hreflang'),
+                            outline: s.outlineStyle,
                             shadow: s.boxShadow, id: el.id }; }"""
     )
 
@@ -144,6 +145,24 @@ def test_keyboard_only_skip_link_language_switcher_sorting_and_filters(page, sit
     assert "/en/" not in page.url and page.locator("html").get_attribute("lang") == "sv"
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_template_starts_with_a_skip_link_and_reaches_the_language_switcher(
+    lang: str, page, site_url: str, sample_site: Path
+) -> None:
+    other = next(code for code in LANGUAGES if code != lang)
+    for name, path in template_pages(sample_site).items():
+        page.goto(site_url + prefix(lang) + path)
+        page.keyboard.press("Tab")
+        first = focused(page)
+        assert first["href"] == "#main-content", f"{lang} {name}: first tab stop {first}"
+        assert first["outline"] != "none" or first["shadow"] != "none", f"{lang} {name}"
+        page.keyboard.press("Enter")
+        assert focused(page)["id"] == "main-content", f"{lang} {name}"
+        # From the top of the page, the language switcher is a few tab stops away.
+        page.goto(site_url + prefix(lang) + path)
+        tab_to(page, lambda i: i["hreflang"] == other, limit=15)
+
+
 def test_keyboard_only_search(page, site_url: str) -> None:
     page.goto(site_url + "en/search.html")
     tab_to(page, lambda i: i["tag"] == "INPUT")
@@ -155,7 +174,7 @@ def test_keyboard_only_search(page, site_url: str) -> None:
     assert "/provider/" in page.url
 
 
-@pytest.mark.parametrize("lang", ["sv", "ar"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_horizontal_scrolling_at_320_px_and_200_percent_text(
     lang: str, browser, site_url: str, sample_site: Path
 ) -> None:
@@ -206,9 +225,16 @@ def test_right_to_left_layout_is_mirrored(page, site_url: str) -> None:
     assert first_heading["x"] > last_heading["x"]
 
 
-def test_no_request_leaves_the_site(page, site_url: str, sample_site: Path) -> None:
+def test_no_request_leaves_the_site_and_nothing_breaks_the_security_policy(
+    page, site_url: str, sample_site: Path
+) -> None:
     hosts: set[str] = set()
+    refused: list[str] = []
     page.on("request", lambda req: hosts.add(urlparse(req.url).netloc))
+    page.on(
+        "console",
+        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     for lang in LANGUAGES:
         for path in template_pages(sample_site).values():
             page.goto(site_url + prefix(lang) + path)
@@ -216,6 +242,12 @@ def test_no_request_leaves_the_site(page, site_url: str, sample_site: Path) -> N
     page.get_by_role("searchbox").fill("sfi")
     page.locator(".search__results li").first.wait_for(timeout=10_000)
     assert hosts == {urlparse(site_url).netloc}
+    assert refused == []
+    # The policy is there to be obeyed: an inline script is refused.
+    page.evaluate("""() => { const s = document.createElement('script');
+                             s.textContent = 'window.__inline = 1'; document.body.append(s); }""")
+    assert page.evaluate("window.__inline === undefined")
+    assert any("Content Security Policy" in text for text in refused)
 
 
 def test_pages_are_valid_html(sample_site: Path) -> None:
