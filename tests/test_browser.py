@@ -176,3 +176,18 @@ def test_list_combines_service_and_district_with_javascript(page, site_url, samp
     visible = page.locator("table.providers-table tbody tr:visible")
     assert visible.count() == len(expected)
     assert page.locator(".result-count").inner_text() == f"Providers shown: {len(expected)}"
+
+
+def test_search_keeps_what_was_typed_before_the_script_ran(page, site_url) -> None:
+    # readyState becomes "interactive" before deferred and module scripts run: the
+    # moment a fast typist (or the browser's autofill) can beat search.js.
+    page.add_init_script(
+        """document.addEventListener('readystatechange', () => {
+             if (document.readyState === 'interactive') {
+               const box = document.getElementById('search-input');
+               if (box) box.value = 'sfi';
+             } });"""
+    )
+    page.goto(site_url + "en/search.html")
+    page.locator(".search__results > li").first.wait_for(timeout=10_000)
+    assert page.get_by_role("searchbox").input_value() == "sfi"

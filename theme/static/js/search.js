@@ -92,7 +92,8 @@ function remember(s) {
 
 function restore() {
   const params = new URLSearchParams(location.search);
-  input.value = params.get("q") || "";
+  // Keep what a visitor typed before this script ran (a fast typist, or autofill).
+  if (params.has("q") || !input.value) input.value = params.get("q") || "";
   for (const name of SELECTS) {
     const value = params.get(name);
     const select = form.elements[name];
@@ -208,4 +209,4 @@ form.addEventListener("change", (event) => {
 more.addEventListener("click", () => showMore(latest, true));
 
 restore();
-if (location.search) run();
+if (location.search || input.value.trim()) run();
