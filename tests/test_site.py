@@ -216,3 +216,16 @@ def test_fonts_for_arabic_script_and_ethiopic_are_served_with_the_site(sample_si
     for url in re.findall(r'url\("\.\./fonts/([^"]+)"\)', css):
         assert (sample_site / "theme" / "fonts" / url).exists()
     assert "http" not in css
+
+
+def test_editorial_markdown_is_rendered_as_html_not_shown_as_code(sample_site: Path) -> None:
+    for lang in LANGS:
+        root = sample_site if lang == LANGS[0] else sample_site / lang
+        start = read(root / "index.html")
+        assert re.search(r"<ol>\s*<li>", start), lang  # "How to choose" is a numbered list
+        methodology = read(root / "methodology.html")
+        assert methodology.count("<h2") >= 3, lang
+    for page in html_files(sample_site):
+        text = read(page)
+        for escaped in ("&lt;p&gt;", "&lt;h2", "&lt;li&gt;", "&lt;strong&gt;", "&lt;a href"):
+            assert escaped not in text, (page, escaped)
