@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +26,25 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def run_cli(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """`python -m generator ARGS` as a user runs it, from the project folder."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder with its bytes: equal snapshots mean an untouched folder."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.fixture(scope="session")

@@ -11,25 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, SAMPLE_DATA
+from conftest import FIXTURES, ROOT, SAMPLE_DATA, run_cli, snapshot
 
 pytestmark = pytest.mark.slow
-
-
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 @pytest.fixture
@@ -42,7 +26,7 @@ def old_site(tmp_path: Path) -> Path:
 
 def test_check_accepts_the_sample_and_the_spreadsheet_export() -> None:
     for folder in (SAMPLE_DATA, FIXTURES / "spreadsheet-export"):
-        proc = run("check", "--data", str(folder))
+        proc = run_cli("check", "--data", str(folder))
         assert proc.returncode == 0, proc.stderr
         assert "valid" in proc.stdout
 
@@ -59,7 +43,7 @@ def test_invalid_data_exits_2_with_one_line_per_problem_and_publishes_nothing(
     results.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = snapshot(old_site)
 
-    proc = run("build", "--data", str(data), "--output", str(old_site))
+    proc = run_cli("build", "--data", str(data), "--output", str(old_site))
 
     assert proc.returncode == 2
     problems = [line for line in proc.stderr.splitlines() if line.startswith(str(data))]
@@ -73,7 +57,7 @@ def test_invalid_data_exits_2_with_one_line_per_problem_and_publishes_nothing(
 
 
 def test_missing_folder_is_a_clear_problem(tmp_path: Path) -> None:
-    proc = run("check", "--data", str(tmp_path / "nowhere"))
+    proc = run_cli("check", "--data", str(tmp_path / "nowhere"))
     assert proc.returncode == 2
     assert "providers.csv" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -81,7 +65,9 @@ def test_missing_folder_is_a_clear_problem(tmp_path: Path) -> None:
 def test_build_of_a_spreadsheet_export_replaces_the_old_site(
     tmp_path: Path, old_site: Path
 ) -> None:
-    proc = run("build", "--data", str(FIXTURES / "spreadsheet-export"), "--output", str(old_site))
+    proc = run_cli(
+        "build", "--data", str(FIXTURES / "spreadsheet-export"), "--output", str(old_site)
+    )
     assert proc.returncode == 0, proc.stderr
     assert "<title>old</title>" not in (old_site / "index.html").read_text(encoding="utf-8")
     assert (old_site / "en" / "index.html").exists()
@@ -117,16 +103,16 @@ def test_interrupted_build_leaves_the_previous_site(tmp_path: Path, old_site: Pa
     assert snapshot(old_site) == before
 
     # The next run cleans up after the dead one and publishes.
-    done = run("build", "--data", str(SAMPLE_DATA), "--output", str(old_site))
+    done = run_cli("build", "--data", str(SAMPLE_DATA), "--output", str(old_site))
     assert done.returncode == 0, done.stderr
     assert not [p for p in old_site.parent.iterdir() if p.name.startswith(".site.")]
 
 
 def test_sample_command_writes_a_valid_data_set(tmp_path: Path) -> None:
     out = tmp_path / "sample"
-    proc = run("sample", "--out", str(out), "--scale", "small", "--seed", "7")
+    proc = run_cli("sample", "--out", str(out), "--scale", "small", "--seed", "7")
     assert proc.returncode == 0, proc.stderr
-    assert run("check", "--data", str(out)).returncode == 0
+    assert run_cli("check", "--data", str(out)).returncode == 0
 
 
 def test_bad_settings_exit_1(tmp_path: Path) -> None:
@@ -136,7 +122,7 @@ def test_bad_settings_exit_1(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     shutil.copytree(ROOT / "content", tmp_path / "content")
-    proc = run(
+    proc = run_cli(
         "build",
         "--data",
         str(SAMPLE_DATA),

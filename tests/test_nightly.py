@@ -14,28 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, SAMPLE_DATA
+from conftest import FIXTURES, ROOT, SAMPLE_DATA, run_cli, snapshot
 
 pytestmark = pytest.mark.slow
 
 SMALL = FIXTURES / "spreadsheet-export"  # builds fast, and is a real spreadsheet export
-
-
-def nightly(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        **kwargs,
-    )
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def live_target(site: Path) -> str:
@@ -46,7 +29,7 @@ def live_target(site: Path) -> str:
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site folder with one good release from the spreadsheet export."""
     site = tmp_path_factory.mktemp("nightly") / "site"
-    proc = nightly("nightly", "--data", str(SMALL), "--site", str(site))
+    proc = run_cli("nightly", "--data", str(SMALL), "--site", str(site))
     assert proc.returncode == 0, proc.stderr
     return site
 
@@ -97,7 +80,7 @@ def test_second_run_reports_what_changed(site: Path, tmp_path: Path) -> None:
         if not (line.split(";")[1:2] == ["leverantor-01"] and i % 3)
     ]
     (data / "results.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
-    proc = nightly("nightly", "--data", str(data), "--site", str(site), "--keep", "2")
+    proc = run_cli("nightly", "--data", str(data), "--site", str(site), "--keep", "2")
     assert proc.returncode == 0, proc.stderr
     assert "providers added: none" in proc.stdout
     report = json.loads((site / "reports" / "latest.json").read_text(encoding="utf-8"))
@@ -107,14 +90,14 @@ def test_second_run_reports_what_changed(site: Path, tmp_path: Path) -> None:
 
 
 def test_invalid_data_exits_2_and_the_live_site_is_unchanged(site: Path, tmp_path: Path) -> None:
-    before, target = tree(site / "live"), live_target(site)
+    before, target = snapshot(site / "live"), live_target(site)
     data = tmp_path / "bad"
     shutil.copytree(SMALL, data)
     (data / "staff.csv").write_text("provider_id;year\nx;y\n", encoding="utf-8")
-    proc = nightly("nightly", "--data", str(data), "--site", str(site))
+    proc = run_cli("nightly", "--data", str(data), "--site", str(site))
     assert proc.returncode == 2
     assert "staff.csv" in proc.stderr and "Traceback" not in proc.stderr
-    assert live_target(site) == target and tree(site / "live") == before
+    assert live_target(site) == target and snapshot(site / "live") == before
     report = json.loads((site / "reports" / "latest.json").read_text(encoding="utf-8"))
     assert report["status"] == "invalid data" and report["problems"]
     assert not list((site / "releases").glob(".building-*"))
@@ -148,13 +131,13 @@ def start_building(site: Path) -> subprocess.Popen[bytes]:
 
 
 def test_kill_9_mid_build_leaves_live_and_the_next_run_recovers(site: Path) -> None:
-    before, target = tree(site / "live"), live_target(site)
+    before, target = snapshot(site / "live"), live_target(site)
     proc = start_building(site)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert live_target(site) == target and tree(site / "live") == before
+    assert live_target(site) == target and snapshot(site / "live") == before
 
-    again = nightly("nightly", "--data", str(SMALL), "--site", str(site))
+    again = run_cli("nightly", "--data", str(SMALL), "--site", str(site))
     assert again.returncode == 0, again.stderr
     assert not list((site / "releases").glob(".building-*"))
     assert live_target(site) != target
@@ -164,7 +147,7 @@ def test_two_runs_at_once_the_second_exits_1_at_once(site: Path) -> None:
     first = start_building(site)
     try:
         start = time.monotonic()
-        second = nightly("nightly", "--data", str(SMALL), "--site", str(site))
+        second = run_cli("nightly", "--data", str(SMALL), "--site", str(site))
         assert second.returncode == 1
         assert "another nightly run is in progress" in second.stderr
         assert time.monotonic() - start < 10
@@ -175,13 +158,13 @@ def test_two_runs_at_once_the_second_exits_1_at_once(site: Path) -> None:
 
 def test_rollback_returns_to_the_previous_release(site: Path) -> None:
     first = live_target(site)
-    assert nightly("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
+    assert run_cli("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
     assert live_target(site) != first
-    proc = nightly("rollback", "--site", str(site))
+    proc = run_cli("rollback", "--site", str(site))
     assert proc.returncode == 0, proc.stderr
     assert live_target(site) == first
     # Nothing older: a clear message, exit 1.
-    proc = nightly("rollback", "--site", str(site))
+    proc = run_cli("rollback", "--site", str(site))
     assert proc.returncode == 1 and "no earlier release" in proc.stderr
 
 
@@ -192,13 +175,13 @@ def _limit_file_size() -> None:
 
 
 def test_a_full_disk_exits_1_and_the_live_site_is_unchanged(site: Path) -> None:
-    before, target = tree(site / "live"), live_target(site)
-    proc = nightly(
+    before, target = snapshot(site / "live"), live_target(site)
+    proc = run_cli(
         "nightly", "--data", str(SMALL), "--site", str(site), preexec_fn=_limit_file_size
     )
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert live_target(site) == target and tree(site / "live") == before
+    assert live_target(site) == target and snapshot(site / "live") == before
     assert not list((site / "releases").glob(".building-*"))
 
 
@@ -212,19 +195,19 @@ def _make_unwritable(folders: list[Path], on: bool) -> None:
 
 
 def test_an_unwritable_site_folder_exits_1(site: Path) -> None:
-    before, target = tree(site / "live"), live_target(site)
+    before, target = snapshot(site / "live"), live_target(site)
     folders = [site, site / "releases"]
     _make_unwritable(folders, True)
     try:
-        proc = nightly("nightly", "--data", str(SMALL), "--site", str(site))
+        proc = run_cli("nightly", "--data", str(SMALL), "--site", str(site))
     finally:
         _make_unwritable(folders, False)
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr and "Build failed" in proc.stderr
-    assert live_target(site) == target and tree(site / "live") == before
+    assert live_target(site) == target and snapshot(site / "live") == before
 
 
 def test_same_input_gives_byte_identical_releases(site: Path) -> None:
-    assert nightly("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
+    assert run_cli("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
     first, second = sorted((site / "releases").iterdir())[-2:]
-    assert tree(first) == tree(second)
+    assert snapshot(first) == snapshot(second)
