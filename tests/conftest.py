@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +39,25 @@ def run_cli(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
         timeout=600,
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+def start_cli_writing(args: list[str], parent: Path, pattern: str) -> subprocess.Popen[bytes]:
+    """Start `python -m generator ARGS`; return once a folder parent/PATTERN holds a page,
+    that is, once the run is writing its new site (the moment to kill it in a test)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        found = list(parent.glob(pattern))
+        if found and any(found[0].rglob("*.html")):
+            return proc
+        time.sleep(0.02)
+    proc.kill()
+    raise AssertionError(f"`generator {args[0]}` never started writing into {parent}/{pattern}")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -5,13 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, SAMPLE_DATA, run_cli, snapshot
+from conftest import FIXTURES, ROOT, SAMPLE_DATA, run_cli, snapshot, start_cli_writing
 
 pytestmark = pytest.mark.slow
 
@@ -77,27 +74,11 @@ def test_build_of_a_spreadsheet_export_replaces_the_old_site(
 
 def test_interrupted_build_leaves_the_previous_site(tmp_path: Path, old_site: Path) -> None:
     before = snapshot(old_site)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "build",
-            "--data",
-            str(SAMPLE_DATA),
-            "--output",
-            str(old_site),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    proc = start_cli_writing(
+        ["build", "--data", str(SAMPLE_DATA), "--output", str(old_site)],
+        old_site.parent,
+        ".site.building-*",
     )
-    # Kill it once it has started writing its new site next to the old one.
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if any(p.name.startswith(".site.building-") for p in old_site.parent.iterdir()):
-            break
-        time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert snapshot(old_site) == before

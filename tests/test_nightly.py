@@ -9,12 +9,11 @@ import resource
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, SAMPLE_DATA, run_cli, snapshot
+from conftest import FIXTURES, SAMPLE_DATA, run_cli, snapshot, start_cli_writing
 
 pytestmark = pytest.mark.slow
 
@@ -105,29 +104,11 @@ def test_invalid_data_exits_2_and_the_live_site_is_unchanged(site: Path, tmp_pat
 
 def start_building(site: Path) -> subprocess.Popen[bytes]:
     """Start a nightly run of the sample data; return once it is writing its release."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "nightly",
-            "--data",
-            str(SAMPLE_DATA),
-            "--site",
-            str(site),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    return start_cli_writing(
+        ["nightly", "--data", str(SAMPLE_DATA), "--site", str(site)],
+        site / "releases",
+        ".building-*",
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        found = list((site / "releases").glob(".building-*"))
-        if found and any(found[0].rglob("*.html")):
-            return proc
-        time.sleep(0.02)
-    proc.kill()
-    raise AssertionError("the nightly run never started writing its release")
 
 
 def test_kill_9_mid_build_leaves_live_and_the_next_run_recovers(site: Path) -> None:
