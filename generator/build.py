@@ -10,12 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from .assets import fingerprint_assets
+from .casemix import compare_with_expected
+from .charts import render_charts, trend_chart_data
 from .check import ChecksFailed, run_checks
 from .dataset import Dataset
 from .disclosure import protect
 from .fonts import build_fonts
-from .indicators import compute_group_sizes, compute_indicators
+from .indicators import BREAKDOWN_COLUMNS, compute_group_sizes, compute_indicators, pooled_period
+from .likeme import write_like_me_data
 from .opendata import write_open_data
 from .publish import recover, replace_atomically, staging_dir
 from .render import render_site
@@ -58,8 +63,13 @@ def check(data: Path, settings_file: Path = DEFAULT_SETTINGS_FILE) -> Dataset:
 
 def compute(ds: Dataset, settings: dict[str, Any], report: BuildReport) -> tuple[Any, SiteModel]:
     with report.stage("compute"):
-        table = compute_indicators(ds, years=settings["POOLED_YEARS"])
+        table = compute_indicators(
+            ds, years=settings["POOLED_YEARS"], breakdowns=tuple(BREAKDOWN_COLUMNS)
+        )
         groups = compute_group_sizes(ds)
+    with report.stage("expected"):
+        expected = compare_with_expected(ds.results, pooled_period(table))
+        table = pd.concat([table, expected], ignore_index=True)
     with report.stage("suppress"):
         protected = protect(table, k=settings["DISCLOSURE_K"], r=settings["RELIABILITY_R"])
         model = build_site_model(
@@ -89,8 +99,13 @@ def build_into(
     progress("Computing the figures")
     protected, model = compute(ds, settings, report)
     report.model = model
+    with report.stage("charts"):
+        progress("Drawing the charts")
+        data = trend_chart_data(model)
+        model.charts = dict(zip(data, render_charts(data.values()), strict=True))
     with report.stage("open data"):
         write_open_data(target, protected, model)
+        write_like_me_data(target, model)
     with report.stage("render"):
         progress("Writing the pages")
         report.pages = render_site(model, settings, target, settings_file)

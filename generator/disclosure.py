@@ -21,8 +21,10 @@ Secondary (complementary) suppression
     Wherever a relation's total is published and some of its parts are
     suppressed, the suppressed parts' sum can be recovered by subtraction. So
     in every such relation further parts are suppressed (smallest size first,
-    ties broken by the row's key) until at least two parts are suppressed and
-    together rest on at least K records; when that cannot be reached (a
+    ties broken by the row's key; a part that is the only part of another
+    relation comes last, since hiding it would hide that relation's total
+    too) until at least two parts are suppressed and together rest on at
+    least K records; when that cannot be reached (a
     relation with a single part) the total is suppressed instead. Suppressing
     a cell can break another relation, so the relations are revisited until
     nothing changes. Reason: ``secondary``.
@@ -39,6 +41,14 @@ Absent rows
     publish every row ``protect`` returns (suppressed ones included): hiding
     a row downstream would turn "suppressed" into "absent" and break this.
 
+Compared with expected (indicator 6)
+    A ``work_or_studies_vs_expected`` row rests on exactly the records of the
+    provider's ``work_or_studies`` total row for the same period, and it
+    publishes that row's numerator and denominator. It is not part of any
+    sum, so it takes no part in the relations: it is suppressed exactly when
+    that row is, for the same reason. Its value and interval are percentage
+    points and may be negative.
+
 Rounding happens only after every decision, which uses the raw counts.
 """
 
@@ -50,7 +60,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .indicators import ALL, STARTED, TOTAL
+from .indicators import ALL, STARTED, TOTAL, WORK_OR_STUDIES, WORK_OR_STUDIES_VS_EXPECTED
 
 FEWER_THAN_K = "fewer_than_k"
 SECONDARY = "secondary"
@@ -105,8 +115,39 @@ def protect(table: pd.DataFrame, k: int = 5, r: int = 20) -> pd.DataFrame:
     rank = _key_rank(table)
     primary = size < k
     suppressed = primary.copy()
-    _settle(_relation_families(table), suppressed, size, rank, k)
-    return _publishable(table, suppressed, primary, r)
+    is_diff = (table["indicator"] == WORK_OR_STUDIES_VS_EXPECTED).to_numpy(
+        dtype=bool, na_value=False
+    )
+    additive = np.flatnonzero(~is_diff)
+    families = [_reindex(f, additive) for f in _relation_families(table.iloc[additive])]
+    _settle(families, suppressed, size, rank, k)
+    _follow_work_or_studies(table, is_diff, suppressed, primary)
+    return _publishable(table, suppressed, primary, r, is_diff)
+
+
+def _reindex(rel: _Relations, rows: np.ndarray) -> _Relations:
+    """Relations found in a subset of the rows, in the full table's row numbers."""
+    return _Relations(rows[rel.total], rel.part_rel, rows[rel.part_row])
+
+
+def _follow_work_or_studies(
+    table: pd.DataFrame, is_diff: np.ndarray, suppressed: np.ndarray, primary: np.ndarray
+) -> None:
+    """Each compared-with-expected row takes the decision of its work_or_studies row."""
+    if not is_diff.any():
+        return
+    keys = table[["provider_id", "year", "breakdown"]].astype("string").fillna("")
+    key = keys["provider_id"] + "\x1f" + keys["year"] + "\x1f" + keys["breakdown"]
+    base = (table["indicator"] == WORK_OR_STUDIES).to_numpy(dtype=bool, na_value=False)
+    position = pd.Series(np.flatnonzero(base), index=key[base].to_numpy())
+    match = position.reindex(key[is_diff].to_numpy()).to_numpy()
+    found = ~np.isnan(match)
+    rows = np.flatnonzero(is_diff)
+    match_rows = match[found].astype(np.int64)
+    suppressed[rows[found]] = suppressed[match_rows]
+    primary[rows[found]] = primary[match_rows]
+    # Without its base row there is nothing to lean on: never published.
+    suppressed[rows[~found]] = True
 
 
 # ---------------------------------------------------------------------------
@@ -141,15 +182,35 @@ def _settle(
     families: list[_Relations], suppressed: np.ndarray, size: np.ndarray, rank: np.ndarray, k: int
 ) -> None:
     """Fix every family in turn until a whole round changes nothing (a fixpoint)."""
+    cascades = _sole_parts(families, len(suppressed))
     changed = True
     while changed:
         changed = False
         for family in families:
-            changed |= _fix(family, suppressed, size, rank, k)
+            changed |= _fix(family, suppressed, size, rank, k, cascades)
+
+
+def _sole_parts(families: list[_Relations], n: int) -> np.ndarray:
+    """Rows that are the only part of some relation.
+
+    Suppressing such a row always costs its relation's total as well (a single
+    suppressed part is its total), e.g. a provider's only service. So when a
+    cell must be chosen to protect another, these come last.
+    """
+    sole = np.zeros(n, dtype=bool)
+    for rel in families:
+        parts = np.bincount(rel.part_rel, minlength=len(rel.total))
+        sole[rel.part_row[parts[rel.part_rel] == 1]] = True
+    return sole
 
 
 def _fix(
-    rel: _Relations, suppressed: np.ndarray, size: np.ndarray, rank: np.ndarray, k: int
+    rel: _Relations,
+    suppressed: np.ndarray,
+    size: np.ndarray,
+    rank: np.ndarray,
+    k: int,
+    cascades: np.ndarray,
 ) -> bool:
     """One pass over one family; returns whether anything was newly suppressed.
 
@@ -170,7 +231,7 @@ def _fix(
     # Candidates: the published parts of broken relations, smallest first.
     is_cand = broken[rel.part_rel] & ~part_sup
     c_rel, c_row = rel.part_rel[is_cand], rel.part_row[is_cand]
-    order = np.lexsort((rank[c_row], size[c_row], c_rel))
+    order = np.lexsort((rank[c_row], size[c_row], cascades[c_row], c_rel))
     c_rel, c_row = c_rel[order], c_row[order]
     c_size = size[c_row]
 
@@ -277,13 +338,23 @@ def _across_breakdowns(
 # Output
 
 
-def _round_percent(fraction: np.ndarray) -> np.ndarray:
-    """Whole percent, half up. The epsilon keeps 0.285 (28.499999...) at 29."""
-    return np.clip(np.floor(fraction * 100.0 + 0.5 + 1e-9), 0, 100)
+def _round_percent(fraction: np.ndarray, points: np.ndarray | None = None) -> np.ndarray:
+    """Whole percent, half up. The epsilon keeps 0.285 (28.499999...) at 29.
+
+    Shares are kept within 0-100; rows marked in ``points`` are differences in
+    percentage points, which may be negative.
+    """
+    rounded = np.floor(fraction * 100.0 + 0.5 + 1e-9)
+    clipped = np.clip(rounded, 0, 100)
+    return clipped if points is None else np.where(points, rounded, clipped)
 
 
 def _publishable(
-    table: pd.DataFrame, suppressed: np.ndarray, primary: np.ndarray, r: int
+    table: pd.DataFrame,
+    suppressed: np.ndarray,
+    primary: np.ndarray,
+    r: int,
+    is_diff: np.ndarray | None = None,
 ) -> pd.DataFrame:
     n = len(table)
     num = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -298,8 +369,11 @@ def _publishable(
     with np.errstate(invalid="ignore", divide="ignore"):
         share_pct = np.floor((200.0 * num + den) / (2.0 * den))
     value = np.where(has_share, share_pct, count)
-    ci_low = _round_percent(_floats(table, "ci_low", n))
-    ci_high = _round_percent(_floats(table, "ci_high", n))
+    if is_diff is None:
+        is_diff = np.zeros(n, dtype=bool)
+    value = np.where(is_diff, _round_percent(_floats(table, "share", n), is_diff), value)
+    ci_low = _round_percent(_floats(table, "ci_low", n), is_diff)
+    ci_high = _round_percent(_floats(table, "ci_high", n), is_diff)
 
     is_count = (table["indicator"] == STARTED).to_numpy(dtype=bool, na_value=False)
     low_rel = ~suppressed & ~is_count & (den < r)

@@ -12,7 +12,12 @@ from functools import cached_property
 from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import (
+    format_decimal,
+    format_percent,
+    get_minus_sign_symbol,
+    get_plus_sign_symbol,
+)
 
 EN_DASH = "\u2013"
 
@@ -43,6 +48,18 @@ class Formatter:
         if value is None:
             return ""
         return format_percent(value / 100, locale=self.locale)
+
+    def points(self, value: int | None) -> str:
+        """A signed difference in whole percentage points: '+8', '−3', '0'."""
+        if value is None:
+            return ""
+        if value == 0:
+            return self.number(0)
+        if value > 0:
+            sign = get_plus_sign_symbol(self.locale)
+        else:
+            sign = get_minus_sign_symbol(self.locale)
+        return sign + self.number(abs(value))
 
     def interval(self, low: int | None, high: int | None) -> str:
         """A percent interval, e.g. '70–84 %'."""

@@ -32,6 +32,7 @@ WORK_OR_STUDIES = "work_or_studies"
 SELF_SUFFICIENT_6M = "self_sufficient_6m"
 PASSED = "passed"
 STARTED = "started"
+WORK_OR_STUDIES_VS_EXPECTED = "work_or_studies_vs_expected"
 TEACHERS_CERTIFIED = "teachers_certified"
 TEACHERS_WITH_DEGREE = "teachers_with_degree"
 COACHES_WITH_DEGREE = "coaches_with_degree"
@@ -174,6 +175,15 @@ def compute_indicators(
     return _to_table(chunks, frame, np.array(labels, dtype=object))
 
 
+def pooled_period(table: pd.DataFrame) -> tuple[int, int] | None:
+    """The pooled period of an indicator table, as (first year, last year)."""
+    for label in table["year"].dropna().unique():
+        first, _, last = str(label).partition("-")
+        if last:
+            return int(first), int(last)
+    return None
+
+
 def compute_group_sizes(ds: Dataset) -> pd.DataFrame:
     """Number of groups, median and largest group size per provider, year and service.
 
@@ -221,17 +231,27 @@ def _flag(condition: pd.Series) -> np.ndarray:
     return condition.fillna(False).to_numpy(dtype=bool)
 
 
+def work_or_studies_records(results: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, eligible, success) per record for indicator 2, as the counts use them.
+
+    The case-mix comparison (indicator 6) must count exactly the same records.
+    """
+    end_year = _years_of(results["end_date"])
+    outcome = results["outcome"]
+    # A blank end_reason on an ended record is not "external": it stays in.
+    not_external = ~_flag(results["end_reason"] == "external")
+    eligible = (end_year >= 0) & not_external & _flag(outcome.notna())
+    success = eligible & _flag(outcome.isin(schema.SUCCESS_OUTCOMES))
+    return end_year, eligible, success
+
+
 def _eligibility(results: pd.DataFrame) -> list[_Eligible]:
     end_year = _years_of(results["end_date"])
     start_year = _years_of(results["start_date"])
     ended = end_year >= 0
     sat_end = results["satisfaction_end"]
     sat_4w = results["satisfaction_4w"]
-    outcome = results["outcome"]
-    # A blank end_reason on an ended record is not "external": it stays in.
-    not_external = ~_flag(results["end_reason"] == "external")
-    work_eligible = ended & not_external & _flag(outcome.notna())
-    work_success = work_eligible & _flag(outcome.isin(schema.SUCCESS_OUTCOMES))
+    _, work_eligible, work_success = work_or_studies_records(results)
     outcome_6m = results["outcome_6m"]
     grade = results["grade"]
     everyone = np.ones(len(results), dtype=bool)

@@ -46,6 +46,7 @@ INDICATORS = {
     "self_sufficient_6m": N_("Still self-sufficient after six months"),
     "passed": N_("Passed grades"),
     "started": N_("Customers who started"),
+    "work_or_studies_vs_expected": N_("Work or studies compared with what its customers predict"),
     "teachers_certified": N_("Teachers with a teacher certification"),
     "teachers_with_degree": N_("Teachers with a relevant degree"),
     "coaches_with_degree": N_("Coaches with a relevant degree"),
@@ -71,4 +72,36 @@ STEP_FREE = {
     "yes": N_("Step-free entrance"),
     "partly": N_("Partly step-free entrance"),
     "no": N_("No step-free entrance"),
+}
+
+# Indicator 7: the groups a figure can be broken down by, and their values.
+BREAKDOWN_HEADINGS = {
+    "age_band": N_("Age"),
+    "born_abroad": N_("Born abroad or in Sweden"),
+    "education_level": N_("Education"),
+    "disability": N_("Disability"),
+    "service": N_("Service"),
+}
+
+BREAKDOWN_VALUES = {
+    "age_band=16-19": N_("Aged 16–19"),
+    "age_band=20-24": N_("Aged 20–24"),
+    "age_band=25-29": N_("Aged 25–29"),
+    "age_band=30-54": N_("Aged 30–54"),
+    "age_band=55+": N_("Aged 55 or older"),
+    "born_abroad=yes": N_("Born abroad"),
+    "born_abroad=no": N_("Born in Sweden"),
+    "education_level=pre_upper_secondary": N_("Did not finish upper secondary school"),
+    "education_level=upper_secondary": N_("Finished upper secondary school"),
+    "education_level=post_secondary": N_("Studied after upper secondary school"),
+    "disability=yes": N_("With a disability"),
+    "disability=no": N_("Without a disability"),
+    **{f"service={code}": label for code, label in SERVICES.items()},
+}
+
+# Indicator 6, the class of a provider compared with what its customers predict.
+COMPARISON = {
+    "better": N_("Better than expected"),
+    "as_expected": N_("As expected"),
+    "worse": N_("Worse than expected"),
 }

@@ -158,12 +158,14 @@ def datapackage(model: SiteModel) -> dict[str, Any]:
                         _field(
                             "ci_low",
                             "number",
-                            "Lower end of the 95 % Wilson interval, whole percent",
+                            "Lower end of the 95 % interval, whole percent (Wilson); for "
+                            "work_or_studies_vs_expected percentage points (Poisson binomial)",
                         ),
                         _field(
                             "ci_high",
                             "number",
-                            "Upper end of the 95 % Wilson interval, whole percent",
+                            "Upper end of the 95 % interval, whole percent (Wilson); for "
+                            "work_or_studies_vs_expected percentage points (Poisson binomial)",
                         ),
                         _field("suppressed", "string", "yes: too few to show", **yes_no),
                         _field(

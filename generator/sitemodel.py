@@ -28,6 +28,14 @@ SHARE_INDICATORS = (
 )
 STAFF_INDICATORS = ("teachers_certified", "teachers_with_degree", "coaches_with_degree")
 SORT_KEYS = ("name",) + HEADLINE
+VS_EXPECTED = "work_or_studies_vs_expected"
+# Indicator 7 as the pages show it (the open data also has satisfied_4w).
+PROFILE_INDICATORS = ("work_or_studies", "satisfied_end", "self_sufficient_6m")
+# The situations a visitor can pick ("people like me"), in the order the form asks.
+PROFILE_COLUMNS = ("age_band", "born_abroad", "education_level", "service")
+# Every breakdown column the provider page shows.
+BREAKDOWN_COLUMNS = ("age_band", "born_abroad", "education_level", "disability", "service")
+TREND_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,8 @@ class Provider:
     figures: dict[str, dict[str, Figure]] = field(
         default_factory=dict
     )  # period -> indicator -> Figure
+    # breakdown ("age_band=20-24") -> indicator -> Figure, for the pooled period
+    profiles: dict[str, dict[str, Figure]] = field(default_factory=dict)
 
     @property
     def listed(self) -> bool:
@@ -118,6 +128,18 @@ class Provider:
     def figure(self, period: str, indicator: str) -> Figure | None:
         return self.figures.get(period, {}).get(indicator)
 
+    def shown_figures(self, periods: tuple[str, ...], indicator: str) -> list[Figure]:
+        """The published figures of an indicator in these periods, in their order."""
+        found = (self.figure(period, indicator) for period in periods)
+        return [f for f in found if f is not None and f.shown]
+
+    def indicators_with_figures(self, periods: tuple[str, ...]) -> set[str]:
+        """Indicators with a figure (shown or hidden) in any of these periods."""
+        return {name for period in periods for name in self.figures.get(period, {})}
+
+    def profile(self, breakdown: str, indicator: str) -> Figure | None:
+        return self.profiles.get(breakdown, {}).get(indicator)
+
 
 @dataclass
 class SiteModel:
@@ -131,6 +153,17 @@ class SiteModel:
     services: tuple[str, ...]  # offered by at least one listed provider, contract order
     districts: dict[str, str]  # slug -> district name, for listed providers
     sectors: tuple[str, ...]
+    all_profiles: dict[str, dict[str, Figure]] = field(default_factory=dict)
+    # column -> the breakdown labels ("age_band=20-24") with figures, contract order
+    profile_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (provider_id, indicator) -> the trend chart as SVG (see charts.py)
+    charts: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def trend_years(self) -> tuple[str, ...]:
+        """The last five calendar years, oldest first: the span of the trend charts."""
+        last = int(self.latest_year)
+        return tuple(str(y) for y in range(last - TREND_YEARS + 1, last + 1))
 
     @property
     def listed(self) -> list[Provider]:
@@ -161,26 +194,59 @@ def _opt_bool(value: Any) -> bool | None:
     return None if pd.isna(value) else bool(value)
 
 
+def _figure(row: Any) -> Figure:
+    return Figure(
+        indicator=row.indicator,
+        period=str(row.year),
+        value=_opt_int(row.value),
+        ci_low=_opt_int(row.ci_low),
+        ci_high=_opt_int(row.ci_high),
+        numerator=_opt_int(row.numerator),
+        denominator=_opt_int(row.denominator),
+        suppressed=bool(row.suppressed),
+        reason=str(row.reason or ""),
+        low_reliability=bool(row.low_reliability),
+        comparison=str(row.comparison or ""),
+    )
+
+
 def _figures(table: pd.DataFrame) -> dict[str, dict[str, dict[str, Figure]]]:
     """provider_id -> period -> indicator -> Figure, for breakdown 'total'."""
     out: dict[str, dict[str, dict[str, Figure]]] = {}
     totals = table[table["breakdown"] == "total"]
     for row in totals.itertuples(index=False):
-        fig = Figure(
-            indicator=row.indicator,
-            period=str(row.year),
-            value=_opt_int(row.value),
-            ci_low=_opt_int(row.ci_low),
-            ci_high=_opt_int(row.ci_high),
-            numerator=_opt_int(row.numerator),
-            denominator=_opt_int(row.denominator),
-            suppressed=bool(row.suppressed),
-            reason=str(row.reason or ""),
-            low_reliability=bool(row.low_reliability),
-            comparison=str(row.comparison or ""),
-        )
+        fig = _figure(row)
         out.setdefault(row.provider_id, {}).setdefault(fig.period, {})[fig.indicator] = fig
     return out
+
+
+def _profiles(table: pd.DataFrame, period: str) -> dict[str, dict[str, dict[str, Figure]]]:
+    """provider_id -> breakdown -> indicator -> Figure, for the pooled period.
+
+    Only the known values: "unknown" rows are in the open data (they take part
+    in the disclosure relations) but a visitor cannot pick "unknown".
+    """
+    out: dict[str, dict[str, dict[str, Figure]]] = {}
+    rows = table[
+        (table["year"] == period)
+        & (table["breakdown"] != "total")
+        & table["indicator"].isin(PROFILE_INDICATORS)
+        & ~table["breakdown"].str.endswith("=unknown")
+    ]
+    for row in rows.itertuples(index=False):
+        out.setdefault(row.provider_id, {}).setdefault(row.breakdown, {})[row.indicator] = _figure(
+            row
+        )
+    return out
+
+
+def _profile_groups(all_profiles: dict[str, dict[str, Figure]]) -> dict[str, tuple[str, ...]]:
+    from .indicators import BREAKDOWN_COLUMNS as VALUES
+
+    return {
+        column: tuple(f"{column}={v}" for v in VALUES[column] if f"{column}={v}" in all_profiles)
+        for column in BREAKDOWN_COLUMNS
+    }
 
 
 def _premises(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
@@ -266,11 +332,12 @@ def build_site_model(
     pooled_years: int = 3,
 ) -> SiteModel:
     figures = _figures(table)
+    latest = ds.data_date.year if ds.data_date else dt.date.today().year
+    pooled = str(latest) if pooled_years == 1 else f"{latest - pooled_years + 1}-{latest}"
+    profiles = _profiles(table, pooled)
     premises = _premises(ds)
     staff = _staff(ds, k)
     groups = _groups(group_sizes, k)
-    latest = ds.data_date.year if ds.data_date else dt.date.today().year
-    pooled = str(latest) if pooled_years == 1 else f"{latest - pooled_years + 1}-{latest}"
 
     providers: list[Provider] = []
     for row in ds.providers.itertuples(index=False):
@@ -303,6 +370,7 @@ def build_site_model(
                 groups_year=groups_year,
                 texts=texts,
                 figures=figures.get(pid, {}),
+                profiles=profiles.get(pid, {}),
             )
         )
     providers.sort(key=lambda p: (p.name.casefold(), p.id))
@@ -327,4 +395,6 @@ def build_site_model(
         services=services,
         districts=districts,
         sectors=sectors,
+        all_profiles=profiles.get("all", {}),
+        profile_groups=_profile_groups(profiles.get("all", {})),
     )

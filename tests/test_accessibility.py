@@ -58,6 +58,9 @@ def template_pages(site: Path) -> dict[str, str]:
     sector = next(s for p in listed for s in p["employer_sectors"])
     pages["employers-sector"] = f"employers/sector-{sector}.html"
     pages["employers-service"] = "employers/service-praktik.html"
+    # Results for people like me: the form page and a pre-built group page.
+    pages["like-me"] = "like-me/index.html"
+    pages["like-me-group"] = "like-me/age-band-20-24.html"
     return pages
 
 

@@ -73,6 +73,7 @@ def test_hidden_figures_say_why_and_print_no_number(page, site_url, sample_site)
         and r["year"] == "2025"
         and r["suppressed"] == "yes"
         and r["indicator"] == "satisfied_end"
+        and r["breakdown"] == "total"
     )
     page.goto(site_url + f"en/provider/{hidden['provider_id']}.html")
     cell = page.locator("table.results-table tr", has_text="Satisfied customers at the end")

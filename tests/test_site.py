@@ -164,9 +164,15 @@ def test_open_data_follows_the_contract(sample_site: Path) -> None:
             assert r["suppressed"] == "no" and r["reason"] == ""
             if r["indicator"] == "started":
                 assert int(r["value"]) >= 5
+            elif r["indicator"] == "work_or_studies_vs_expected":
+                # Percentage points, observed minus expected: may be negative.
+                assert int(r["denominator"]) >= 5
+                assert -100 <= int(r["ci_low"]) <= int(r["value"]) <= int(r["ci_high"]) <= 100
+                assert r["comparison"] in ("better", "as_expected", "worse", "")
             else:
                 assert int(r["denominator"]) >= 5
                 assert 0 <= int(r["ci_low"]) <= int(r["value"]) <= int(r["ci_high"]) <= 100
+                assert r["comparison"] == ""
     package = json.loads(read(sample_site / "data" / "datapackage.json"))
     fields = [f["name"] for f in package["resources"][0]["schema"]["fields"]]
     assert tuple(fields) == INDICATOR_COLUMNS

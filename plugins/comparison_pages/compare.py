@@ -22,8 +22,15 @@ EMPLOYER_SERVICES = ("larling", "praktik", "studieforberedande", "yrkesvux", "jo
 # Figures shown in a search result entry, next to name, services and district.
 RESULT_FIGURES = ("satisfied_end", "work_or_studies")
 
-RESULT_KEYS = ("satisfied_end", "satisfied_4w", "work_or_studies", "self_sufficient_6m", "passed",
-               "started")
+RESULT_KEYS = (
+    "satisfied_end",
+    "satisfied_4w",
+    "work_or_studies",
+    "work_or_studies_vs_expected",
+    "self_sufficient_6m",
+    "passed",
+    "started",
+)
 
 # The comparison, as sections of rows. A row key is a fact ("services") or a
 # figure in a period ("pooled:work_or_studies", "latest:passed").

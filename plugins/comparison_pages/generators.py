@@ -12,7 +12,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from generator.sitemodel import HEADLINE, Provider, SiteModel
+from generator.sitemodel import HEADLINE, PROFILE_COLUMNS, Provider, SiteModel
 from generator.slugs import slugify
 
 from .compare import (
@@ -24,7 +24,7 @@ from .compare import (
     employers_path,
     factsheet_path,
 )
-from .i18n import list_path, provider_path
+from .i18n import like_me_path, list_path, provider_path
 
 
 def sort_providers(providers: list[Provider], key: str, period: str) -> list[Provider]:
@@ -40,6 +40,20 @@ def sort_providers(providers: list[Provider], key: str, period: str) -> list[Pro
 
     def rank(p: Provider) -> tuple[int, int]:
         fig = p.figure(period, key)
+        if fig is None or not fig.shown:
+            return (2, 0)
+        return (1 if fig.low_reliability else 0, -(fig.value or 0))
+
+    return sorted(by_name, key=rank)
+
+
+def sort_by_group(providers: list[Provider], group: str, indicator: str) -> list[Provider]:
+    """Providers by their figure for one customer group, with the same rules as
+    sort_providers(): few answers after reliable figures, hidden ones last."""
+    by_name = sorted(providers, key=lambda p: (p.name.casefold(), p.id))
+
+    def rank(p: Provider) -> tuple[int, int]:
+        fig = p.profile(group, indicator)
         if fig is None or not fig.shown:
             return (2, 0)
         return (1 if fig.low_reliability else 0, -(fig.value or 0))
@@ -91,6 +105,20 @@ class ComparisonPagesGenerator(Generator):
         self._write(writer, "search.html", "search")
         self._write_compare(writer, model)
         self._write_employers(writer, model)
+        self._write_like_me(writer, model)
+
+    def _write_like_me(self, writer: Any, model: SiteModel) -> None:
+        self._write(writer, like_me_path(), "like-me")
+        for column in PROFILE_COLUMNS:
+            for group in model.profile_groups.get(column, ()):
+                self._write(
+                    writer,
+                    like_me_path(group),
+                    "like-me-group",
+                    group=group,
+                    column=column,
+                    providers=sort_by_group(model.listed, group, "work_or_studies"),
+                )
 
     def _write_compare(self, writer: Any, model: SiteModel) -> None:
         listed = model.listed

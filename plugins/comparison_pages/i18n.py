@@ -20,7 +20,13 @@ from markupsafe import Markup
 
 from generator import labels
 from generator.formatting import Formatter
-from generator.sitemodel import HEADLINE, SORT_KEYS, STAFF_INDICATORS
+from generator.sitemodel import (
+    HEADLINE,
+    PROFILE_COLUMNS,
+    PROFILE_INDICATORS,
+    SORT_KEYS,
+    STAFF_INDICATORS,
+)
 from generator.slugs import slugify
 
 from . import compare
@@ -68,6 +74,16 @@ def provider_path(provider_id: str) -> str:
     return f"provider/{provider_id}.html"
 
 
+def group_slug(group: str) -> str:
+    """'age_band=55+' -> 'age-band-55plus': safe in a path and in an HTML id."""
+    return group.replace("=", "-").replace("_", "-").replace("+", "plus")
+
+
+def like_me_path(group: str | None = None) -> str:
+    """The "people like me" page, or the pre-built page for one customer group."""
+    return f"like-me/{group_slug(group)}.html" if group else "like-me/index.html"
+
+
 def _isodate(value: str) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
@@ -99,6 +115,10 @@ def install_i18n(generator: Any) -> None:
         STAFF_INDICATORS=STAFF_INDICATORS,
         list_path=list_path,
         provider_path=provider_path,
+        like_me_path=like_me_path,
+        group_slug=group_slug,
+        PROFILE_INDICATORS=PROFILE_INDICATORS,
+        PROFILE_COLUMNS=PROFILE_COLUMNS,
         compare_path=compare.compare_path,
         compare_service_path=compare.compare_service_path,
         factsheet_path=compare.factsheet_path,

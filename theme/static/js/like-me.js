@@ -1,0 +1,134 @@
+// "Results for people like me", with JavaScript: combine several answers.
+// Without JavaScript the pre-built page of each group does the job. The
+// visitor's answers stay in this browser (localStorage) and are used to show
+// their groups first on provider pages; nothing is sent anywhere.
+(function () {
+  "use strict";
+  const KEY = "kundval-like-me";
+
+  function saved() {
+    try {
+      const value = JSON.parse(localStorage.getItem(KEY) || "[]");
+      return Array.isArray(value) ? value.filter((g) => typeof g === "string") : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function save(groups) {
+    try { localStorage.setItem(KEY, JSON.stringify(groups)); } catch (e) { /* private mode */ }
+  }
+
+  function el(tag, text, cls) {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (cls) node.className = cls;
+    return node;
+  }
+
+  // Provider page: show the visitor's groups from the page's own table.
+  const box = document.querySelector("[data-like-me-box]");
+  if (box) {
+    const list = box.querySelector("[data-like-me-list]");
+    for (const group of saved()) {
+      const row = document.querySelector('tr[data-group="' + CSS.escape(group) + '"]');
+      if (!row) continue;
+      const item = el("li");
+      item.append(el("strong", row.querySelector("th").textContent.trim() + ": "));
+      item.append(row.querySelector("td").textContent.replace(/\s+/g, " ").trim());
+      list.append(item);
+    }
+    if (list.children.length) box.hidden = false;
+  }
+
+  // The "people like me" page: the form.
+  const form = document.querySelector("[data-like-me-form]");
+  if (!form) return;
+  const out = document.querySelector("[data-like-me-results]");
+  const t = form.dataset;
+  const samplePercent = t.percent; // "50 %" as the language writes it
+  const sampleInterval = t.interval; // "10–90 %"
+  const percent = (v) => samplePercent.replace("50", String(v));
+  const interval = (lo, hi) => sampleInterval.replace("10", String(lo)).replace("90", String(hi));
+  form.hidden = false;
+  for (const group of saved()) {
+    const column = group.split("=")[0];
+    const select = form.elements.namedItem(column);
+    if (select) select.value = group;
+  }
+
+  function cell(fig, total) {
+    const td = el("td");
+    if (fig === undefined) {
+      td.textContent = t.textNone;
+    } else if (fig === null) {
+      td.textContent = t.textTooFew;
+      if (total) td.append(" " + t.textAll.replace("__SHARE__", percent(total[0])));
+    } else {
+      td.append(el("span", percent(fig[0]), "figure__value"), " ");
+      td.append(el("span", "(" + interval(fig[1], fig[2]) + ")", "figure__interval"));
+      if (fig[3]) td.append(" ", el("span", t.textFew, "tag tag--uncertain"));
+    }
+    return td;
+  }
+
+  // Reliable figures first (highest first), then few answers, then none: the
+  // order of the pre-built pages, never a hidden figure as 0.
+  function rank(fig) {
+    if (!fig) return [2, 0];
+    return [fig[3] ? 1 : 0, -fig[0]];
+  }
+
+  async function show(groups) {
+    const response = await fetch(t.source);
+    const data = await response.json();
+    const labels = groups.map((g) => {
+      const option = form.querySelector('option[value="' + CSS.escape(g) + '"]');
+      return option ? option.textContent : g;
+    });
+    const first = groups[0];
+    const providers = data.providers.slice().sort((a, b) => {
+      const ra = rank(data.groups[first][a[0]]);
+      const rb = rank(data.groups[first][b[0]]);
+      return ra[0] - rb[0] || ra[1] - rb[1] || a[1].localeCompare(b[1]);
+    });
+    const table = el("table", undefined, "group-table");
+    table.append(el("caption", t.textCaption));
+    const head = el("tr");
+    head.append(Object.assign(el("th", t.textProvider), { scope: "col" }));
+    for (const label of labels) head.append(Object.assign(el("th", label), { scope: "col" }));
+    const thead = el("thead");
+    thead.append(head);
+    table.append(thead);
+    const body = el("tbody");
+    for (const [id, name] of providers) {
+      const row = el("tr");
+      const th = Object.assign(el("th"), { scope: "row" });
+      const link = el("a", name);
+      link.href = t.providerUrl.replace("__ID__", encodeURIComponent(id));
+      th.append(link);
+      row.append(th);
+      for (const g of groups) row.append(cell(data.groups[g][id], data.total[id]));
+      body.append(row);
+    }
+    table.append(body);
+    const region = el("div", undefined, "table-scroll");
+    region.setAttribute("role", "region");
+    region.setAttribute("aria-label", t.textCaption);
+    region.tabIndex = 0;
+    region.append(table);
+    out.replaceChildren(region);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const groups = Array.from(form.querySelectorAll("select"))
+      .map((s) => s.value)
+      .filter(Boolean);
+    save(groups);
+    if (groups.length) show(groups);
+    else out.replaceChildren();
+  });
+  const initial = saved().filter((g) => form.querySelector('option[value="' + CSS.escape(g) + '"]'));
+  if (initial.length) show(initial);
+})();
