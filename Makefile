@@ -48,4 +48,4 @@ sample: $(VENV)/.installed
 	$(PY) -m generator sample --out data --scale small --seed 1
 
 clean:
-	rm -rf $(OUTPUT) .pytest_cache .hypothesis
+	rm -rf $(OUTPUT) $(OUTPUT).cache .pytest_cache .hypothesis

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -21,9 +22,12 @@ from typing import Any
 from .sample import write_sample
 
 ROWS = (
+    "unchanged?",
     "load+validate",
     "compute",
+    "expected",
     "suppress",
+    "charts",
     "open data",
     "render",
     "assets",
@@ -53,35 +57,125 @@ def _change_one_provider(data: Path) -> None:
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-def _timed_build(data: Path, output: Path, report: Path) -> dict[str, Any]:
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid, ppid = int(entry.name), int(fields.get("PPid", "0").strip() or 0)
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total / 1024
+
+
+def _timed_build(data: Path, output: Path, report: Path, cache: Path) -> dict[str, Any]:
+    """One build in its own process; peak memory is that of the whole process tree
+    (the build's worker processes and Pagefind included), sampled every 0.1 s."""
     start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator.bench_worker", str(data), str(output), str(report)],
-        capture_output=True,
-        text=True,
-        check=False,
+    cmd = [sys.executable, "-m", "generator.bench_worker", str(data), str(output), str(report)]
+    proc = subprocess.Popen(
+        [*cmd, str(cache)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_mb(proc.pid))
+        time.sleep(0.1)
+    _out, err = proc.communicate()
     if proc.returncode != 0:
-        raise RuntimeError(f"build failed: {proc.stderr.strip()[-2000:]}")
+        raise RuntimeError(f"build failed: {err.strip()[-2000:]}")
     result = json.loads(report.read_text(encoding="utf-8"))
     result["wall"] = time.perf_counter() - start
+    result["peak_rss_mb"] = max(peak, result.get("peak_rss_mb", 0.0))
     return result
+
+
+_ASSET_REF = re.compile(r'<(?:link rel="stylesheet" href|script[^>]*src)="([^"]+)"')
+
+
+def _page_assets_kb(site: Path, page: Path) -> tuple[float, float]:
+    """gzip KB of the CSS and of our own JS a page loads."""
+    css = js = 0
+    for ref in _ASSET_REF.findall(page.read_text(encoding="utf-8")):
+        path = (page.parent / ref).resolve()
+        if path.is_file() and site.resolve() in path.parents:
+            size = _gzip_size(path)
+            if path.suffix == ".css":
+                css += size
+            elif "pagefind" not in path.parts:
+                js += size
+    return css / 1024, js / 1024
+
+
+def _first_search_bytes(site: Path) -> int | None:
+    """Bytes of Pagefind files a first search ("sfi") transfers, in headless Chromium;
+    None where Playwright or Chromium is missing."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sizes: dict[str, int] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+            )
+            page = browser.new_page()
+            page.on(
+                "response",
+                lambda r: (
+                    sizes.__setitem__(r.url, len(r.body())) if "/pagefind/" in r.url else None
+                ),
+            )
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/en/search.html")
+            page.locator("input[type=search]").fill("sfi")
+            page.locator(".search__results > li").first.wait_for(timeout=30_000)
+            page.wait_for_load_state("networkidle")
+            browser.close()
+    finally:
+        server.shutdown()
+    return sum(sizes.values())
 
 
 def _site_figures(site: Path) -> dict[str, Any]:
     pages = list(site.rglob("*.html"))
-    provider_pages = [p for p in pages if p.parent.name == "provider"]
-    weights = sorted(_gzip_size(p) for p in provider_pages) or [0]
-    assets = [p for p in (site / "theme").rglob("*") if p.suffix in (".css", ".js")]
-    css = sum(_gzip_size(p) for p in assets if p.suffix == ".css")
-    js = sum(_gzip_size(p) for p in assets if p.suffix == ".js")
+    provider_pages = sorted(p for p in pages if p.parent.name == "provider")
+    weights = sorted((_gzip_size(p), p) for p in provider_pages) or [(0, site / "index.html")]
+    median_page = weights[len(weights) // 2][1]
+    css_kb, js_kb = _page_assets_kb(site, median_page)
     return {
         "pages": len(pages),
         "output_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20,
-        "provider_median_kb": statistics.median(weights) / 1024,
-        "provider_max_kb": weights[-1] / 1024,
-        "css_kb": css / 1024,
-        "js_kb": js / 1024,
+        "provider_median_kb": statistics.median(w for w, _ in weights) / 1024,
+        "provider_max_kb": weights[-1][0] / 1024,
+        "css_kb": css_kb,
+        "js_kb": js_kb,
+        "search_kb": (b / 1024) if (b := _first_search_bytes(site)) is not None else None,
     }
 
 
@@ -95,12 +189,14 @@ def run_bench(scale: str, work: Path | None = None) -> str:
     shutil.copytree(data, changed)
     _change_one_provider(changed)
     site = work / f"site-{scale}"
+    cache = work / f"site-{scale}.cache"
     shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)  # the full build starts from nothing
 
     runs = {
-        "full": _timed_build(data, site, work / "full.json"),
-        "unchanged": _timed_build(data, site, work / "unchanged.json"),
-        "one changed": _timed_build(changed, site, work / "changed.json"),
+        "full": _timed_build(data, site, work / "full.json", cache),
+        "unchanged": _timed_build(data, site, work / "unchanged.json", cache),
+        "one changed": _timed_build(changed, site, work / "changed.json", cache),
     }
     figures = _site_figures(site)
     return _table(scale, runs, figures)
@@ -126,14 +222,23 @@ def _table(scale: str, runs: dict[str, dict[str, Any]], figures: dict[str, Any])
         f"{'peak RSS (MiB)':<22}" + "".join(f"{runs[n]['peak_rss_mb']:>14.0f}" for n in names)
     )
     pages = figures["pages"]
+    search = figures["search_kb"]
     lines += [
         "",
         f"pages written             {pages}",
         f"pages per second (full)   {pages / full:.0f}",
         f"output size               {figures['output_mb']:.1f} MiB",
         f"provider page, gzip       median {figures['provider_median_kb']:.1f} KB, "
-        f"largest {figures['provider_max_kb']:.1f} KB",
-        f"our CSS / JS, gzip        {figures['css_kb']:.1f} KB / {figures['js_kb']:.1f} KB "
-        "(JS outside Pagefind's own)",
+        f"largest {figures['provider_max_kb']:.1f} KB (HTML with its inline SVG charts)",
+        f"CSS / JS per page, gzip   {figures['css_kb']:.1f} KB / {figures['js_kb']:.1f} KB "
+        "(a provider page; JS outside Pagefind's own)",
+        "first search query       "
+        + (f"{search:.0f} KB of Pagefind files" if search is not None else "n/a (no Chromium)"),
+        "pages reused from cache  "
+        + ", ".join(
+            f"{n}: {runs[n].get('cache', {}).get('hits', 0)}"
+            f"/{sum(runs[n].get('cache', {}).values())}"
+            for n in names
+        ),
     ]
     return "\n".join(lines)

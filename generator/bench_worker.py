@@ -10,8 +10,8 @@ from pathlib import Path
 from .build import build
 
 
-def main(data: str, output: str, report: str) -> None:
-    result = build(Path(data), Path(output))
+def main(data: str, output: str, report: str, cache: str) -> None:
+    result = build(Path(data), Path(output), cache=Path(cache))
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     Path(report).write_text(
@@ -19,6 +19,7 @@ def main(data: str, output: str, report: str) -> None:
             {
                 "timings": result.timings,
                 "pages": result.pages,
+                "cache": result.cache,
                 "peak_rss_mb": max(own, children) / 1024,
             }
         ),
@@ -27,4 +28,4 @@ def main(data: str, output: str, report: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

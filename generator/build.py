@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import json
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -12,19 +15,21 @@ from typing import Any
 
 import pandas as pd
 
-from .assets import fingerprint_assets
+from .assets import asset_names, fingerprint_assets
 from .casemix import compare_with_expected
 from .charts import render_charts, trend_chart_data
 from .check import ChecksFailed, run_checks
 from .dataset import Dataset
 from .disclosure import protect
-from .fonts import build_fonts
+from .fonts import build_fonts, source_characters
 from .indicators import BREAKDOWN_COLUMNS, compute_group_sizes, compute_indicators, pooled_period
 from .likeme import write_like_me_data
 from .opendata import write_open_data
+from .pagecache import code_fingerprint, model_fingerprint
 from .publish import recover, replace_atomically, staging_dir
+from .ranking import search_ranks
 from .render import render_site
-from .search import build_search_index
+from .search import add_search_ranks, build_search_index
 from .settings import DEFAULT_SETTINGS_FILE, load_settings
 from .sitemap import write_sitemap
 from .sitemodel import SiteModel, build_site_model
@@ -37,6 +42,8 @@ class BuildReport:
     pages: int = 0
     records: int = 0
     checks: dict[str, int] = field(default_factory=dict)
+    cache: dict[str, int] = field(default_factory=dict)  # page cache hits and misses
+    unchanged: bool = False  # the inputs were those of the site already published
     model: SiteModel | None = None
 
     @contextmanager
@@ -90,8 +97,13 @@ def build_into(
     settings_file: Path,
     report: BuildReport,
     progress: Callable[[str], None] = lambda _msg: None,
+    cache: Path | None = None,
 ) -> None:
-    """Validate, compute and write a complete, checked site into the empty folder target."""
+    """Validate, compute and write a complete, checked site into the empty folder target.
+
+    ``cache`` is a folder kept between builds: charts and pages whose inputs
+    did not change are taken from it instead of being drawn or rendered again.
+    """
     with report.stage("load+validate"):
         progress("Reading and checking the data")
         ds = load_and_validate(data, max_file_bytes=_max_bytes(settings))
@@ -99,29 +111,71 @@ def build_into(
     progress("Computing the figures")
     protected, model = compute(ds, settings, report)
     report.model = model
-    with report.stage("charts"):
-        progress("Drawing the charts")
-        data = trend_chart_data(model)
-        model.charts = dict(zip(data, render_charts(data.values()), strict=True))
+    del ds  # the records are no longer needed: free their memory before rendering
     with report.stage("open data"):
         write_open_data(target, protected, model)
         write_like_me_data(target, model)
+    del protected
+    gc.collect()
+    with report.stage("charts"):
+        progress("Drawing the charts")
+        wanted = trend_chart_data(model)
+        charts_cache = cache / "charts" if cache else None
+        model.charts = dict(zip(wanted, render_charts(wanted.values(), charts_cache), strict=True))
     with report.stage("render"):
         progress("Writing the pages")
-        report.pages = render_site(model, settings, target, settings_file)
+        names = asset_names()
+        page_cache = None
+        if cache is not None:
+            salt = code_fingerprint(settings_file, Path(settings["PATH"])) + model_fingerprint(
+                model
+            )
+            page_cache = (cache, salt)
+        stats = render_site(model, settings, target, settings_file, names, page_cache)
+        report.pages = stats["pages"]
+        report.cache = {"hits": stats["cache_hits"], "misses": stats["cache_misses"]}
     with report.stage("assets"):
-        build_fonts(target)
+        chars = source_characters(model, settings["LANGUAGES"], Path(settings["PATH"]))
+        build_fonts(target, chars, cache / "fonts" if cache else None)
         write_sitemap(target, settings["SITE_URL"], settings["LANGUAGES"])
-        fingerprint_assets(target)
+        fingerprint_assets(target, names)
     with report.stage("search index"):
         progress("Building the search index")
-        build_search_index(target)
+        add_search_ranks(target, search_ranks(model))
+        build_search_index(target, cache / "search" if cache else None)
     with report.stage("checks"):
         progress("Checking links, languages and anonymity")
-        problems = run_checks(target, settings["DISCLOSURE_K"])
+        problems = run_checks(
+            target, settings["DISCLOSURE_K"], cache / "checks.pickle" if cache else None
+        )
         report.checks = {"links, lang, anonymity": len(problems)}
         if problems:
             raise ChecksFailed(problems)
+
+
+def default_cache(output: Path) -> Path:
+    """The cache kept between builds: a folder next to the output, ``<output>.cache``."""
+    return output.with_name(output.name + ".cache")
+
+
+def _inputs_digest(data: Path, settings_file: Path, settings: dict[str, Any]) -> str:
+    """A hash of everything a build reads: the data files, the settings and the code."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(code_fingerprint(settings_file, Path(settings["PATH"])).encode())
+    for path in sorted(p for p in data.rglob("*") if p.is_file()):
+        h.update(path.relative_to(data).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _manifest(site: Path) -> str:
+    """A hash of every file's path, size and modification time: cheap, and changed
+    by anything that touched the published site since."""
+    h = hashlib.blake2b(digest_size=20)
+    for path in sorted(site.rglob("*")):
+        stat = path.lstat()
+        h.update(f"{path.relative_to(site).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def build(
@@ -129,20 +183,46 @@ def build(
     output: Path,
     settings_file: Path = DEFAULT_SETTINGS_FILE,
     progress: Callable[[str], None] = lambda _msg: None,
+    cache: Path | None | bool = True,
 ) -> BuildReport:
-    """Build the site from data into output, replacing output only when all is done."""
+    """Build the site from data into output, replacing output only when all is done.
+
+    ``cache``: True for the default cache folder (``default_cache``), a folder,
+    or False/None to render everything afresh. With a cache, a build whose
+    inputs (data, settings, code) are those of the site already in output, and
+    whose output nobody has touched since, leaves that site as it is.
+    """
     report = BuildReport()
     settings = load_settings(settings_file)
     output = output.absolute()
     recover(output)
+    folder = default_cache(output) if cache is True else (cache or None)
+    marker = folder / "last-build.json" if folder else None
+    inputs = ""
+    if marker is not None:
+        with report.stage("unchanged?"):
+            inputs = _inputs_digest(data, settings_file, settings)
+            last = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else {}
+            if (
+                last.get("inputs") == inputs
+                and last.get("output") == str(output)
+                and output.is_dir()
+                and last.get("manifest") == _manifest(output)
+            ):
+                report.unchanged = True
+                report.pages = sum(1 for _ in output.rglob("*.html"))
+                return report
     staging = staging_dir(output)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        build_into(data, staging, settings, settings_file, report, progress)
+        build_into(data, staging, settings, settings_file, report, progress, folder)
         with report.stage("publish"):
             replace_atomically(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if marker is not None:
+        record = {"inputs": inputs, "output": str(output), "manifest": _manifest(output)}
+        marker.write_text(json.dumps(record), encoding="utf-8")
     return report

@@ -26,6 +26,15 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--settings", type=Path, default=None, help="settings file (default: pelicanconf.py)"
     )
+    b.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="folder kept between builds to reuse what did not change (default: OUTPUT.cache)",
+    )
+    b.add_argument(
+        "--no-cache", action="store_true", help="render everything afresh, keep no cache"
+    )
 
     c = sub.add_parser("check", help="validate the data only")
     c.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
@@ -120,10 +129,26 @@ def run(argv: list[str] | None = None) -> int:
         from .build import build
         from .settings import DEFAULT_SETTINGS_FILE
 
-        report = build(args.data, args.output, args.settings or DEFAULT_SETTINGS_FILE, _progress)
+        cache = False if args.no_cache else (args.cache or True)
+        report = build(
+            args.data, args.output, args.settings or DEFAULT_SETTINGS_FILE, _progress, cache
+        )
+        if report.unchanged:
+            print(
+                f"Nothing changed since the site in {args.output} was built (same data, "
+                f"settings and code): it was left as it was ({report.pages} pages, "
+                f"checked in {report.total:.1f} s)."
+            )
+            return EXIT_OK
+        reused = (
+            f" {report.cache['hits']} of {report.cache['hits'] + report.cache['misses']}"
+            " pages were unchanged and reused."
+            if report.cache.get("hits")
+            else ""
+        )
         print(
             f"Built {report.pages} pages into {args.output} in {report.total:.1f} s "
-            f"({', '.join(f'{k} {v:.1f} s' for k, v in report.timings.items())})."
+            f"({', '.join(f'{k} {v:.1f} s' for k, v in report.timings.items())}).{reused}"
         )
         return EXIT_OK
     except InvalidData as err:

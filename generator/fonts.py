@@ -16,6 +16,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"))
 
@@ -84,9 +85,77 @@ def _range_css(chars: set[str]) -> str:
     return ", ".join(f"U+{ord(c):X}" for c in sorted(chars))
 
 
-def build_fonts(site: Path) -> list[Path]:
-    """Write subset fonts and theme/css/fonts.css; returns the files written."""
-    chars = used_characters(site)
+def source_characters(model: Any, languages: list[str], content: Path) -> set[str]:
+    """Every character the pages can contain, taken from what they are made of.
+
+    The catalogs and editorial pages of every language, the provider data, and
+    what Babel writes for each language (language names, months, number
+    symbols). A superset of the characters on the pages, found without reading
+    a single page: so the fonts, and fonts.css, are known before rendering and
+    do not depend on any one page.
+    """
+    from babel import Locale
+    from babel.messages.pofile import read_po
+
+    from .render import ROOT
+
+    chars: set[str] = set()
+    for lang in languages:
+        po = ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po"
+        with po.open("rb") as fh:
+            for message in read_po(fh):
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                for text in strings:
+                    chars.update(text or "")
+        for path in (content / lang).rglob("*"):
+            if path.is_file():
+                chars.update(path.read_text(encoding="utf-8", errors="replace"))
+        locale = Locale.parse(lang)
+        for names in (
+            locale.languages,
+            locale.months["format"]["wide"],
+            locale.days["format"]["wide"],
+        ):
+            for value in names.values():
+                chars.update(str(value))
+        chars.update(Locale.parse(lang).get_display_name(lang) or "")
+        chars.update("".join(str(v) for v in locale.number_symbols.get("latn", {}).values()))
+    for p in model.providers:
+        chars.update(p.name)
+        for text in p.texts.values():
+            chars.update(html.unescape(_TAG.sub(" ", text)))
+        for premises in p.premises:
+            for value in premises.values():
+                if isinstance(value, str):
+                    chars.update(value)
+    chars.update("".join(model.districts.values()))
+    return chars
+
+
+def _cached_subset(source: Path, chars: set[str], cache: Path | None) -> bytes:
+    """_subset, kept in cache by a hash of the font file and the characters."""
+    if cache is None:
+        return _subset(source, chars)
+    h = hashlib.sha256(source.read_bytes())
+    h.update("".join(sorted(chars)).encode())
+    path = cache / f"{h.hexdigest()[:32]}.woff2"
+    if path.is_file():
+        return path.read_bytes()
+    data = _subset(source, chars)
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return data
+
+
+def build_fonts(site: Path, chars: set[str] | None = None, cache: Path | None = None) -> list[Path]:
+    """Write subset fonts and theme/css/fonts.css; returns the files written.
+
+    ``chars`` defaults to the characters found on the pages already in site;
+    ``cache`` is a folder that keeps subsets between builds.
+    """
+    chars = used_characters(site) if chars is None else chars
     css: list[str] = ["/* Generated at build time: Noto subsets for the scripts on the pages. */"]
     written: list[Path] = []
     font_dir = site / "theme" / "fonts"
@@ -105,7 +174,7 @@ def build_fonts(site: Path) -> list[Path]:
                     file=sys.stderr,
                 )
                 continue
-            data = _subset(source, needed | extra)
+            data = _cached_subset(source, needed | extra, cache)
             digest = hashlib.sha256(data).hexdigest()[:10]
             name = f"{font.file_stem}-{weight}.{digest}.woff2"
             font_dir.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ figures the same way.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -26,6 +26,12 @@ class Formatter:
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.locale = Locale.parse(lang)
+        # Pages format the same few hundred numbers (0-100, years, counts) tens
+        # of thousands of times; CLDR formatting is the costly part of rendering.
+        self.number = lru_cache(maxsize=65536)(self.number)  # type: ignore[method-assign]
+        self.percent = lru_cache(maxsize=1024)(self.percent)  # type: ignore[method-assign]
+        self.interval = lru_cache(maxsize=65536)(self.interval)  # type: ignore[method-assign]
+        self.points = lru_cache(maxsize=1024)(self.points)  # type: ignore[method-assign]
 
     @cached_property
     def direction(self) -> str:

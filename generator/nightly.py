@@ -274,7 +274,9 @@ def run_nightly(
             building.mkdir(parents=True)
             build = BuildReport()
             try:
-                build_into(data, building, settings, settings_file, build, log)
+                # SITE/cache keeps charts, pages, fonts, the search index and check
+                # results between nights: a night where little changed is cheap.
+                build_into(data, building, settings, settings_file, build, log, site / "cache")
                 report.timings = {k: round(v, 3) for k, v in build.timings.items()}
                 report.checks = {"passed": True, **build.checks}
                 model = build.model

@@ -2,18 +2,40 @@
 
 The default language is written at the root of the output folder, every other
 language under ``<code>/``. Theme assets are written once, at the root.
+
+Languages are independent, so with more than one core they are rendered in
+parallel worker processes (spawned, not forked: the parent has pandas and
+Pelican loaded). Each worker gets the site model once.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import pickle
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .sitemodel import SiteModel
 
 ROOT = Path(__file__).resolve().parent.parent
+# Below this many providers a worker's start-up (about two seconds of imports)
+# costs more than rendering the languages one after the other.
+PARALLEL_FROM_PROVIDERS = 100
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    lang: str
+    first: bool  # the default language: written at the root, with the theme assets
+    out_dir: Path
+    settings_file: Path
+    content: Path
+    cache_root: Path
+    overrides: dict[str, Any]
 
 
 def _quiet_pelican() -> None:
@@ -23,32 +45,101 @@ def _quiet_pelican() -> None:
     logging.getLogger("pelican").setLevel(logging.WARNING)
 
 
-def render_site(
-    model: SiteModel, settings: dict[str, Any], out_dir: Path, settings_file: Path
-) -> int:
-    """Write every page of every language into out_dir; returns the number of HTML files."""
+_MODEL: SiteModel | None = None
+
+
+def _set_model(data: bytes) -> None:
+    global _MODEL
+    _MODEL = pickle.loads(data)
+
+
+def _render_language(job: RenderJob, model: SiteModel | None = None) -> tuple[int, int]:
+    """One Pelican run; returns the page cache's (hits, misses)."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
     _quiet_pelican()
+    lang_out = job.out_dir if job.first else job.out_dir / job.lang
+    override = {
+        "PATH": str(job.content / job.lang),
+        "OUTPUT_PATH": str(lang_out),
+        "DEFAULT_LANG": job.lang,
+        "CACHE_PATH": str(job.cache_root / job.lang),
+        "COMPARISON_MODEL": model if model is not None else _MODEL,
+        "DELETE_OUTPUT_DIRECTORY": False,
+        "OUTPUT_RETENTION": [],
+        # Theme assets once, at the site root; other languages link there.
+        "THEME_STATIC_PATHS": ["static"] if job.first else [],
+        **job.overrides,
+    }
+    pelican_settings = read_settings(str(job.settings_file), override=override)
+    if job.overrides.get("PAGE_CACHE_DIR"):
+        # Compiled templates are kept with the page cache, per language and per
+        # version of the code: Jinja folds filters on constants into the compiled
+        # template ({{ 50|percent }} becomes "50 %"), and only checks the
+        # template's own source when it reuses one.
+        from jinja2 import FileSystemBytecodeCache
+
+        code = job.overrides["PAGE_CACHE_SALT"][:16]  # starts with the code fingerprint
+        folder = Path(job.overrides["PAGE_CACHE_DIR"]) / "templates" / f"{job.lang}-{code}"
+        folder.mkdir(parents=True, exist_ok=True)
+        environment = dict(pelican_settings["JINJA_ENVIRONMENT"])
+        environment["bytecode_cache"] = FileSystemBytecodeCache(str(folder))
+        pelican_settings["JINJA_ENVIRONMENT"] = environment
+    Pelican(pelican_settings).run()
+    cache = pelican_settings.get("PAGE_CACHE_STATS")
+    return (cache.hits, cache.misses) if cache is not None else (0, 0)
+
+
+def render_site(
+    model: SiteModel,
+    settings: dict[str, Any],
+    out_dir: Path,
+    settings_file: Path,
+    asset_names: dict[str, str] | None = None,
+    page_cache: tuple[Path, str] | None = None,
+    workers: int | None = None,
+) -> dict[str, int]:
+    """Write every page of every language into out_dir.
+
+    ``page_cache`` is (folder, salt) for the page cache (see pagecache.py).
+    Returns the number of HTML files written and the page cache's hits and misses.
+    """
     languages: list[str] = settings["LANGUAGES"]
+    overrides = {
+        "DISCLOSURE_K": model.k,
+        "RELIABILITY_R": model.r,
+        "LIST_PAGE_SIZE": settings["LIST_PAGE_SIZE"],
+        "COMPARE_PAGE_SIZE": settings["COMPARE_PAGE_SIZE"],
+        "ASSET_NAMES": asset_names or {},
+        "PAGE_CACHE_DIR": str(page_cache[0]) if page_cache else "",
+        "PAGE_CACHE_SALT": page_cache[1] if page_cache else "",
+    }
+    if workers is None:
+        many = len(model.providers) >= PARALLEL_FROM_PROVIDERS
+        workers = min(os.cpu_count() or 1, len(languages)) if many else 1
     with tempfile.TemporaryDirectory(prefix="pelican-cache-") as cache:
-        for i, lang in enumerate(languages):
-            lang_out = out_dir if i == 0 else out_dir / lang
-            content = Path(settings["PATH"]) / lang
-            override = {
-                "PATH": str(content),
-                "OUTPUT_PATH": str(lang_out),
-                "DEFAULT_LANG": lang,
-                "CACHE_PATH": str(Path(cache) / lang),
-                "COMPARISON_MODEL": model,
-                "DELETE_OUTPUT_DIRECTORY": False,
-                "OUTPUT_RETENTION": [],
-                # Theme assets once, at the site root; other languages link there.
-                "THEME_STATIC_PATHS": ["static"] if i == 0 else [],
-                "DISCLOSURE_K": model.k,
-                "RELIABILITY_R": model.r,
-            }
-            pelican_settings = read_settings(str(settings_file), override=override)
-            Pelican(pelican_settings).run()
-    return sum(1 for _ in out_dir.rglob("*.html"))
+        jobs = [
+            RenderJob(
+                lang,
+                i == 0,
+                out_dir,
+                settings_file,
+                Path(settings["PATH"]),
+                Path(cache),
+                overrides,
+            )
+            for i, lang in enumerate(languages)
+        ]
+        if workers > 1:
+            context = multiprocessing.get_context("spawn")
+            data = pickle.dumps(model, protocol=5)
+            with context.Pool(workers, initializer=_set_model, initargs=(data,)) as pool:
+                results = pool.map(_render_language, jobs, chunksize=1)
+        else:
+            results = [_render_language(job, model) for job in jobs]
+    return {
+        "pages": sum(1 for _ in out_dir.rglob("*.html")),
+        "cache_hits": sum(r[0] for r in results),
+        "cache_misses": sum(r[1] for r in results),
+    }

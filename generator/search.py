@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
+import importlib.metadata
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,14 +23,94 @@ class SearchIndexError(Exception):
     pass
 
 
-def build_search_index(site: Path) -> None:
+# Only provider pages are searchable (they alone carry data-pagefind-body), so
+# Pagefind reads only them instead of parsing every list and table of the site.
+INDEXED = "{provider/*.html,*/provider/*.html}"
+
+
+RANKS_MARK = "<!--search-ranks-->"
+_ID = re.compile(r'data-pagefind-meta="id\[data-value\]" data-value="([^"]*)"')
+
+
+def add_search_ranks(site: Path, ranks: dict[str, dict[str, str]]) -> int:
+    """Write each provider's places in the sort orders into its pages, as Pagefind filters.
+
+    The pages are rendered (and cached) without them; the file is replaced,
+    never changed in place, because it may be a hard link into the page cache.
+    Returns the number of pages completed.
+    """
+    done = 0
+    for page in _indexed_pages(site):
+        text = page.read_text(encoding="utf-8")
+        if RANKS_MARK not in text:
+            continue
+        match = _ID.search(text)
+        if match is None:
+            raise SearchIndexError(f"{page}: a searchable page without its provider id")
+        pid = html.unescape(match.group(1))
+        spans = "".join(
+            f'<span data-pagefind-filter="rank_{key}[data-value]" '
+            f'data-value="{places[pid]}"></span>'
+            for key, places in ranks.items()
+        )
+        tmp = page.with_name(page.name + ".tmp")
+        tmp.write_text(text.replace(RANKS_MARK, spans, 1), encoding="utf-8")
+        tmp.replace(page)
+        done += 1
+    return done
+
+
+def _indexed_pages(site: Path) -> list[Path]:
+    return sorted(site.glob("provider/*.html")) + sorted(site.glob("*/provider/*.html"))
+
+
+def _pages_digest(site: Path) -> str:
+    """A hash of every page Pagefind reads (path and bytes) and of Pagefind's version."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(importlib.metadata.version("pagefind").encode())
+    for page in _indexed_pages(site):
+        h.update(page.relative_to(site).as_posix().encode() + b"\0")
+        h.update(page.read_bytes())
+    return h.hexdigest()
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Copy a folder by hard links where possible (nothing here is changed in place)."""
+    shutil.copytree(source, target, copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def build_search_index(site: Path, cache: Path | None = None) -> None:
+    """Index the provider pages into site/pagefind.
+
+    With ``cache``, an index built before from exactly the same pages is
+    reused: the index is a function of those pages (canonicalise() makes it
+    byte-identical), so there is nothing to gain from building it again.
+    """
+    digest = _pages_digest(site) if cache is not None else ""
+    if cache is not None and (cache / digest).is_dir():
+        _copy_tree(cache / digest, site / "pagefind")
+        return
     # The pagefind package runs the binary shipped in the pagefind-bin wheel: no download.
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"]
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", INDEXED, "--silent"]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
         raise SearchIndexError("Pagefind failed: " + " / ".join(detail))
     canonicalise(site / "pagefind")
+    if cache is not None:
+        # Keep only the latest index: an older one is for pages no longer built.
+        shutil.rmtree(cache, ignore_errors=True)
+        tmp = cache.with_name(cache.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        _copy_tree(site / "pagefind", tmp / digest)
+        tmp.replace(cache)
 
 
 def _read(path: Path) -> object:

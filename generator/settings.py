@@ -30,6 +30,8 @@ PROJECT_SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("RELIABILITY_R", 20, "Figures on fewer records are marked 'few answers'"),
     ("POOLED_YEARS", 3, "Headline figures pool this many latest years"),
     ("MAX_INPUT_FILE_MB", 200, "A data file larger than this is refused"),
+    ("LIST_PAGE_SIZE", 50, "Providers per page of a list; longer lists are split into pages"),
+    ("COMPARE_PAGE_SIZE", 8, "Providers side by side per page of a service's comparison"),
 )
 
 
@@ -54,6 +56,9 @@ def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
     limit = settings["MAX_INPUT_FILE_MB"]
     if not isinstance(limit, (int, float)) or limit <= 0:
         problems.append("MAX_INPUT_FILE_MB must be a positive number")
+    for name in ("LIST_PAGE_SIZE", "COMPARE_PAGE_SIZE"):
+        if not isinstance(settings[name], int) or settings[name] < 1:
+            problems.append(f"{name} must be a whole number of at least 1")
     if not isinstance(settings["POOLED_YEARS"], int) or settings["POOLED_YEARS"] < 1:
         problems.append("POOLED_YEARS must be a whole number of at least 1")
     languages = settings["LANGUAGES"]

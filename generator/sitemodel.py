@@ -7,6 +7,7 @@ reach this model: a suppressed figure carries its reason and no numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -240,6 +241,20 @@ def _profiles(table: pd.DataFrame, period: str) -> dict[str, dict[str, dict[str,
     return out
 
 
+def _as_reference(figures: dict[str, dict[str, Figure]]) -> dict[str, dict[str, Figure]]:
+    """All providers' figures as the pages use them: a reference beside each
+    provider's own, shown as share and interval, never with its numerator.
+
+    Leaving the numerator out (it stays in the open data) keeps every page that
+    shows the reference unchanged when a night's data moves the all-provider
+    count but not its rounded share: the page cache can then reuse those pages.
+    """
+    return {
+        key: {name: dataclasses.replace(fig, numerator=None) for name, fig in group.items()}
+        for key, group in figures.items()
+    }
+
+
 def _profile_groups(all_profiles: dict[str, dict[str, Figure]]) -> dict[str, tuple[str, ...]]:
     from .indicators import BREAKDOWN_COLUMNS as VALUES
 
@@ -386,7 +401,7 @@ def build_site_model(
 
     return SiteModel(
         providers=providers,
-        all_figures=figures.get("all", {}),
+        all_figures=_as_reference(figures.get("all", {})),
         latest_year=str(latest),
         pooled_period=pooled,
         data_date=ds.data_date,
@@ -395,6 +410,6 @@ def build_site_model(
         services=services,
         districts=districts,
         sectors=sectors,
-        all_profiles=profiles.get("all", {}),
+        all_profiles=_as_reference(profiles.get("all", {})),
         profile_groups=_profile_groups(profiles.get("all", {})),
     )

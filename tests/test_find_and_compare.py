@@ -24,7 +24,8 @@ from generator.slugs import slugify
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from comparison_pages.compare import TRANSIT_STEPS, difference_verdict  # noqa: E402
-from comparison_pages.generators import search_ranks  # noqa: E402
+
+from generator.ranking import search_ranks  # noqa: E402
 
 LANGUAGES: list[str] = load_settings()["LANGUAGES"]
 POOLED, LATEST = "2023-2025", "2025"
@@ -213,16 +214,26 @@ def test_comparison_tables_per_service_without_javascript(sample_site: Path) -> 
                         r'\.html"')
     for lang in ("sv", "ar"):
         for code in ("sfi", "jobbcoachning", "praktik"):
-            html = (sample_site / prefix(lang) / "compare" / f"service-{code}.html").read_text(
-                "utf-8")
+            folder = sample_site / prefix(lang) / "compare"
+            # A long comparison is split into pages of COMPARE_PAGE_SIZE providers.
+            pages = [folder / f"service-{code}.html"] + sorted(
+                folder.glob(f"service-{code}-page-*.html")
+            )
             wanted = {p["provider_id"] for p in listed(sample_site) if code in p["services"]}
-            tables = html.count('class="compare-table"')
-            columns = column.findall(html)
-            # Every listed provider of the service in every table, and nobody else.
-            assert tables == 6 and len(columns) == tables * len(wanted)
-            assert set(columns) == wanted
-            assert html.count("data-verdict>") == 10
-            assert "<script" not in html.split("</main>")[0]
+            seen: list[str] = []
+            for page in pages:
+                html = page.read_text("utf-8")
+                tables = html.count('class="compare-table"')
+                columns = column.findall(html)
+                on_page = len(columns) // 6
+                # Every provider on the page in every table.
+                assert tables == 6 and len(columns) == tables * on_page
+                assert 0 < on_page <= load_settings()["COMPARE_PAGE_SIZE"]
+                seen += columns[:on_page]
+                assert html.count("data-verdict>") == 10
+                assert "<script" not in html.split("</main>")[0]
+            # Every listed provider of the service once, and nobody else.
+            assert sorted(seen) == sorted(wanted)
 
 
 # --- in the browser ----------------------------------------------------------------

@@ -23,6 +23,8 @@ def test_every_setting_is_documented_in_the_readme() -> None:
         ("RELIABILITY_R = 3", "RELIABILITY_R"),
         ("LANGUAGES = ['sv', 'xx']", "no catalog"),
         ("MAX_INPUT_FILE_MB = 0", "MAX_INPUT_FILE_MB"),
+        ("LIST_PAGE_SIZE = 0", "LIST_PAGE_SIZE"),
+        ("COMPARE_PAGE_SIZE = 'many'", "COMPARE_PAGE_SIZE"),
     ],
 )
 def test_bad_settings_are_refused(tmp_path: Path, line: str, message: str) -> None:

@@ -213,7 +213,7 @@ def test_provider_text_in_the_visitors_language_or_swedish_marked_as_such(
 
 
 def test_fonts_for_arabic_script_and_ethiopic_are_served_with_the_site(sample_site: Path) -> None:
-    css = read(next((sample_site / "theme" / "css").glob("fonts.*.css")))
+    css = read(sample_site / "theme" / "css" / "fonts.css")
     for family in ("Noto Sans Arabic", "Noto Sans Ethiopic"):
         assert f'font-family: "{family}"' in css
     fonts = list((sample_site / "theme" / "fonts").glob("*.woff2"))
@@ -222,6 +222,20 @@ def test_fonts_for_arabic_script_and_ethiopic_are_served_with_the_site(sample_si
     for url in re.findall(r'url\("\.\./fonts/([^"]+)"\)', css):
         assert (sample_site / "theme" / "fonts" / url).exists()
     assert "http" not in css
+
+
+def test_the_fonts_cover_every_arabic_and_ethiopic_character_on_the_pages(
+    sample_site: Path,
+) -> None:
+    """The subsets are chosen from the sources before rendering: check them against the pages."""
+    from generator.fonts import FONTS, used_characters
+
+    css = read(sample_site / "theme" / "css" / "fonts.css")
+    covered = {int(code, 16) for code in re.findall(r"U\+([0-9A-F]+)", css)}
+    on_pages = used_characters(sample_site)
+    needed = {ord(c) for c in on_pages if any(f.covers(c) for f in FONTS)}
+    assert needed, "the sample has Arabic-script and Ethiopic pages"
+    assert needed <= covered, sorted(chr(c) for c in needed - covered)
 
 
 def test_editorial_markdown_is_rendered_as_html_not_shown_as_code(sample_site: Path) -> None:
@@ -235,3 +249,11 @@ def test_editorial_markdown_is_rendered_as_html_not_shown_as_code(sample_site: P
         text = read(page)
         for escaped in ("&lt;p&gt;", "&lt;h2", "&lt;li&gt;", "&lt;strong&gt;", "&lt;a href"):
             assert escaped not in text, (page, escaped)
+
+
+def test_only_provider_pages_are_searchable(sample_site: Path) -> None:
+    """The search index reads provider pages only (search.INDEXED): no other page may
+    ask to be indexed, or it would silently be left out."""
+    for page in html_files(sample_site):
+        if "data-pagefind-body" in read(page):
+            assert page.parent.name == "provider", page

@@ -134,12 +134,40 @@ def employer_providers(listed: list[Provider]) -> list[Provider]:
     ]
 
 
+def paged(path: str, page: int) -> str:
+    """Page 2 onwards of a split list: 'x/y.html' -> 'x/y-page-2.html'."""
+    if page <= 1:
+        return path
+    stem = path.removesuffix(".html")
+    if stem.endswith("/index"):
+        stem = stem.removesuffix("index") + "all"
+    return f"{stem}-page-{page}.html"
+
+
+def page_window(pages: int, current: int, around: int = 2) -> list[int | None]:
+    """Page numbers to offer: the first, the last and those near the current one,
+    with None where numbers are left out (shown as an ellipsis)."""
+    keep = {1, pages} | set(range(current - around, current + around + 1))
+    out: list[int | None] = []
+    for number in range(1, pages + 1):
+        if number in keep:
+            out.append(number)
+        elif out and out[-1] is not None:
+            out.append(None)
+    return out
+
+
+def split(items: list, size: int) -> list[list]:
+    """Items in pages of at most size; an empty list is one empty page."""
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
 def compare_path() -> str:
     return "compare.html"
 
 
-def compare_service_path(service: str) -> str:
-    return f"compare/service-{service}.html"
+def compare_service_path(service: str, page: int = 1) -> str:
+    return paged(f"compare/service-{service}.html", page)
 
 
 def compare_data_path(provider_id: str) -> str:
@@ -150,7 +178,7 @@ def factsheet_path(provider_id: str) -> str:
     return f"factsheet/{provider_id}.html"
 
 
-def employers_path(kind: str = "all", code: str | None = None) -> str:
+def employers_path(kind: str = "all", code: str | None = None, page: int = 1) -> str:
     if kind == "all" or code is None:
-        return "employers.html"
-    return f"employers/{kind}-{code}.html"
+        return paged("employers.html", page)
+    return paged(f"employers/{kind}-{code}.html", page)

@@ -8,10 +8,14 @@ one page per list variant and per provider.
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
 from typing import Any
 
 from pelican.generators import Generator
 
+from generator.pagecache import PageCache
+from generator.ranking import sort_providers
 from generator.sitemodel import HEADLINE, PROFILE_COLUMNS, Provider, SiteModel
 from generator.slugs import slugify
 
@@ -23,28 +27,9 @@ from .compare import (
     employer_providers,
     employers_path,
     factsheet_path,
+    split,
 )
 from .i18n import like_me_path, list_path, provider_path
-
-
-def sort_providers(providers: list[Provider], key: str, period: str) -> list[Provider]:
-    """Providers in list order for a sort key.
-
-    By name, or by a figure, highest first. A figure resting on few answers is
-    never placed above a reliable one, and a hidden or missing figure always
-    sorts last (never as 0).
-    """
-    by_name = sorted(providers, key=lambda p: (p.name.casefold(), p.id))
-    if key == "name":
-        return by_name
-
-    def rank(p: Provider) -> tuple[int, int]:
-        fig = p.figure(period, key)
-        if fig is None or not fig.shown:
-            return (2, 0)
-        return (1 if fig.low_reliability else 0, -(fig.value or 0))
-
-    return sorted(by_name, key=rank)
 
 
 def sort_by_group(providers: list[Provider], group: str, indicator: str) -> list[Provider]:
@@ -61,41 +46,81 @@ def sort_by_group(providers: list[Provider], group: str, indicator: str) -> list
     return sorted(by_name, key=rank)
 
 
-def search_ranks(model: SiteModel) -> dict[str, dict[str, str]]:
-    """Sort key -> provider id -> its place in the sorted list, zero-padded.
-
-    The search sorts by these places, given to Pagefind as filters (rank_<key>),
-    not as Pagefind sort keys: Pagefind drops a page without a sort value from
-    sorted results, and (in 1.5) writes several sort keys in a random order, so
-    two builds of the same data would differ. The places come from the same
-    sort_providers() as the pre-rendered lists: a hidden or missing figure comes
-    last, never as 0, and a figure with few answers after the reliable ones.
-    """
-    width = max(4, len(str(len(model.providers))))
-    return {
-        key: {
-            p.id: f"{i:0{width}d}"
-            for i, p in enumerate(sort_providers(model.listed, key, model.pooled_period))
-        }
-        for key in ("name", *HEADLINE)
-    }
-
-
 class ComparisonPagesGenerator(Generator):
     def generate_context(self) -> None:
         model: SiteModel = self.settings["COMPARISON_MODEL"]
         self.context["model"] = model
-        self.context["search_ranks"] = search_ranks(model)
+
+    def _page_cache(self) -> PageCache | None:
+        folder = self.settings.get("PAGE_CACHE_DIR")
+        if not folder:
+            return None
+        if not hasattr(self, "_cache"):
+            salt = self.settings["PAGE_CACHE_SALT"] + self.settings["DEFAULT_LANG"]
+            self._cache = PageCache(Path(folder), salt)
+            self.settings["PAGE_CACHE_STATS"] = self._cache
+        return self._cache
 
     def _write(self, writer: Any, path: str, template: str, **variables: Any) -> None:
+        """Render one page, or take it from the page cache when its inputs are unchanged."""
+        cache = self._page_cache()
+        if cache is not None:
+            inputs = dict(variables)
+            if "providers" in inputs:
+                # Lists never show a provider's own text (tests/test_cache.py
+                # checks): leave it out, so a new text renders only its own pages.
+                inputs["providers"] = [
+                    dataclasses.replace(p, texts={}) for p in inputs["providers"]
+                ]
+            provider = variables.get("provider")
+            if provider is not None:
+                model: SiteModel = self.context["model"]
+                inputs["_charts"] = [model.charts.get((provider.id, k)) for k in HEADLINE]
+            key = cache.key(path, template, inputs)
+            target = Path(self.output_path) / path
+            if cache.restore(key, target):
+                return
+        loaded = self.env.get_template(template) if "." in template else self.get_template(template)
         writer.write_file(
             path,
-            self.get_template(template),
+            loaded,
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
             page_path=path,
             **variables,
         )
+        if cache is not None:
+            cache.store(key, target)
+
+    def _write_pages(
+        self,
+        writer: Any,
+        path_for: Any,
+        template: str,
+        providers: list[Provider],
+        size: int,
+        **variables: Any,
+    ) -> None:
+        """A list of providers split into pages of at most size, one file per page.
+
+        Each page gets its own slice as ``providers`` and, for the pagination
+        component, ``page_paths``, ``page_number``, ``first_number`` (place of
+        its first provider in the whole list) and ``total_count``.
+        """
+        pages = split(providers, size)
+        paths = [path_for(n) for n in range(1, len(pages) + 1)]
+        for number, chunk in enumerate(pages, start=1):
+            self._write(
+                writer,
+                paths[number - 1],
+                template,
+                providers=chunk,
+                page_paths=paths,
+                page_number=number,
+                first_number=(number - 1) * size + 1,
+                total_count=len(providers),
+                **variables,
+            )
 
     def generate_output(self, writer: Any) -> None:
         model: SiteModel = self.context["model"]
@@ -111,38 +136,32 @@ class ComparisonPagesGenerator(Generator):
         self._write(writer, like_me_path(), "like-me")
         for column in PROFILE_COLUMNS:
             for group in model.profile_groups.get(column, ()):
-                self._write(
+                self._write_pages(
                     writer,
-                    like_me_path(group),
+                    lambda n, g=group: like_me_path(g, n),
                     "like-me-group",
+                    sort_by_group(model.listed, group, "work_or_studies"),
+                    self.settings["LIST_PAGE_SIZE"],
                     group=group,
                     column=column,
-                    providers=sort_by_group(model.listed, group, "work_or_studies"),
                 )
 
     def _write_compare(self, writer: Any, model: SiteModel) -> None:
         listed = model.listed
         self._write(writer, compare_path(), "compare")
         for code in model.services:
-            self._write(
+            self._write_pages(
                 writer,
-                compare_service_path(code),
+                lambda n, c=code: compare_service_path(c, n),
                 "compare-service",
-                providers=[p for p in listed if code in p.services],
+                [p for p in listed if code in p.services],
+                self.settings["COMPARE_PAGE_SIZE"],
                 service=code,
             )
-        data_template = self.env.get_template("compare-provider.json")
         for provider in listed:
             # Only listed providers can be compared: no data for a deauthorised one.
             path = compare_data_path(provider.id)
-            writer.write_file(
-                path,
-                data_template,
-                self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                page_path=path,
-                provider=provider,
-            )
+            self._write(writer, path, "compare-provider.json", provider=provider)
             self._write(writer, factsheet_path(provider.id), "factsheet", provider=provider)
 
     def _write_employers(self, writer: Any, model: SiteModel) -> None:
@@ -155,11 +174,12 @@ class ComparisonPagesGenerator(Generator):
         for code in services:
             pages.append(("service", code, [p for p in providers if code in p.services]))
         for kind, code, chosen in pages:
-            self._write(
+            self._write_pages(
                 writer,
-                employers_path(kind, code),
+                lambda n, k=kind, c=code: employers_path(k, c, n),
                 "employers",
-                providers=chosen,
+                chosen,
+                self.settings["LIST_PAGE_SIZE"],
                 filter_kind=kind,
                 filter_value=code,
                 employer_services=services,
@@ -176,13 +196,15 @@ class ComparisonPagesGenerator(Generator):
         for slug, name in model.districts.items():
             in_district = [p for p in listed if any(slugify(d) == slug for d in p.districts)]
             filters.append((f"district-{slug}", "district", name, in_district))
+        size = self.settings["LIST_PAGE_SIZE"]
         for filter_key, kind, value, providers in filters:
             for sort in ("name", *HEADLINE):
-                self._write(
+                self._write_pages(
                     writer,
-                    list_path(filter_key, sort),
+                    lambda n, f=filter_key, s=sort: list_path(f, s, n),
                     "providers",
-                    providers=sort_providers(providers, sort, model.pooled_period),
+                    sort_providers(providers, sort, model.pooled_period),
+                    size,
                     filter_key=filter_key,
                     filter_kind=kind,
                     filter_value=value,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import posixpath
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from generator.sitemodel import (
 from generator.slugs import slugify
 
 from . import compare
+from .compare import paged
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "theme" / "translations"
 
@@ -63,11 +64,11 @@ def site_url(settings: dict[str, Any], siteurl: str, lang: str, path: str) -> st
     return url
 
 
-def list_path(filter_key: str = "all", sort: str = "name") -> str:
-    """Path of a pre-rendered provider list: one page per filter and sort order."""
+def list_path(filter_key: str = "all", sort: str = "name", page: int = 1) -> str:
+    """Path of a pre-rendered provider list: one page per filter, sort order and page."""
     if filter_key == "all" and sort == "name":
-        return "providers/index.html"
-    return f"providers/{filter_key}-by-{sort.replace('_', '-')}.html"
+        return paged("providers/index.html", page)
+    return paged(f"providers/{filter_key}-by-{sort.replace('_', '-')}.html", page)
 
 
 def provider_path(provider_id: str) -> str:
@@ -79,9 +80,9 @@ def group_slug(group: str) -> str:
     return group.replace("=", "-").replace("_", "-").replace("+", "plus")
 
 
-def like_me_path(group: str | None = None) -> str:
+def like_me_path(group: str | None = None, page: int = 1) -> str:
     """The "people like me" page, or the pre-built page for one customer group."""
-    return f"like-me/{group_slug(group)}.html" if group else "like-me/index.html"
+    return paged(f"like-me/{group_slug(group)}.html", page) if group else "like-me/index.html"
 
 
 def _isodate(value: str) -> dt.date:
@@ -96,7 +97,9 @@ def install_i18n(generator: Any) -> None:
     env.install_gettext_translations(translations, newstyle=True)
     fmt = Formatter(lang)
 
+    @lru_cache(maxsize=65536)
     def url(context_siteurl: str, path: str, in_lang: str | None = None) -> str:
+        # Every page links to the same few hundred places: worked out once each.
         return site_url(settings, context_siteurl, in_lang or lang, path)
 
     def language_options(codes: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -129,10 +132,13 @@ def install_i18n(generator: Any) -> None:
         EMPLOYER_SERVICES=compare.EMPLOYER_SERVICES,
         RESULT_FIGURES=compare.RESULT_FIGURES,
         has_verdict=compare.has_verdict,
+        page_window=compare.page_window,
         row_figure=compare.row_figure,
         row_verdict=compare.row_verdict,
         near_tokens=compare.near_tokens,
         site_url=url,
+        # Content-hashed file names of the theme's CSS and JS (assets.py).
+        asset=lambda path: settings.get("ASSET_NAMES", {}).get(path, path),
         languages=[(code, Formatter.endonym(code)) for code in settings["LANGUAGES"]],
         settings_k=settings["DISCLOSURE_K"],
         settings_r=settings["RELIABILITY_R"],

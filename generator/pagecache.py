@@ -1,0 +1,134 @@
+"""A content-hash cache of rendered pages, so a rebuild reuses what did not change.
+
+A page's key is a hash of everything its bytes are made of:
+
+* the code: every template, style sheet, script, catalog and editorial page,
+  the plugin and this package's Python files, the settings file and the
+  versions of the libraries that write the pages (``code_fingerprint``);
+* the parts of the site model that any page may show (figures for all
+  providers, the lists of services and districts, the providers' names and
+  facets, ...) and the page's language (the ``salt``);
+* the page's own path and template, and the variables it is rendered with,
+  which for a provider page include its charts (``PageCache.key``). Its
+  places in the search's sort orders are written in after rendering
+  (search.add_search_ranks), so that one provider's new figure does not
+  change the pages of all the providers it overtakes.
+
+Equal keys mean equal inputs, so the cached bytes are exactly what rendering
+would write: the output stays byte-identical to a build without the cache.
+A page is read from the cache by hard link where the file system allows it
+(neither side is ever changed in place: both are only replaced).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import importlib.metadata
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from .render import ROOT
+
+CODE_FOLDERS = ("theme", "plugins", "generator")
+LIBRARIES = ("pelican", "jinja2", "babel", "markdown", "nh3", "markupsafe")
+
+
+def _hash() -> Any:
+    return hashlib.blake2b(digest_size=20)
+
+
+def code_fingerprint(settings_file: Path, content: Path) -> str:
+    """A hash of every file the pages are rendered from, and of the libraries' versions."""
+    h = _hash()
+    folders = [ROOT / f for f in CODE_FOLDERS] + [content]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".mo":
+                continue
+            if folder.name == "generator" and path.suffix != ".py":
+                continue
+            h.update(str(path.relative_to(folder.parent)).encode())
+            h.update(path.read_bytes())
+    h.update(settings_file.read_bytes())
+    for name in LIBRARIES:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            h.update(f"{name}={importlib.metadata.version(name)}".encode())
+    return h.hexdigest()
+
+
+def model_fingerprint(model: Any) -> str:
+    """A hash of the model-wide parts of the site model: everything but the
+    providers' own figures, texts and charts, plus each provider's facets
+    (names, services, districts, languages, sectors and status appear in
+    lists, filters and search options on many pages)."""
+    h = _hash()
+    shared = dataclasses.replace(model, providers=[], charts={})
+    h.update(pickle.dumps(shared, protocol=5))
+    facets = [
+        (
+            p.id,
+            p.name,
+            p.status,
+            p.services,
+            p.staff_languages,
+            p.employer_sectors,
+            p.districts,
+        )
+        for p in model.providers
+    ]
+    h.update(pickle.dumps(facets, protocol=5))
+    return h.hexdigest()
+
+
+class PageCache:
+    """Rendered pages by key, in folder/pages/<2 hex>/<key>."""
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder = folder / "pages"
+        self.salt = salt.encode()
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, path: str, template: str, variables: dict[str, Any]) -> str:
+        h = _hash()
+        h.update(self.salt)
+        h.update(path.encode() + b"\0" + template.encode())
+        for name in sorted(variables):
+            h.update(name.encode())
+            h.update(pickle.dumps(variables[name], protocol=5))
+        return h.hexdigest()
+
+    def _file(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def restore(self, key: str, target: Path) -> bool:
+        """Put the cached page at target; False when it is not in the cache."""
+        source = self._file(key)
+        if not source.is_file():
+            self.misses += 1
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or links not allowed
+            target.write_bytes(source.read_bytes())
+        self.hits += 1
+        return True
+
+    def store(self, key: str, page: Path) -> None:
+        target = self._file(key)
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{key}.{os.getpid()}.tmp")
+        try:
+            os.link(page, tmp)
+        except OSError:
+            tmp.write_bytes(page.read_bytes())
+        tmp.replace(target)

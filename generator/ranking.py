@@ -1,0 +1,45 @@
+"""Where each provider stands in each sort order: the lists and the search use the same."""
+
+from __future__ import annotations
+
+from .sitemodel import HEADLINE, Provider, SiteModel
+
+
+def sort_providers(providers: list[Provider], key: str, period: str) -> list[Provider]:
+    """Providers in list order for a sort key.
+
+    By name, or by a figure, highest first. A figure resting on few answers is
+    never placed above a reliable one, and a hidden or missing figure always
+    sorts last (never as 0).
+    """
+    by_name = sorted(providers, key=lambda p: (p.name.casefold(), p.id))
+    if key == "name":
+        return by_name
+
+    def rank(p: Provider) -> tuple[int, int]:
+        fig = p.figure(period, key)
+        if fig is None or not fig.shown:
+            return (2, 0)
+        return (1 if fig.low_reliability else 0, -(fig.value or 0))
+
+    return sorted(by_name, key=rank)
+
+
+def search_ranks(model: SiteModel) -> dict[str, dict[str, str]]:
+    """Sort key -> provider id -> its place in the sorted list, zero-padded.
+
+    The search sorts by these places, given to Pagefind as filters (rank_<key>),
+    not as Pagefind sort keys: Pagefind drops a page without a sort value from
+    sorted results, and (in 1.5) writes several sort keys in a random order, so
+    two builds of the same data would differ. The places come from the same
+    sort_providers() as the pre-rendered lists: a hidden or missing figure comes
+    last, never as 0, and a figure with few answers after the reliable ones.
+    """
+    width = max(4, len(str(len(model.providers))))
+    return {
+        key: {
+            p.id: f"{i:0{width}d}"
+            for i, p in enumerate(sort_providers(model.listed, key, model.pooled_period))
+        }
+        for key in ("name", *HEADLINE)
+    }

@@ -1,0 +1,46 @@
+"""The cache between builds (pages, charts, compiled templates, check results)
+never changes what is published: a rebuild is byte-identical to a build from nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_DATA, snapshot
+
+pytestmark = pytest.mark.slow
+
+
+def test_builds_with_and_without_the_cache_are_byte_identical(tmp_path: Path) -> None:
+    from generator.build import build
+
+    fresh = build(SAMPLE_DATA, tmp_path / "fresh", cache=False)
+    assert fresh.cache == {"hits": 0, "misses": 0}
+    cache = tmp_path / "cache"
+    cold = build(SAMPLE_DATA, tmp_path / "cold", cache=cache)
+    assert cold.cache["hits"] == 0 and cold.cache["misses"] > 1000
+    warm = build(SAMPLE_DATA, tmp_path / "warm", cache=cache)
+    assert warm.cache["misses"] == 0 and warm.cache["hits"] == cold.cache["misses"]
+    expected = snapshot(tmp_path / "fresh")
+    assert snapshot(tmp_path / "cold") == expected
+    assert snapshot(tmp_path / "warm") == expected
+
+
+def test_a_changed_provider_text_renders_only_its_own_pages_again(tmp_path: Path) -> None:
+    from generator.build import build
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE_DATA, data)
+    cache = tmp_path / "cache"
+    first = build(data, tmp_path / "before", cache=cache)
+    pid = sorted(p.name for p in (data / "texts").iterdir())[0]
+    text = data / "texts" / pid / "sv.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nNytt stycke om oss.\n", "utf-8")
+    after = build(data, tmp_path / "after", cache=cache)
+    build(data, tmp_path / "fresh", cache=False)
+    assert snapshot(tmp_path / "after") == snapshot(tmp_path / "fresh")
+    assert "Nytt stycke om oss." in (tmp_path / "after" / "provider" / f"{pid}.html").read_text()
+    # Only that provider's own pages, in each language, were rendered again.
+    assert 0 < after.cache["misses"] <= 7 * 3, after.cache
+    assert after.cache["hits"] == first.cache["misses"] - after.cache["misses"]
