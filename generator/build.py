@@ -17,7 +17,7 @@ import pandas as pd
 
 from .assets import asset_names, fingerprint_assets
 from .casemix import compare_with_expected
-from .charts import render_charts, trend_chart_data
+from .charts import render_charts, trend_chart_data, write_chart_files
 from .check import ChecksFailed, run_checks
 from .dataset import Dataset
 from .disclosure import protect
@@ -121,7 +121,8 @@ def build_into(
         progress("Drawing the charts")
         wanted = trend_chart_data(model)
         charts_cache = cache / "charts" if cache else None
-        model.charts = dict(zip(wanted, render_charts(wanted.values(), charts_cache), strict=True))
+        files = write_chart_files(target, render_charts(wanted.values(), charts_cache))
+        model.charts = dict(zip(wanted, files, strict=True))
     with report.stage("render"):
         progress("Writing the pages")
         names = asset_names()

@@ -32,6 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+_ARIA_HINTS = re.compile(r' (?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
+_SIZE = re.compile(r'<svg[^>]* width="([0-9.]+)" height="([0-9.]+)"')
 _LONG_DECIMALS = re.compile(r"([0-9]\.[0-9]{2})[0-9]+")
 PROVIDER_COLOUR = "#1d4f91"  # dark blue: 8.9:1 on white
 REFERENCE_COLOUR = "#595959"  # dark grey: 7:1 on white
@@ -147,8 +149,9 @@ def _convert(spec: dict[str, Any]) -> str:
 
     # Two decimals are a hundredth of a pixel: the rest only makes every page heavier.
     svg = _LONG_DECIMALS.sub(r"\1", vlc.vega_to_svg(spec))
-    # Decorative to assistive technology: the caption and table carry the meaning.
-    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+    # The page shows the chart as an image (alt="": the caption and the table
+    # carry its meaning), so Vega's leftover ARIA hints are dropped.
+    return _ARIA_HINTS.sub("", svg)
 
 
 def render_charts(
@@ -184,6 +187,32 @@ def render_charts(
                 tmp.write_text(svg, encoding="utf-8")
                 tmp.replace(cache / f"{key}.svg")
     return [svgs[k] for k in keys]
+
+
+@dataclass(frozen=True)
+class ChartFile:
+    """A chart as the pages use it: a file named by its content, and its size."""
+
+    path: str  # relative to the site root, e.g. charts/0123456789abcdef.svg
+    width: int
+    height: int
+
+
+def write_chart_files(site: Path, svgs: Iterable[str]) -> list[ChartFile]:
+    """Write each SVG once, as charts/<hash of its content>.svg (cacheable for a
+    year, shared by every language and by every provider with the same chart)."""
+    out = []
+    folder = site / "charts"
+    folder.mkdir(parents=True, exist_ok=True)
+    for svg in svgs:
+        name = hashlib.sha256(svg.encode()).hexdigest()[:16]
+        path = folder / f"{name}.svg"
+        if not path.exists():
+            path.write_text(svg, encoding="utf-8")
+        size = _SIZE.search(svg)
+        width, height = (round(float(size[1])), round(float(size[2]))) if size else (0, 0)
+        out.append(ChartFile(f"charts/{name}.svg", width, height))
+    return out
 
 
 def trend_chart_data(model: Any) -> dict[tuple[str, str], ChartData]:

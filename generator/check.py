@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import gzip
 import hashlib
 import html
@@ -83,13 +84,12 @@ def _scan_text(text: str, is_html: bool) -> _PageScan:
     return _PageScan(refs, lang, ns, has_personnummer(text))
 
 
-def _read_published(path: Path) -> str | None:
+def _published_text(path: Path, data: bytes) -> str | None:
     """The text of a file a person or program could read, the Pagefind index
     included (its files are gzip-compressed); None for other files."""
     if path.suffix in TEXT_SUFFIXES:
-        return path.read_text(encoding="utf-8", errors="replace")
+        return data.decode("utf-8", errors="replace")
     if path.suffix.startswith(".pf_"):
-        data = path.read_bytes()
         with contextlib.suppress(OSError):  # not every index file is compressed
             data = gzip.decompress(data)
         return data.decode("utf-8", errors="replace")
@@ -100,12 +100,31 @@ def _scan(path: Path) -> _PageScan:
     return _scan_text(path.read_text(encoding="utf-8"), is_html=True)
 
 
-def _scan_batch(paths: list[str]) -> list[tuple[str, _PageScan | None]]:
-    out = []
+_KNOWN: frozenset[bytes] = frozenset()
+
+
+def _set_known(known: frozenset[bytes]) -> None:
+    global _KNOWN
+    _KNOWN = known
+
+
+_UNCHANGED = "unchanged"
+
+
+def _scan_batch(paths: list[str]) -> list[tuple[str, bytes, _PageScan | str | None]]:
+    """(path, digest of its bytes, scan) for each file; the scan is skipped
+    (_UNCHANGED) for bytes scanned before, and None for files that are not text."""
+    out: list[tuple[str, bytes, _PageScan | str | None]] = []
     for name in paths:
         path = Path(name)
-        text = _read_published(path)
-        out.append((name, None if text is None else _scan_text(text, path.suffix == ".html")))
+        data = path.read_bytes()
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if digest in _KNOWN:
+            out.append((name, digest, _UNCHANGED))
+            continue
+        text = _published_text(path, data)
+        scan = None if text is None else _scan_text(text, path.suffix == ".html")
+        out.append((name, digest, scan))
     return out
 
 
@@ -116,35 +135,41 @@ def scan_site(
     personal-identity-number shapes in every file.
 
     With ``cache`` (a file kept between builds) a file whose bytes were scanned
-    before is not scanned again. Many files are scanned in worker processes.
+    before is not scanned again. Many files are read in worker processes.
     """
-    files = sorted(p for p in site.rglob("*") if p.is_file())
+    files = sorted(str(p) for p in site.rglob("*") if p.is_file())
     known: dict[bytes, _PageScan | None] = {}
     if cache is not None and cache.is_file():
         with contextlib.suppress(Exception):  # a damaged cache is only a slower build
             known = pickle.loads(cache.read_bytes())
-    digests = {p: hashlib.blake2b(p.read_bytes(), digest_size=16).digest() for p in files}
-    todo = [str(p) for p in files if digests[p] not in known]
     workers = workers or os.cpu_count() or 1
-    if len(todo) > 2000 and workers > 1:
-        size = -(-len(todo) // (workers * 4))
-        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    if len(files) > 2000 and workers > 1:
+        size = -(-len(files) // (workers * 4))
+        batches = [files[i : i + size] for i in range(0, len(files), size)]
         # spawn: forking a process that has loaded pandas and Pelican is unsafe.
-        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(workers, initializer=_set_known, initargs=(frozenset(known),)) as pool:
             done = [item for batch in pool.map(_scan_batch, batches) for item in batch]
     else:
-        done = _scan_batch(todo)
-    for name, scan in done:
-        known[digests[Path(name)]] = scan
+        _set_known(frozenset(known))
+        done = _scan_batch(files)
+    result: dict[Path, _PageScan] = {}
+    current: dict[bytes, _PageScan | None] = {}
+    for name, digest, scan in done:
+        if scan == _UNCHANGED:
+            scan = known[digest]
+        current[digest] = scan  # type: ignore[assignment]
+        if scan is not None:
+            result[Path(name)] = scan  # type: ignore[assignment]
     if cache is not None:
-        current = {digests[p] for p in files}
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps({d: v for d, v in known.items() if d in current}))
+        tmp.write_bytes(pickle.dumps(current))
         tmp.replace(cache)
-    return {p: scan for p in files if (scan := known[digests[p]]) is not None}
+    return result
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _internal(ref: str) -> str | None:
     """The path part of a link inside the site, or None for external links and anchors."""
     parts = urlsplit(ref)
@@ -161,7 +186,12 @@ class _Files:
         self.paths = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
 
     def resolves(self, base: Path, target: str) -> bool:
-        folder = posixpath.dirname(base.relative_to(self.site).as_posix())
+        # Pages in one folder share most of their links (menus, lists, assets):
+        # each (folder, link) pair is worked out once.
+        return self._resolves(posixpath.dirname(base.relative_to(self.site).as_posix()), target)
+
+    @functools.lru_cache(maxsize=1 << 20)  # noqa: B019 - one _Files per check run
+    def _resolves(self, folder: str, target: str) -> bool:
         joined = posixpath.normpath(posixpath.join(folder, target))
         if joined.startswith(".."):
             return False
@@ -176,9 +206,10 @@ def check_links(site: Path, scans: dict[Path, _PageScan] | None = None) -> list[
     files = _Files(site)
     problems = []
     for page, scan in _pages(scans).items():
+        folder = posixpath.dirname(page.relative_to(site).as_posix())
         for ref in scan.refs:
             target = _internal(ref)
-            if target and not files.resolves(page, target):
+            if target and not files._resolves(folder, target):
                 problems.append(
                     CheckProblem("links", str(page.relative_to(site)), f"broken link {ref!r}")
                 )

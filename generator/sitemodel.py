@@ -37,6 +37,10 @@ PROFILE_COLUMNS = ("age_band", "born_abroad", "education_level", "service")
 # Every breakdown column the provider page shows.
 BREAKDOWN_COLUMNS = ("age_band", "born_abroad", "education_level", "disability", "service")
 TREND_YEARS = 5
+# All providers' figures by group that pages show beside a provider's own. The
+# model keeps no others: any all-provider figure in the model is on pages, so
+# a change to one that is not shown would re-render every page for nothing.
+ALL_PROFILE_INDICATORS = ("work_or_studies",)
 
 
 @dataclass(frozen=True)
@@ -157,8 +161,8 @@ class SiteModel:
     all_profiles: dict[str, dict[str, Figure]] = field(default_factory=dict)
     # column -> the breakdown labels ("age_band=20-24") with figures, contract order
     profile_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # (provider_id, indicator) -> the trend chart as SVG (see charts.py)
-    charts: dict[tuple[str, str], str] = field(default_factory=dict)
+    # (provider_id, indicator) -> the trend chart's file (charts.ChartFile)
+    charts: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     @property
     def trend_years(self) -> tuple[str, ...]:
@@ -410,6 +414,11 @@ def build_site_model(
         services=services,
         districts=districts,
         sectors=sectors,
-        all_profiles=_as_reference(profiles.get("all", {})),
+        all_profiles=_as_reference(
+            {
+                group: {k: f for k, f in figs.items() if k in ALL_PROFILE_INDICATORS}
+                for group, figs in profiles.get("all", {}).items()
+            }
+        ),
         profile_groups=_profile_groups(profiles.get("all", {})),
     )

@@ -186,15 +186,22 @@ def test_charts_are_static_svg_without_script_and_with_text_around(
 ) -> None:
     p = listed(sample_site)[0]
     html = (sample_site / "en" / "provider" / f"{p['provider_id']}.html").read_text()
-    svgs = re.findall(r"<svg[^>]*>.*?</svg>", html, flags=re.S)
-    assert svgs
-    for svg in svgs:
-        assert "<script" not in svg and 'aria-hidden="true"' in svg
+    sources = re.findall(r'<div class="chart__image"><img src="([^"]+)" alt=""', html)
+    assert sources
+    for src in sources:
+        svg = (sample_site / "en" / "provider" / src).resolve().read_text()
+        assert svg.startswith("<svg") and "<script" not in svg and "<foreignObject" not in svg
         # Only numbers as text: years and percentages (language-neutral, no names).
         texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
         assert texts and all(re.fullmatch(r"\d{4}|\d{1,3}%", t) for t in texts), texts
+    # Every language shows the same files: one chart for all seven.
+    sv = (sample_site / "provider" / f"{p['provider_id']}.html").read_text()
+    assert [s.rsplit("/", 1)[1] for s in sources] == [
+        s.rsplit("/", 1)[1] for s in re.findall(r'class="chart__image"><img src="([^"]+)"', sv)
+    ]
     page.goto(site_url + f"en/provider/{p['provider_id']}.html")
     chart = page.locator("figure.chart").first
+    assert chart.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
     assert chart.locator(".chart__title").inner_text()
     assert chart.locator(".chart__summary").inner_text().endswith(".")
     # The table is collapsed on screen but stays in the accessibility tree.
