@@ -32,6 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .assets import name_hash
+
 _ARIA_HINTS = re.compile(r' (?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
 _SIZE = re.compile(r'<svg[^>]* width="([0-9.]+)" height="([0-9.]+)"')
 _LONG_DECIMALS = re.compile(r"([0-9]\.[0-9]{2})[0-9]+")
@@ -193,7 +195,7 @@ def render_charts(
 class ChartFile:
     """A chart as the pages use it: a file named by its content, and its size."""
 
-    path: str  # relative to the site root, e.g. charts/0123456789abcdef.svg
+    path: str  # relative to the site root, e.g. charts/ghijklmnopabcdef.svg
     width: int
     height: int
 
@@ -205,7 +207,7 @@ def write_chart_files(site: Path, svgs: Iterable[str]) -> list[ChartFile]:
     folder = site / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     for svg in svgs:
-        name = hashlib.sha256(svg.encode()).hexdigest()[:16]
+        name = name_hash(svg.encode(), 16)
         path = folder / f"{name}.svg"
         if not path.exists():
             path.write_text(svg, encoding="utf-8")

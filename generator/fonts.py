@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .assets import name_hash
+
 FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"))
 
 
@@ -175,7 +177,7 @@ def build_fonts(site: Path, chars: set[str] | None = None, cache: Path | None = 
                 )
                 continue
             data = _cached_subset(source, needed | extra, cache)
-            digest = hashlib.sha256(data).hexdigest()[:10]
+            digest = name_hash(data)
             name = f"{font.file_stem}-{weight}.{digest}.woff2"
             font_dir.mkdir(parents=True, exist_ok=True)
             (font_dir / name).write_bytes(data)

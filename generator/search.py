@@ -16,6 +16,8 @@ from pathlib import Path
 
 import cbor2
 
+from .assets import name_hash
+
 _PREFIX = b"pagefind_dcd"
 
 
@@ -123,7 +125,7 @@ def _read(path: Path) -> object:
 def _write(folder: Path, name_for: str, obj: object, digits: int, suffix: str) -> str:
     """Write obj as a Pagefind file named by its content; returns the new hash ('en_1a2b3c4')."""
     payload = _PREFIX + cbor2.dumps(obj)
-    digest = f"{name_for}_{hashlib.sha256(payload).hexdigest()[:digits]}"
+    digest = f"{name_for}_{name_hash(payload, digits)}"
     (folder / suffix.format(hash=digest)).write_bytes(gzip.compress(payload, mtime=0))
     return digest
 

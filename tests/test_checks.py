@@ -127,3 +127,17 @@ def test_a_failed_check_fails_the_build(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(ChecksFailed):
         build(data, out)
     assert not out.exists()
+
+
+def test_the_builds_own_file_names_never_look_like_identity_numbers() -> None:
+    """Content hashes name charts, assets, fonts and index files; in hex, one name in a
+    few thousand holds ten digits shaped like a personal identity number, and the audit
+    would refuse the site. They are written in letters instead."""
+    from generator.assets import name_hash
+    from generator.check import has_personnummer
+
+    names = [name_hash(str(i).encode(), 16) for i in range(20_000)]
+    assert not any(c.isdigit() for name in names for c in name)
+    assert not any(has_personnummer(f"charts/{name}.svg") for name in names)
+    # The audit itself does find the shape in a hex name that has it.
+    assert has_personnummer("charts/ab9001011234cdef.svg")
