@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
-from .sitemodel import HEADLINE, Provider, SiteModel
+from collections.abc import Callable
+
+from .sitemodel import HEADLINE, Figure, Provider, SiteModel
 
 
-def sort_providers(providers: list[Provider], key: str, period: str) -> list[Provider]:
-    """Providers in list order for a sort key.
+def sort_by(
+    providers: list[Provider], figure_of: Callable[[Provider], Figure | None]
+) -> list[Provider]:
+    """Providers by a figure, highest first.
 
-    By name, or by a figure, highest first. A figure resting on few answers is
-    never placed above a reliable one, and a hidden or missing figure always
-    sorts last (never as 0).
+    A figure resting on few answers is never placed above a reliable one, and a
+    hidden or missing figure always sorts last (never as 0); ties by name.
     """
     by_name = sorted(providers, key=lambda p: (p.name.casefold(), p.id))
-    if key == "name":
-        return by_name
 
     def rank(p: Provider) -> tuple[int, int]:
-        fig = p.figure(period, key)
+        fig = figure_of(p)
         if fig is None or not fig.shown:
             return (2, 0)
         return (1 if fig.low_reliability else 0, -(fig.value or 0))
 
     return sorted(by_name, key=rank)
+
+
+def sort_providers(providers: list[Provider], key: str, period: str) -> list[Provider]:
+    """Providers in list order for a sort key: by name, or by a figure (see sort_by)."""
+    if key == "name":
+        return sorted(providers, key=lambda p: (p.name.casefold(), p.id))
+    return sort_by(providers, lambda p: p.figure(period, key))
+
+
+def sort_by_group(providers: list[Provider], group: str, indicator: str) -> list[Provider]:
+    """Providers by their figure for one customer group (see sort_by)."""
+    return sort_by(providers, lambda p: p.profile(group, indicator))
 
 
 def search_ranks(model: SiteModel) -> dict[str, dict[str, str]]:

@@ -15,7 +15,7 @@ from typing import Any
 from pelican.generators import Generator
 
 from generator.pagecache import PageCache
-from generator.ranking import sort_providers
+from generator.ranking import sort_by_group, sort_providers
 from generator.sitemodel import HEADLINE, PROFILE_COLUMNS, Provider, SiteModel
 from generator.slugs import slugify
 
@@ -30,20 +30,6 @@ from .compare import (
     split,
 )
 from .i18n import like_me_path, list_path, provider_path
-
-
-def sort_by_group(providers: list[Provider], group: str, indicator: str) -> list[Provider]:
-    """Providers by their figure for one customer group, with the same rules as
-    sort_providers(): few answers after reliable figures, hidden ones last."""
-    by_name = sorted(providers, key=lambda p: (p.name.casefold(), p.id))
-
-    def rank(p: Provider) -> tuple[int, int]:
-        fig = p.profile(group, indicator)
-        if fig is None or not fig.shown:
-            return (2, 0)
-        return (1 if fig.low_reliability else 0, -(fig.value or 0))
-
-    return sorted(by_name, key=rank)
 
 
 class ComparisonPagesGenerator(Generator):
