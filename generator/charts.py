@@ -75,9 +75,12 @@ class ChartData:
                 data["values"] = values[data["name"]]
         return spec
 
-    def key(self) -> str:
-        text = json.dumps(self.spec(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def spec_key(spec: dict[str, Any]) -> str:
+    """The cache key of a chart: a hash of its whole Vega spec, data included."""
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @lru_cache(maxsize=8)
@@ -160,8 +163,8 @@ def render_charts(
     charts: Iterable[ChartData], cache: Path | None = None, workers: int | None = None
 ) -> list[str]:
     """SVG for each chart, in order; identical charts are converted once."""
-    charts = list(charts)
-    keys = [c.key() for c in charts]
+    all_specs = [c.spec() for c in charts]  # built once: the key hashes the same spec
+    keys = [spec_key(spec) for spec in all_specs]
     svgs: dict[str, str] = {}
     if cache is not None:
         for key in set(keys):
@@ -169,9 +172,9 @@ def render_charts(
             if path.exists():
                 svgs[key] = path.read_text(encoding="utf-8")
     todo: dict[str, dict[str, Any]] = {}
-    for key, chart in zip(keys, charts, strict=True):
+    for key, spec in zip(keys, all_specs, strict=True):
         if key not in svgs and key not in todo:
-            todo[key] = chart.spec()
+            todo[key] = spec
     if todo:
         specs = list(todo.values())
         workers = workers or os.cpu_count() or 1

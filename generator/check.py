@@ -96,10 +96,6 @@ def _published_text(path: Path, data: bytes) -> str | None:
     return None
 
 
-def _scan(path: Path) -> _PageScan:
-    return _scan_text(path.read_text(encoding="utf-8"), is_html=True)
-
-
 _KNOWN: frozenset[bytes] = frozenset()
 
 

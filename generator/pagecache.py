@@ -28,6 +28,7 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,15 @@ def model_fingerprint(model: Any) -> str:
     return h.hexdigest()
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link source to target, or copy it where links are not possible
+    (another file system). Safe because neither side is ever changed in place."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 class PageCache:
     """Rendered pages by key, in folder/pages/<2 hex>/<key>."""
 
@@ -114,10 +124,7 @@ class PageCache:
         target.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
             target.unlink()
-        try:
-            os.link(source, target)
-        except OSError:  # another file system, or links not allowed
-            target.write_bytes(source.read_bytes())
+        link_or_copy(source, target)
         self.hits += 1
         return True
 
@@ -127,8 +134,5 @@ class PageCache:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{key}.{os.getpid()}.tmp")
-        try:
-            os.link(page, tmp)
-        except OSError:
-            tmp.write_bytes(page.read_bytes())
+        link_or_copy(page, tmp)
         tmp.replace(target)

@@ -7,7 +7,6 @@ import hashlib
 import html
 import importlib.metadata
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ from pathlib import Path
 import cbor2
 
 from .assets import name_hash
+from .pagecache import link_or_copy
 
 _PREFIX = b"pagefind_dcd"
 
@@ -78,14 +78,9 @@ def _pages_digest(site: Path) -> str:
 
 def _copy_tree(source: Path, target: Path) -> None:
     """Copy a folder by hard links where possible (nothing here is changed in place)."""
-    shutil.copytree(source, target, copy_function=_link_or_copy)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+    shutil.copytree(
+        source, target, copy_function=lambda a, b: link_or_copy(Path(a), Path(b))
+    )
 
 
 def build_search_index(site: Path, cache: Path | None = None) -> None:

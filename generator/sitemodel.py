@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import schema
 from .dataset import Dataset
+from .indicators import BREAKDOWN_COLUMNS as BREAKDOWN_VALUES
 from .sanitize import render_markdown
 from .slugs import slugify
 
@@ -34,8 +35,8 @@ VS_EXPECTED = "work_or_studies_vs_expected"
 PROFILE_INDICATORS = ("work_or_studies", "satisfied_end", "self_sufficient_6m")
 # The situations a visitor can pick ("people like me"), in the order the form asks.
 PROFILE_COLUMNS = ("age_band", "born_abroad", "education_level", "service")
-# Every breakdown column the provider page shows.
-BREAKDOWN_COLUMNS = ("age_band", "born_abroad", "education_level", "disability", "service")
+# Every breakdown column the provider page shows: all that indicator 7 has.
+BREAKDOWN_COLUMNS = tuple(BREAKDOWN_VALUES)
 TREND_YEARS = 5
 # All providers' figures by group that pages show beside a provider's own. The
 # model keeps no others: any all-provider figure in the model is on pages, so
@@ -260,10 +261,10 @@ def _as_reference(figures: dict[str, dict[str, Figure]]) -> dict[str, dict[str, 
 
 
 def _profile_groups(all_profiles: dict[str, dict[str, Figure]]) -> dict[str, tuple[str, ...]]:
-    from .indicators import BREAKDOWN_COLUMNS as VALUES
-
     return {
-        column: tuple(f"{column}={v}" for v in VALUES[column] if f"{column}={v}" in all_profiles)
+        column: tuple(
+            f"{column}={v}" for v in BREAKDOWN_VALUES[column] if f"{column}={v}" in all_profiles
+        )
         for column in BREAKDOWN_COLUMNS
     }
 
