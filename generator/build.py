@@ -29,9 +29,8 @@ from .likeme import write_like_me_data
 from .opendata import write_open_data
 from .pagecache import code_fingerprint, model_fingerprint
 from .publish import recover, replace_atomically, staging_dir
-from .ranking import search_ranks
 from .render import render_site
-from .search import add_search_ranks, build_search_index
+from .search import build_search_index
 from .settings import DEFAULT_SETTINGS_FILE, load_settings
 from .sitemap import write_sitemap
 from .sitemodel import SiteModel, build_site_model
@@ -144,7 +143,6 @@ def build_into(
         fingerprint_assets(target, names)
     with report.stage("search index"):
         progress("Building the search index")
-        add_search_ranks(target, search_ranks(model))
         build_search_index(target, cache / "search" if cache else None)
     with report.stage("checks"):
         progress("Checking links, languages and anonymity")

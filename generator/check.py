@@ -20,9 +20,9 @@ import pickle
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .load import PERSONNUMMER_RE
 
@@ -107,11 +107,17 @@ def _set_known(known: frozenset[bytes]) -> None:
 _UNCHANGED = "unchanged"
 
 
-def _scan_batch(paths: list[str]) -> list[tuple[str, bytes, _PageScan | str | None]]:
-    """(path, digest of its bytes, scan) for each file; the scan is skipped
-    (_UNCHANGED) for bytes scanned before, and None for files that are not text."""
+def _scan_batch(
+    files: list[tuple[str, bytes | None]],
+) -> list[tuple[str, bytes, _PageScan | str | None]]:
+    """(path, digest of its bytes, scan) for each (path, digest if known) pair;
+    the scan is skipped (_UNCHANGED) for bytes scanned before, and None for
+    files that are not text."""
     out: list[tuple[str, bytes, _PageScan | str | None]] = []
-    for name in paths:
+    for name, known_digest in files:
+        if known_digest is not None and known_digest in _KNOWN:
+            out.append((name, known_digest, _UNCHANGED))
+            continue
         path = Path(name)
         data = path.read_bytes()
         digest = hashlib.blake2b(data, digest_size=16).digest()
@@ -124,45 +130,95 @@ def _scan_batch(paths: list[str]) -> list[tuple[str, bytes, _PageScan | str | No
     return out
 
 
-def scan_site(
-    site: Path, cache: Path | None = None, workers: int | None = None
-) -> dict[Path, _PageScan]:
+def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's identity on disk. Pages and charts taken from the build cache are
+    hard links to its files, which are only ever replaced, never written to: the
+    same identity is the same bytes, so they need not be read again."""
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+@dataclass
+class _State:
+    """What a check run leaves for the next one (the cache file)."""
+
+    digests: dict[tuple[int, int, int, int], bytes] = field(default_factory=dict)
+    scans: dict[bytes, _PageScan | None] = field(default_factory=dict)
+    # Of the last site that passed every check (None when there is none):
+    pages: dict[str, bytes] | None = None  # page path -> digest
+    files: frozenset[str] | None = None  # every file's path
+    linked: frozenset[str] | None = None  # every file some page links to
+    k: int | None = None
+
+
+def _load_state(cache: Path | None) -> _State:
+    if cache is None or not cache.is_file():
+        return _State()
+    with contextlib.suppress(Exception):  # a damaged cache is only a slower build
+        state = pickle.loads(cache.read_bytes())
+        if isinstance(state, _State):
+            return state
+    return _State()
+
+
+def _save_state(cache: Path | None, state: _State) -> None:
+    if cache is None:
+        return
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps(state, protocol=5))
+    tmp.replace(cache)
+
+
+@dataclass
+class SiteScan:
+    """Every published file's scan, by path, and each one's digest."""
+
+    site: Path
+    scans: dict[Path, _PageScan]
+    digests: dict[str, bytes]  # path relative to the site -> digest of its bytes
+    files: frozenset[str]  # every file's path relative to the site
+
+
+def scan_site(site: Path, state: _State | None = None, workers: int | None = None) -> SiteScan:
     """Scan every published file once: links, language and data-n of pages, and
     personal-identity-number shapes in every file.
 
-    With ``cache`` (a file kept between builds) a file whose bytes were scanned
-    before is not scanned again. Many files are read in worker processes.
+    With ``state`` (from the last check run) a file whose bytes were scanned
+    before is not scanned again, and one whose identity on disk is unchanged
+    (see _identity) is not even read. Many files are read in worker processes.
     """
-    files = sorted(str(p) for p in site.rglob("*") if p.is_file())
-    known: dict[bytes, _PageScan | None] = {}
-    if cache is not None and cache.is_file():
-        with contextlib.suppress(Exception):  # a damaged cache is only a slower build
-            known = pickle.loads(cache.read_bytes())
+    state = state or _State()
+    paths = sorted(p for p in site.rglob("*") if p.is_file())
+    identities = {str(p): _identity(p.stat()) for p in paths}
+    files = [(name, state.digests.get(ident)) for name, ident in identities.items()]
+    known = frozenset(state.scans)
+    to_read = sum(1 for _name, digest in files if digest is None or digest not in known)
     workers = workers or os.cpu_count() or 1
-    if len(files) > 2000 and workers > 1:
+    if to_read > 2000 and workers > 1:
         size = -(-len(files) // (workers * 4))
         batches = [files[i : i + size] for i in range(0, len(files), size)]
         # spawn: forking a process that has loaded pandas and Pelican is unsafe.
         context = multiprocessing.get_context("spawn")
-        with context.Pool(workers, initializer=_set_known, initargs=(frozenset(known),)) as pool:
+        with context.Pool(workers, initializer=_set_known, initargs=(known,)) as pool:
             done = [item for batch in pool.map(_scan_batch, batches) for item in batch]
     else:
-        _set_known(frozenset(known))
+        _set_known(known)
         done = _scan_batch(files)
     result: dict[Path, _PageScan] = {}
     current: dict[bytes, _PageScan | None] = {}
+    digests: dict[str, bytes] = {}
+    by_identity: dict[tuple[int, int, int, int], bytes] = {}
     for name, digest, scan in done:
         if scan == _UNCHANGED:
-            scan = known[digest]
+            scan = state.scans[digest]
         current[digest] = scan  # type: ignore[assignment]
+        by_identity[identities[name]] = digest
+        path = Path(name)
+        digests[path.relative_to(site).as_posix()] = digest
         if scan is not None:
-            result[Path(name)] = scan  # type: ignore[assignment]
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(current))
-        tmp.replace(cache)
-    return result
+            result[path] = scan  # type: ignore[assignment]
+    state.scans, state.digests = current, by_identity
+    return SiteScan(site, result, digests, frozenset(digests))
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -177,38 +233,79 @@ def _internal(ref: str) -> str | None:
 class _Files:
     """Every file in the site, by its path relative to the site root."""
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, paths: frozenset[str] | None = None) -> None:
         self.site = site
-        self.paths = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+        if paths is None:
+            paths = frozenset(
+                p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()
+            )
+        self.paths = paths
 
     def resolves(self, base: Path, target: str) -> bool:
-        # Pages in one folder share most of their links (menus, lists, assets):
-        # each (folder, link) pair is worked out once.
-        return self._resolves(posixpath.dirname(base.relative_to(self.site).as_posix()), target)
+        folder = posixpath.dirname(base.relative_to(self.site).as_posix())
+        return self.target(folder, target) is not None
 
     @functools.lru_cache(maxsize=1 << 20)  # noqa: B019 - one _Files per check run
-    def _resolves(self, folder: str, target: str) -> bool:
-        joined = posixpath.normpath(posixpath.join(folder, target))
+    def target(self, folder: str, ref: str) -> str | None:
+        """The file a link from a page in folder leads to; None when there is none.
+        Pages in one folder share most of their links (menus, lists, assets):
+        each (folder, link) pair is worked out once."""
+        joined = posixpath.normpath(posixpath.join(folder, ref))
         if joined.startswith(".."):
-            return False
-        if target.endswith("/"):
+            return None
+        if ref.endswith("/"):
             joined = posixpath.join(joined, "index.html")
-        return joined in self.paths
+        return joined if joined in self.paths else None
 
 
-def check_links(site: Path, scans: dict[Path, _PageScan] | None = None) -> list[CheckProblem]:
-    """Every internal link and asset resolves (HTML href/src, CSS url())."""
-    scans = scans if scans is not None else _scan_all(site)
-    files = _Files(site)
+def _page_links(
+    site: Path, page: Path, scan: _PageScan, files: _Files, linked: set[str]
+) -> list[CheckProblem]:
+    folder = posixpath.dirname(page.relative_to(site).as_posix())
     problems = []
-    for page, scan in _pages(scans).items():
-        folder = posixpath.dirname(page.relative_to(site).as_posix())
-        for ref in scan.refs:
-            target = _internal(ref)
-            if target and not files._resolves(folder, target):
-                problems.append(
-                    CheckProblem("links", str(page.relative_to(site)), f"broken link {ref!r}")
-                )
+    for ref in scan.refs:
+        target = _internal(ref)
+        if not target:
+            continue
+        found = files.target(folder, target)
+        if found is None:
+            problems.append(
+                CheckProblem("links", str(page.relative_to(site)), f"broken link {ref!r}")
+            )
+        else:
+            linked.add(found)
+    return problems
+
+
+def check_links(
+    site: Path, scanned: SiteScan | None = None, state: _State | None = None
+) -> list[CheckProblem]:
+    """Every internal link and asset resolves (HTML href/src, CSS url()).
+
+    With ``state`` from a run whose site passed, a page with the same path and
+    bytes as then is only looked at again if a file it could link to is gone:
+    its links all resolved, and relative links depend only on the page's place.
+    """
+    scanned = scanned or scan_site(site)
+    files = _Files(site, scanned.files)
+    last_pages = state.pages if state is not None and state.pages is not None else {}
+    gone: list[str] = []
+    if state is not None and state.files is not None and state.linked is not None:
+        gone = sorted((state.files - scanned.files) & state.linked)
+    # A link to a file that is gone ends in its name (or the name of its folder).
+    gone_names = {posixpath.basename(g) for g in gone} | {
+        posixpath.basename(posixpath.dirname(g)) + "/" for g in gone if g.endswith("/index.html")
+    }
+    gone_names |= {quote(name) for name in gone_names}
+    linked: set[str] = set(state.linked - set(gone)) if state and state.linked else set()
+    problems = []
+    for page, scan in _pages(scanned.scans).items():
+        rel = page.relative_to(site).as_posix()
+        if last_pages.get(rel) == scanned.digests[rel]:
+            refs = "\n".join(scan.refs)
+            if not any(name in refs for name in gone_names):
+                continue
+        problems += _page_links(site, page, scan, files, linked)
     for sheet in sorted(site.rglob("*.css")):
         for ref in _CSS_URL.findall(sheet.read_text(encoding="utf-8")):
             target = _internal(ref)
@@ -216,11 +313,13 @@ def check_links(site: Path, scans: dict[Path, _PageScan] | None = None) -> list[
                 problems.append(
                     CheckProblem("links", str(sheet.relative_to(site)), f"missing asset {ref!r}")
                 )
+    if state is not None:
+        state.linked = frozenset(linked)
     return problems
 
 
 def _scan_all(site: Path) -> dict[Path, _PageScan]:
-    return scan_site(site)
+    return scan_site(site).scans
 
 
 def _pages(scans: dict[Path, _PageScan]) -> dict[Path, _PageScan]:
@@ -312,8 +411,30 @@ def audit_anonymity(
 
 
 def run_checks(site: Path, k: int, cache: Path | None = None) -> list[CheckProblem]:
-    scans = scan_site(site, cache)
-    return check_links(site, scans) + check_lang(site, scans) + audit_anonymity(site, k, scans)
+    """Every check over the finished site.
+
+    ``cache`` is a file kept between builds: files scanned before are not
+    scanned again, and pages unchanged since the last site that passed are
+    not link-checked again (see check_links).
+    """
+    state = _load_state(cache)
+    if state.k != k:
+        state = _State()
+    scanned = scan_site(site, state)
+    problems = (
+        check_links(site, scanned, state)
+        + check_lang(site, scanned.scans)
+        + audit_anonymity(site, k, scanned.scans)
+    )
+    passed = not problems
+    state.k = k
+    state.pages = (
+        {rel: d for rel, d in scanned.digests.items() if rel.endswith(".html")} if passed else None
+    )
+    state.files = scanned.files if passed else None
+    state.linked = state.linked if passed else None
+    _save_state(cache, state)
+    return problems
 
 
 class ChecksFailed(Exception):

@@ -10,9 +10,9 @@ A page's key is a hash of everything its bytes are made of:
   facets, ...) and the page's language (the ``salt``);
 * the page's own path and template, and the variables it is rendered with,
   which for a provider page include its charts (``PageCache.key``). Its
-  places in the search's sort orders are written in after rendering
-  (search.add_search_ranks), so that one provider's new figure does not
-  change the pages of all the providers it overtakes.
+  values in the search's sort orders depend only on its own figures and the
+  providers' names (ranking.search_sort_values), so one provider's new
+  figure does not change the pages of all the providers it overtakes.
 
 Equal keys mean equal inputs, so the cached bytes are exactly what rendering
 would write: the output stays byte-identical to a build without the cache.
@@ -95,21 +95,50 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 
 class PageCache:
-    """Rendered pages by key, in folder/pages/<2 hex>/<key>."""
+    """Rendered pages by key, in folder/pages/<2 hex>/<key>.
+
+    One PageCache serves one language's render of one site model, so a
+    provider's digest is worked out once (by its id) and reused by every list
+    page it appears on, instead of pickling whole providers per page.
+    """
 
     def __init__(self, folder: Path, salt: str) -> None:
         self.folder = folder / "pages"
         self.salt = salt.encode()
         self.hits = 0
         self.misses = 0
+        self._digests: dict[tuple[str, bool], bytes] = {}
+
+    def provider_digest(self, provider: Any, with_texts: bool) -> bytes:
+        """A hash of what pages can show of a provider; without its own texts,
+        for lists (they never show them: a new text renders only its own pages)."""
+        memo = (provider.id, with_texts)
+        digest = self._digests.get(memo)
+        if digest is None:
+            value = provider if with_texts else dataclasses.replace(provider, texts={})
+            digest = hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=20).digest()
+            self._digests[memo] = digest
+        return digest
 
     def key(self, path: str, template: str, variables: dict[str, Any]) -> str:
+        """The page's key: the salt, its path and template, and its variables.
+
+        ``provider`` (a page about one provider) counts with its texts,
+        ``providers`` (a list) without them.
+        """
         h = _hash()
         h.update(self.salt)
         h.update(path.encode() + b"\0" + template.encode())
         for name in sorted(variables):
-            h.update(name.encode())
-            h.update(pickle.dumps(variables[name], protocol=5))
+            value = variables[name]
+            h.update(name.encode() + b"\0")
+            if name == "provider" and value is not None:
+                h.update(self.provider_digest(value, with_texts=True))
+            elif name == "providers":
+                for provider in value:
+                    h.update(self.provider_digest(provider, with_texts=False))
+            else:
+                h.update(pickle.dumps(value, protocol=5))
         return h.hexdigest()
 
     def _file(self, key: str) -> Path:

@@ -38,21 +38,32 @@ def sort_by_group(providers: list[Provider], group: str, indicator: str) -> list
     return sort_by(providers, lambda p: p.profile(group, indicator))
 
 
-def search_ranks(model: SiteModel) -> dict[str, dict[str, str]]:
-    """Sort key -> provider id -> its place in the sorted list, zero-padded.
+def search_sort_values(model: SiteModel) -> dict[str, dict[str, str]]:
+    """Provider id -> sort key -> the value Pagefind sorts it by (data-pagefind-sort).
 
-    The search sorts by these places, given to Pagefind as filters (rank_<key>),
-    not as Pagefind sort keys: Pagefind drops a page without a sort value from
-    sorted results, and (in 1.5) writes several sort keys in a random order, so
-    two builds of the same data would differ. The places come from the same
-    sort_providers() as the pre-rendered lists: a hidden or missing figure comes
-    last, never as 0, and a figure with few answers after the reliable ones.
+    Each value is a fixed-width string of digits, so Pagefind's numeric and
+    alphabetical orders agree, and it orders the providers exactly as
+    sort_providers() orders the pre-rendered lists: first reliable figures,
+    then figures with few answers, then hidden or missing ones (never as 0);
+    highest first; ties by name. The name part is the provider's place in the
+    list by name, so a provider's values depend only on its own figures and
+    on the providers' names: one provider's new figure changes only its own
+    pages, not the pages of every provider it overtakes. Every listed
+    provider has a value for every key: Pagefind leaves a page without one
+    out of sorted results.
     """
-    width = max(4, len(str(len(model.providers))))
-    return {
-        key: {
-            p.id: f"{i:0{width}d}"
-            for i, p in enumerate(sort_providers(model.listed, key, model.pooled_period))
-        }
-        for key in ("name", *HEADLINE)
-    }
+    listed = model.listed
+    width = max(4, len(str(len(listed))))
+    places = {p.id: f"{i:0{width}d}" for i, p in enumerate(sort_providers(listed, "name", ""))}
+    values: dict[str, dict[str, str]] = {}
+    for p in listed:
+        own = {"name": places[p.id]}
+        for key in HEADLINE:
+            fig = p.figure(model.pooled_period, key)
+            if fig is None or not fig.shown:
+                rank = "2" + "0" * 4
+            else:
+                rank = f"{1 if fig.low_reliability else 0}{1000 - (fig.value or 0):04d}"
+            own[key] = rank + places[p.id]
+        values[p.id] = own
+    return values

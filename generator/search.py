@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import html
 import importlib.metadata
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -28,38 +26,6 @@ class SearchIndexError(Exception):
 # Only provider pages are searchable (they alone carry data-pagefind-body), so
 # Pagefind reads only them instead of parsing every list and table of the site.
 INDEXED = "{provider/*.html,*/provider/*.html}"
-
-
-RANKS_MARK = "<!--search-ranks-->"
-_ID = re.compile(r'data-pagefind-meta="id\[data-value\]" data-value="([^"]*)"')
-
-
-def add_search_ranks(site: Path, ranks: dict[str, dict[str, str]]) -> int:
-    """Write each provider's places in the sort orders into its pages, as Pagefind filters.
-
-    The pages are rendered (and cached) without them; the file is replaced,
-    never changed in place, because it may be a hard link into the page cache.
-    Returns the number of pages completed.
-    """
-    done = 0
-    for page in _indexed_pages(site):
-        text = page.read_text(encoding="utf-8")
-        if RANKS_MARK not in text:
-            continue
-        match = _ID.search(text)
-        if match is None:
-            raise SearchIndexError(f"{page}: a searchable page without its provider id")
-        pid = html.unescape(match.group(1))
-        spans = "".join(
-            f'<span data-pagefind-filter="rank_{key}[data-value]" '
-            f'data-value="{places[pid]}"></span>'
-            for key, places in ranks.items()
-        )
-        tmp = page.with_name(page.name + ".tmp")
-        tmp.write_text(text.replace(RANKS_MARK, spans, 1), encoding="utf-8")
-        tmp.replace(page)
-        done += 1
-    return done
 
 
 def _indexed_pages(site: Path) -> list[Path]:
@@ -128,7 +94,7 @@ def _write(folder: Path, name_for: str, obj: object, digits: int, suffix: str) -
 def canonicalise(bundle: Path) -> None:
     """Rewrite the parts of Pagefind's index that it writes in arbitrary order.
 
-    Pagefind (1.5) writes filter values and its entry file in hash-map order,
+    Pagefind (1.5) writes filter values, sort keys and its entry file in hash-map order,
     so two builds of the same pages differ. Sorting them makes the output
     byte-identical for the same input; the files keep Pagefind's format.
     """
@@ -145,6 +111,8 @@ def canonicalise(bundle: Path) -> None:
     for path in sorted(bundle.glob("pagefind.*.pf_meta")):
         meta = _read(path)
         meta[3] = sorted([name, renamed.get(h, h)] for name, h in meta[3])  # type: ignore[index]
+        # The sort keys, each with its pages in order (the order itself is Pagefind's).
+        meta[4] = sorted(meta[4])  # type: ignore[index]
         lang = path.stem.removeprefix("pagefind.").rsplit("_", 1)[0]
         new = _write(bundle, lang, meta, 10, "pagefind.{hash}.pf_meta")
         if path.name != f"pagefind.{new}.pf_meta":

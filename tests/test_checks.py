@@ -141,3 +141,30 @@ def test_the_builds_own_file_names_never_look_like_identity_numbers() -> None:
     assert not any(has_personnummer(f"charts/{name}.svg") for name in names)
     # The audit itself does find the shape in a hex name that has it.
     assert has_personnummer("charts/ab9001011234cdef.svg")
+
+
+def test_checks_with_a_cache_still_catch_what_changed_since(site: Path, tmp_path: Path) -> None:
+    """The cache skips pages unchanged since the last site that passed, but a
+    file they link to that is gone, a changed page and a failed run still count."""
+    cache = tmp_path / "checks.pickle"
+    assert run_checks(site, 5, cache) == []
+    assert run_checks(site, 5, cache) == []  # everything from the cache
+    page = some_page(site)
+    linked_chart = next(
+        site / "charts" / name
+        for name in sorted(p.name for p in (site / "charts").glob("*.svg"))
+        if f"charts/{name}" in page.read_text(encoding="utf-8")
+    )
+    linked_chart.unlink()
+    problems = [str(p) for p in run_checks(site, 5, cache)]
+    assert any(linked_chart.name in p and page.name in p for p in problems), problems
+    # A failed run leaves nothing to skip on: the same site fails again.
+    assert [str(p) for p in run_checks(site, 5, cache)] == problems
+    linked_chart.write_text("<svg/>", encoding="utf-8")
+    assert run_checks(site, 5, cache) == []
+    # A page changed in place: its new bytes are scanned and its links checked.
+    text = page.read_text(encoding="utf-8")
+    broken = text.replace('href="../../', 'href="../../../', 1)
+    assert broken != text
+    page.write_text(broken, encoding="utf-8")
+    assert any(page.name in str(p) for p in run_checks(site, 5, cache))

@@ -25,7 +25,7 @@ from generator.slugs import slugify
 sys.path.insert(0, str(ROOT / "plugins"))
 from comparison_pages.compare import TRANSIT_STEPS, difference_verdict  # noqa: E402
 
-from generator.ranking import search_ranks  # noqa: E402
+from generator.ranking import search_sort_values, sort_providers  # noqa: E402
 
 LANGUAGES: list[str] = load_settings()["LANGUAGES"]
 POOLED, LATEST = "2023-2025", "2025"
@@ -154,7 +154,7 @@ def test_difference_verdict_compares_intervals_not_point_estimates() -> None:
 
 
 def test_search_order_places_hidden_figures_last_never_as_zero() -> None:
-    """The search sorts by each provider's place in the build's sorted lists."""
+    """The search sorts by values that order providers as the pre-rendered lists do."""
     from generator.build import BuildReport, check, compute
 
     _table, model = compute(check(ROOT / "data"), load_settings(), BuildReport())
@@ -171,10 +171,13 @@ def test_search_order_places_hidden_figures_last_never_as_zero() -> None:
         if figures[p.id] is not None:
             period["satisfied_end"] = figures[p.id]
         p.figures = {**p.figures, POOLED: period}
-    places = search_ranks(model)["satisfied_end"]
-    assert set(places) == {p.id for p in model.listed}, "every listed provider has a place"
+    values = search_sort_values(model)
+    assert set(values) == {p.id for p in model.listed}, "every listed provider has a value"
+    places = {pid: own["satisfied_end"] for pid, own in values.items()}
     assert len(set(places.values())) == len(places)
+    assert len({len(v) for v in places.values()}) == 1, "fixed width: numeric = text order"
     order = sorted(places, key=places.get)
+    assert order == [p.id for p in sort_providers(model.listed, "satisfied_end", POOLED)]
     assert set(order[-2:]) == {c.id, d.id}
     assert order.index(a.id) < order.index(b.id) < len(order) - 2
 
@@ -185,13 +188,12 @@ def test_every_listed_provider_has_a_place_in_every_order_and_deauthorised_none(
     """Pagefind only finds a page in a sort order if it carries a place in it."""
     for p in providers(sample_site):
         html = (sample_site / "provider" / f"{p['provider_id']}.html").read_text("utf-8")
-        keys = set(re.findall(r'data-pagefind-filter="rank_(\w+)\[', html))
+        keys = set(re.findall(r'data-pagefind-sort="(\w+)\[', html))
         if p["status"] == "deauthorised":
             assert "data-pagefind-body" not in html and not keys
         else:
             assert keys == {"name", "satisfied_end", "work_or_studies", "self_sufficient_6m",
                             "passed"}, p["provider_id"]
-        assert "data-pagefind-sort" not in html
 
 
 def test_every_link_is_relative(sample_site: Path) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.sitemodel import SHARE_INDICATORS, Figure, Provider
+from generator.ranking import search_sort_values
+from generator.sitemodel import SHARE_INDICATORS, Figure, Provider, SiteModel
 
 # Most providers to put side by side (the issue asks for 2-4).
 COMPARE_MAX = 4
@@ -122,6 +123,17 @@ def near_tokens(p: Provider) -> list[str]:
     for slug, metres in p.stops_by_district.items():
         tokens += [f"{slug}:{t}" for t in TRANSIT_STEPS if metres <= t]
     return tokens
+
+
+_SORT_VALUES: list[tuple[SiteModel, dict[str, dict[str, str]]]] = []
+
+
+def search_sort(model: SiteModel, p: Provider) -> dict[str, str]:
+    """The provider's values in the search's sort orders (ranking.search_sort_values),
+    worked out once per site model."""
+    if not _SORT_VALUES or _SORT_VALUES[0][0] is not model:
+        _SORT_VALUES[:] = [(model, search_sort_values(model))]
+    return _SORT_VALUES[0][1][p.id]
 
 
 def employer_providers(listed: list[Provider]) -> list[Provider]:

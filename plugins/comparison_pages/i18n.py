@@ -136,6 +136,7 @@ def install_i18n(generator: Any) -> None:
         row_figure=compare.row_figure,
         row_verdict=compare.row_verdict,
         near_tokens=compare.near_tokens,
+        search_sort=compare.search_sort,
         site_url=url,
         # Content-hashed file names of the theme's CSS and JS (assets.py).
         asset=lambda path: settings.get("ASSET_NAMES", {}).get(path, path),

@@ -36,13 +36,6 @@ function engine() {
   return loading;
 }
 
-// Filter counts (needed for sorting) come only once the filter index is loaded.
-let filtersLoading = null;
-function withFilters(pf) {
-  if (!filtersLoading) filtersLoading = pf.filters();
-  return filtersLoading;
-}
-
 function state() {
   const s = { q: input.value.trim() };
   for (const name of SELECTS) s[name] = form.elements[name].value;
@@ -64,23 +57,6 @@ function pagefindFilters(s) {
 // The sort order: "" is Pagefind's best match; without a search term, by name.
 function sortKey(s) {
   return s.sort || (s.q ? "" : "name");
-}
-
-// Sorting uses each provider's place in the build's sorted lists, indexed as a
-// filter (rank_<key>): the same order as the pre-rendered lists, hidden figures
-// last. The counts Pagefind gives per filter value tell which places are in the
-// result; each entry's data is then looked up by its place, only when shown.
-async function ordered(pf, search, key) {
-  if (!key) return search.results;
-  const counts = (search.filters || {})["rank_" + key];
-  if (!counts) return search.results;
-  const places = Object.keys(counts).filter((place) => counts[place] > 0).sort();
-  return places.map((place) => ({
-    data: async () => {
-      const one = await pf.search(null, { filters: { ["rank_" + key]: place } });
-      return one.results[0].data();
-    },
-  }));
 }
 
 function remember(s) {
@@ -178,10 +154,11 @@ async function run() {
   status.textContent = messages.loading;
   try {
     const pf = await engine();
-    if (key) await withFilters(pf);
-    const search = await pf.search(s.q || null, { filters });
-    if (ticket !== latest) return;
-    pending = await ordered(pf, search, key);
+    // Sorted by a value indexed on each page (data-pagefind-sort), in the
+    // same order as the pre-rendered lists: hidden figures last.
+    const options = key ? { filters, sort: { [key]: "asc" } } : { filters };
+    const search = await pf.search(s.q || null, options);
+    pending = search.results;
     if (ticket !== latest) return;
     list.replaceChildren();
     total = pending.length;
