@@ -162,11 +162,17 @@ def _convert(spec: dict[str, Any]) -> str:
 def render_charts(
     charts: Iterable[ChartData], cache: Path | None = None, workers: int | None = None
 ) -> list[str]:
-    """SVG for each chart, in order; identical charts are converted once."""
+    """SVG for each chart, in order; identical charts are converted once.
+
+    ``cache`` keeps the SVGs between builds, by a hash of their specs.
+    """
     all_specs = [c.spec() for c in charts]  # built once: the key hashes the same spec
     keys = [spec_key(spec) for spec in all_specs]
     svgs: dict[str, str] = {}
     if cache is not None:
+        from .pagecache import prune
+
+        prune(cache, {f"{key}.svg" for key in keys})  # only this build's charts are kept
         for key in set(keys):
             path = cache / f"{key}.svg"
             if path.exists():

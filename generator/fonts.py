@@ -134,21 +134,23 @@ def source_characters(model: Any, languages: list[str], content: Path) -> set[st
     return chars
 
 
-def _cached_subset(source: Path, chars: set[str], cache: Path | None) -> bytes:
-    """_subset, kept in cache by a hash of the font file and the characters."""
-    if cache is None:
-        return _subset(source, chars)
+def _cached_subset(source: Path, chars: set[str], cache: Path | None) -> tuple[bytes, str]:
+    """_subset, kept in cache by a hash of the font file and the characters;
+    also returns the name of its file in the cache."""
     h = hashlib.sha256(source.read_bytes())
     h.update("".join(sorted(chars)).encode())
-    path = cache / f"{h.hexdigest()[:32]}.woff2"
+    name = f"{h.hexdigest()[:32]}.woff2"
+    if cache is None:
+        return _subset(source, chars), name
+    path = cache / name
     if path.is_file():
-        return path.read_bytes()
+        return path.read_bytes(), name
     data = _subset(source, chars)
     cache.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
-    return data
+    return data, name
 
 
 def build_fonts(site: Path, chars: set[str] | None = None, cache: Path | None = None) -> list[Path]:
@@ -161,6 +163,7 @@ def build_fonts(site: Path, chars: set[str] | None = None, cache: Path | None = 
     css: list[str] = ["/* Generated at build time: Noto subsets for the scripts on the pages. */"]
     written: list[Path] = []
     font_dir = site / "theme" / "fonts"
+    used: set[str] = set()  # the cached subsets this build needs
     for font in FONTS:
         needed = {c for c in chars if font.covers(c)}
         if not needed:
@@ -176,7 +179,8 @@ def build_fonts(site: Path, chars: set[str] | None = None, cache: Path | None = 
                     file=sys.stderr,
                 )
                 continue
-            data = _cached_subset(source, needed | extra, cache)
+            data, cached_name = _cached_subset(source, needed | extra, cache)
+            used.add(cached_name)
             digest = name_hash(data)
             name = f"{font.file_stem}-{weight}.{digest}.woff2"
             font_dir.mkdir(parents=True, exist_ok=True)
@@ -188,6 +192,10 @@ def build_fonts(site: Path, chars: set[str] | None = None, cache: Path | None = 
                 f' font-display: swap; src: url("../fonts/{name}") format("woff2");'
                 f" unicode-range: {_range_css(needed)}; }}"
             )
+    if cache is not None:
+        from .pagecache import prune
+
+        prune(cache, used)
     css_path = site / "theme" / "css" / "fonts.css"
     css_path.parent.mkdir(parents=True, exist_ok=True)
     css_path.write_text("\n".join(css) + "\n", encoding="utf-8")

@@ -164,11 +164,27 @@ def load_folder(
 # ---------------------------------------------------------------- CSV files
 
 
+def parquet_name(spec: FileSpec) -> str:
+    """The Parquet file that may stand in for a contract file: results.parquet for results.csv."""
+    return spec.name.removesuffix(".csv") + ".parquet"
+
+
 def _load_table(
     folder: Path, spec: FileSpec, problems: ProblemList, max_bytes: int
 ) -> RawTable | None:
     path = folder / spec.name
     display = printable(str(path))
+    parquet = folder / parquet_name(spec)
+    if parquet.exists():
+        if path.exists():
+            problems.add(
+                printable(str(parquet)),
+                None,
+                None,
+                f"both {spec.name} and {parquet.name} are in the folder; keep only one of them",
+            )
+            return None
+        return _load_parquet(parquet, spec, problems, max_bytes)
     data = _read_bytes(path, display, spec.required, max_bytes, problems)
     if data is None:
         return None
@@ -187,6 +203,79 @@ def _load_table(
         return None
     rows, lines, skipped = _drop_ragged_rows(header, rows, lines, delimiter, display, problems)
     return RawTable(spec, path, display, header, rows, lines, header_line, skipped)
+
+
+def _load_parquet(
+    path: Path, spec: FileSpec, problems: ProblemList, max_bytes: int
+) -> RawTable | None:
+    """A contract table from a Parquet file, as the same cell strings a CSV gives.
+
+    A Parquet file has no lines: a problem's line is the row number plus one,
+    the line the row would have in the same table written as CSV with its
+    header. Typed columns become the contract's text forms (dates as
+    YYYY-MM-DD, whole floats as integers, booleans as yes/no), so one validator
+    serves both formats.
+    """
+    display = printable(str(path))
+    if not path.is_file():
+        problems.add(display, None, None, "is not a file")
+        return None
+    size = path.stat().st_size
+    if size > max_bytes:
+        problems.add(
+            display,
+            None,
+            None,
+            f"the file is {_megabytes(size)}, over the limit of {_megabytes(max_bytes)}; "
+            "split it or raise the limit",
+        )
+        return None
+    import pyarrow.parquet as pq  # only for data folders that hold Parquet
+
+    try:
+        table = pq.read_table(path)
+    except Exception as err:  # pyarrow raises several types for a damaged file
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        message = f"the file cannot be read as Parquet ({reason}); the file was refused"
+        problems.add(display, None, None, message)
+        return None
+    header = [name.strip() for name in table.column_names]
+    columns = [_parquet_cells(column) for column in table.columns]
+    rows = [list(row) for row in zip(*columns, strict=True)] if columns else []
+    lines = list(range(2, len(rows) + 2))
+    cells = "\n".join(cell for column in columns for cell in column)
+    if _may_hold_personnummer(cells.encode()) and _refuse_personnummer(
+        header, 1, rows, lines, display, problems
+    ):
+        return None
+    if not _check_header(spec, header, 1, display, problems):
+        return None
+    return RawTable(spec, path, display, header, rows, lines, 1, [])
+
+
+def _parquet_cells(column: Any) -> list[str]:
+    """One Parquet column as stripped cell strings, "" for a missing value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+        kind = kind.value_type
+    if pa.types.is_boolean(kind):
+        return ["" if v is None else ("yes" if v else "no") for v in column.to_pylist()]
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        column = pc.strftime(column.cast(pa.timestamp("s")), format="%Y-%m-%d")
+    elif pa.types.is_floating(kind):
+        return [
+            ""
+            if v is None or v != v
+            else (str(int(v)) if float(v).is_integer() else repr(float(v)))
+            for v in column.to_pylist()
+        ]
+    elif not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        column = column.cast(pa.string())
+    return ["" if v is None else v.strip() for v in column.to_pylist()]
 
 
 def _read_bytes(

@@ -85,6 +85,23 @@ def model_fingerprint(model: Any) -> str:
     return h.hexdigest()
 
 
+def prune(folder: Path, keep: set[str]) -> int:
+    """Delete the files under folder whose names are not in keep; returns how many.
+
+    Each part of the cache is pruned to what the latest build used, so a cache
+    kept for years of nightly builds stays the size of one site.
+    """
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for path in list(folder.rglob("*")):
+        if path.is_file() and path.name not in keep:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed += 1
+    return removed
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     """Hard-link source to target, or copy it where links are not possible
     (another file system). Safe because neither side is ever changed in place."""
@@ -107,6 +124,7 @@ class PageCache:
         self.salt = salt.encode()
         self.hits = 0
         self.misses = 0
+        self.used: set[str] = set()  # the keys of this build's pages, for prune()
         self._digests: dict[tuple[str, bool], bytes] = {}
 
     def provider_digest(self, provider: Any, with_texts: bool) -> bytes:
@@ -146,6 +164,7 @@ class PageCache:
 
     def restore(self, key: str, target: Path) -> bool:
         """Put the cached page at target; False when it is not in the cache."""
+        self.used.add(key)
         source = self._file(key)
         if not source.is_file():
             self.misses += 1

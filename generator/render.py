@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,8 +54,10 @@ def _set_model(data: bytes) -> None:
     _MODEL = pickle.loads(data)
 
 
-def _render_language(job: RenderJob, model: SiteModel | None = None) -> tuple[int, int]:
-    """One Pelican run; returns the page cache's (hits, misses)."""
+def _render_language(
+    job: RenderJob, model: SiteModel | None = None
+) -> tuple[int, int, set[str]]:
+    """One Pelican run; returns the page cache's hits, misses and the keys it used."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -80,15 +83,29 @@ def _render_language(job: RenderJob, model: SiteModel | None = None) -> tuple[in
         # template's own source when it reuses one.
         from jinja2 import FileSystemBytecodeCache
 
-        code = job.overrides["PAGE_CACHE_SALT"][:16]  # starts with the code fingerprint
-        folder = Path(job.overrides["PAGE_CACHE_DIR"]) / "templates" / f"{job.lang}-{code}"
+        folder = Path(job.overrides["PAGE_CACHE_DIR"]) / "templates" / _templates_folder(
+            job.lang, job.overrides["PAGE_CACHE_SALT"]
+        )
         folder.mkdir(parents=True, exist_ok=True)
         environment = dict(pelican_settings["JINJA_ENVIRONMENT"])
         environment["bytecode_cache"] = FileSystemBytecodeCache(str(folder))
         pelican_settings["JINJA_ENVIRONMENT"] = environment
     Pelican(pelican_settings).run()
     cache = pelican_settings.get("PAGE_CACHE_STATS")
-    return (cache.hits, cache.misses) if cache is not None else (0, 0)
+    return (cache.hits, cache.misses, cache.used) if cache is not None else (0, 0, set())
+
+
+def _templates_folder(lang: str, salt: str) -> str:
+    return f"{lang}-{salt[:16]}"  # the salt starts with the code fingerprint
+
+
+def _prune_templates(folder: Path, languages: list[str], salt: str) -> None:
+    """Keep only the compiled templates of this version of the code."""
+    current = {_templates_folder(lang, salt) for lang in languages}
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name not in current:
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def render_site(
@@ -103,7 +120,9 @@ def render_site(
     """Write every page of every language into out_dir.
 
     ``page_cache`` is (folder, salt) for the page cache (see pagecache.py).
-    Returns the number of HTML files written and the page cache's hits and misses.
+    Returns the number of HTML files written and the page cache's hits and
+    misses; the cache is then pruned to the pages and compiled templates of
+    this build.
     """
     languages: list[str] = settings["LANGUAGES"]
     overrides = {
@@ -138,6 +157,11 @@ def render_site(
                 results = pool.map(_render_language, jobs, chunksize=1)
         else:
             results = [_render_language(job, model) for job in jobs]
+    if page_cache is not None:
+        from .pagecache import prune  # pagecache imports this module
+
+        prune(page_cache[0] / "pages", set().union(*(r[2] for r in results)))
+        _prune_templates(page_cache[0] / "templates", languages, page_cache[1])
     return {
         "pages": sum(1 for _ in out_dir.rglob("*.html")),
         "cache_hits": sum(r[0] for r in results),

@@ -6,10 +6,13 @@ import gzip
 import hashlib
 import importlib.metadata
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import cbor2
 
@@ -32,11 +35,22 @@ def _indexed_pages(site: Path) -> list[Path]:
     return sorted(site.glob("provider/*.html")) + sorted(site.glob("*/provider/*.html"))
 
 
-def _pages_digest(site: Path) -> str:
-    """A hash of every page Pagefind reads (path and bytes) and of Pagefind's version."""
+def _language_globs(site: Path) -> dict[str, str]:
+    """One glob per language folder that has provider pages: the default
+    language's pages are at the root (named "root" here), the others under
+    their language code."""
+    globs = {"root": "provider/*.html"} if any(site.glob("provider/*.html")) else {}
+    for folder in sorted(site.glob("*/provider")):
+        if any(folder.glob("*.html")):
+            globs[folder.parent.name] = f"{folder.parent.name}/provider/*.html"
+    return globs
+
+
+def _pages_digest(site: Path, glob: str) -> str:
+    """A hash of the pages one Pagefind run reads (paths and bytes) and of Pagefind's version."""
     h = hashlib.blake2b(digest_size=20)
     h.update(importlib.metadata.version("pagefind").encode())
-    for page in _indexed_pages(site):
+    for page in sorted(site.glob(glob)):
         h.update(page.relative_to(site).as_posix().encode() + b"\0")
         h.update(page.read_bytes())
     return h.hexdigest()
@@ -45,35 +59,97 @@ def _pages_digest(site: Path) -> str:
 def _copy_tree(source: Path, target: Path) -> None:
     """Copy a folder by hard links where possible (nothing here is changed in place)."""
     shutil.copytree(
-        source, target, copy_function=lambda a, b: link_or_copy(Path(a), Path(b))
+        source,
+        target,
+        copy_function=lambda a, b: link_or_copy(Path(a), Path(b)),
     )
 
 
-def build_search_index(site: Path, cache: Path | None = None) -> None:
+def _start(site: Path, glob: str, bundle: Path) -> subprocess.Popen[str]:
+    # The pagefind package runs the binary shipped in the pagefind-bin wheel: no download.
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", glob, "--silent"]
+    cmd += ["--output-path", str(bundle)]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _run_all(site: Path, jobs: dict[str, tuple[str, Path]], workers: int) -> None:
+    """Run Pagefind once per job (name -> (glob, bundle folder)), a few at a time."""
+    waiting = list(jobs.items())
+    running: list[tuple[str, subprocess.Popen[str]]] = []
+    while waiting or running:
+        while waiting and len(running) < workers:
+            name, (glob, bundle) = waiting.pop(0)
+            running.append((name, _start(site, glob, bundle)))
+        name, proc = running.pop(0)
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            for _other, rest in running:
+                rest.kill()
+            detail = (err or out).strip().splitlines()[-5:]
+            raise SearchIndexError(f"Pagefind failed ({name}): " + " / ".join(detail))
+        canonicalise(jobs[name][1])
+
+
+def build_search_index(site: Path, cache: Path | None = None, workers: int | None = None) -> None:
     """Index the provider pages into site/pagefind.
 
-    With ``cache``, an index built before from exactly the same pages is
-    reused: the index is a function of those pages (canonicalise() makes it
-    byte-identical), so there is nothing to gain from building it again.
+    Pagefind keeps a separate index per language, so each language is indexed
+    by its own run, a few in parallel, and the bundles are merged into one.
+    With ``cache``, a language whose pages are exactly those of an index built
+    before takes that index: it is a function of those pages (canonicalise()
+    makes it byte-identical), so there is nothing to gain from building it
+    again.
     """
-    digest = _pages_digest(site) if cache is not None else ""
-    if cache is not None and (cache / digest).is_dir():
-        _copy_tree(cache / digest, site / "pagefind")
-        return
-    # The pagefind package runs the binary shipped in the pagefind-bin wheel: no download.
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", INDEXED, "--silent"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        raise SearchIndexError("Pagefind failed: " + " / ".join(detail))
-    canonicalise(site / "pagefind")
-    if cache is not None:
-        # Keep only the latest index: an older one is for pages no longer built.
-        shutil.rmtree(cache, ignore_errors=True)
-        tmp = cache.with_name(cache.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        _copy_tree(site / "pagefind", tmp / digest)
-        tmp.replace(cache)
+    globs = _language_globs(site)
+    if not globs:
+        globs = {"all": INDEXED}  # no provider pages: Pagefind still writes its scripts
+    workers = max(1, min(workers or os.cpu_count() or 1, len(globs)))
+    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=site.parent) as tmp:
+        bundles: dict[str, Path] = {}
+        jobs: dict[str, tuple[str, Path]] = {}
+        for name, glob in globs.items():
+            key = f"{name}-{_pages_digest(site, glob)}" if cache is not None else name
+            if cache is not None and (cache / key).is_dir():
+                bundles[name] = cache / key
+            else:
+                bundles[name] = Path(tmp) / key
+                jobs[name] = (glob, bundles[name])
+        _run_all(site, jobs, workers)
+        _merge(list(bundles.values()), site / "pagefind")
+        if cache is not None:
+            for name in jobs:
+                stored = cache / bundles[name].name
+                staged = cache / (stored.name + ".tmp")
+                shutil.rmtree(staged, ignore_errors=True)
+                _copy_tree(bundles[name], staged)
+                staged.replace(stored)
+            # Keep only the indexes of this build: older ones are for pages no longer built.
+            keep = {bundles[name].name for name in globs}
+            for old in cache.iterdir():
+                if old.name not in keep:
+                    shutil.rmtree(old, ignore_errors=True)
+
+
+def _merge(bundles: list[Path], target: Path) -> None:
+    """One Pagefind bundle from several with different languages: their files
+    (all named by language and content, the scripts the same in each) and one
+    entry file listing every language."""
+    entry: dict[str, Any] = {}
+    target.mkdir(parents=True, exist_ok=True)
+    for bundle in bundles:
+        part = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        languages = {**entry.get("languages", {}), **part["languages"]}
+        entry = {**part, **entry, "languages": languages}
+        for path in sorted(bundle.rglob("*")):
+            copy = target / path.relative_to(bundle)
+            if path.is_dir():
+                copy.mkdir(parents=True, exist_ok=True)
+            elif not copy.exists():  # the scripts: the same in every bundle
+                link_or_copy(path, copy)
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    path = target / "pagefind-entry.json"
+    path.unlink()  # a hard link into the cache: replaced, never written to
+    path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
 def _read(path: Path) -> object:

@@ -44,3 +44,7 @@ def test_a_changed_provider_text_renders_only_its_own_pages_again(tmp_path: Path
     # Only that provider's own pages, in each language, were rendered again.
     assert 0 < after.cache["misses"] <= 7 * 3, after.cache
     assert after.cache["hits"] == first.cache["misses"] - after.cache["misses"]
+    # The cache keeps only the pages of the latest build: it does not grow night by night.
+    kept = [f for f in (cache / "pages").rglob("*") if f.is_file()]
+    assert len(kept) == after.cache["hits"] + after.cache["misses"]
+    assert len(list((cache / "templates").iterdir())) == 7

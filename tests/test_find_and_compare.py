@@ -158,6 +158,7 @@ def test_search_order_places_hidden_figures_last_never_as_zero() -> None:
     from generator.build import BuildReport, check, compute
 
     _table, model = compute(check(ROOT / "data"), load_settings(), BuildReport())
+    before = search_sort_values(model)
     a, b, c, d = model.listed[:4]
     figures = {
         a.id: fig(10, 5, 20),  # reliable, low
@@ -180,6 +181,9 @@ def test_search_order_places_hidden_figures_last_never_as_zero() -> None:
     assert order == [p.id for p in sort_providers(model.listed, "satisfied_end", POOLED)]
     assert set(order[-2:]) == {c.id, d.id}
     assert order.index(a.id) < order.index(b.id) < len(order) - 2
+    # A provider's values are its own: the others' pages need not change with it.
+    others = {pid for pid in values if pid not in figures}
+    assert {pid: values[pid] for pid in others} == {pid: before[pid] for pid in others}
 
 
 def test_every_listed_provider_has_a_place_in_every_order_and_deauthorised_none(

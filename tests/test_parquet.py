@@ -1,0 +1,105 @@
+"""Parquet input: the same tables as the contract's CSV files, typed, checked the same way."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import ROOT
+
+from generator.build import BuildReport, check, compute
+from generator.problems import InvalidData
+from generator.settings import load_settings
+
+DATE_COLUMNS = {"results": ["start_date", "end_date"], "providers": ["authorised_since"]}
+
+
+def typed_parquet(csv_path: Path, target: Path) -> None:
+    """Write a CSV file as Parquet the way a data warehouse would: numbers as
+    numbers (blank satisfaction as null in a float column), dates as dates,
+    yes/no as booleans."""
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    columns = {}
+    for name in frame.columns:
+        values = frame[name]
+        if name in DATE_COLUMNS.get(csv_path.stem, []):
+            dates = pd.to_datetime(values.replace("", None)).dt.date
+            columns[name] = pa.array(dates, type=pa.date32(), from_pandas=True)
+        elif name.startswith("satisfaction"):
+            columns[name] = pa.array(pd.to_numeric(values.replace("", None)), type=pa.float64())
+        elif name in ("born_abroad", "disability"):
+            columns[name] = pa.array(values.map({"yes": True, "no": False, "": None}))
+        else:
+            columns[name] = pa.array(values.replace("", None), type=pa.string())
+    pq.write_table(pa.table(columns), target)
+
+
+@pytest.fixture
+def parquet_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    for name in ("results", "providers"):
+        typed_parquet(folder / f"{name}.csv", folder / f"{name}.parquet")
+        (folder / f"{name}.csv").unlink()
+    return folder
+
+
+def figures(folder: Path) -> pd.DataFrame:
+    table, _model = compute(check(folder), load_settings(), BuildReport())
+    return table.sort_values(list(table.columns[:4])).reset_index(drop=True)
+
+
+def test_parquet_gives_the_same_figures_as_csv(parquet_folder: Path) -> None:
+    assert (parquet_folder / "results.parquet").stat().st_size > 0
+    pd.testing.assert_frame_equal(figures(parquet_folder), figures(ROOT / "data"))
+
+
+def test_a_bad_parquet_cell_is_reported_by_row_and_column(parquet_folder: Path) -> None:
+    path = parquet_folder / "results.parquet"
+    table = pq.read_table(path)
+    services = table.column("service").to_pylist()
+    services[2] = "astrology"
+    table = table.set_column(table.column_names.index("service"), "service", pa.array(services))
+    pq.write_table(table, path)
+    with pytest.raises(InvalidData) as err:
+        check(parquet_folder)
+    lines = err.value.lines()
+    # Row 3 is line 4 of the same table written as CSV with its header.
+    assert any(
+        line.startswith(f"{path}:4: column 'service': ") and "astrology" in line for line in lines
+    ), lines
+
+
+def test_both_formats_or_a_damaged_file_are_clear_errors(parquet_folder: Path) -> None:
+    shutil.copy(ROOT / "data" / "results.csv", parquet_folder / "results.csv")
+    with pytest.raises(InvalidData) as err:
+        check(parquet_folder)
+    assert any("both results.csv and results.parquet" in line for line in err.value.lines())
+    (parquet_folder / "results.csv").unlink()
+    (parquet_folder / "results.parquet").write_bytes(b"PAR1 not really parquet")
+    with pytest.raises(InvalidData) as err:
+        check(parquet_folder)
+    assert any(
+        "results.parquet: the file cannot be read as Parquet" in line
+        for line in err.value.lines()
+    ), err.value.lines()
+
+
+def test_a_personal_identity_number_in_parquet_is_refused_and_never_echoed(
+    parquet_folder: Path,
+) -> None:
+    path = parquet_folder / "providers.parquet"
+    table = pq.read_table(path)
+    phones = table.column("phone").to_pylist()
+    phones[0] = "198504121234"
+    table = table.set_column(table.column_names.index("phone"), "phone", pa.array(phones))
+    pq.write_table(table, path)
+    with pytest.raises(InvalidData) as err:
+        check(parquet_folder)
+    lines = err.value.lines()
+    assert any(f"{path}:2: column 'phone': looks like a personal" in line for line in lines)
+    assert not any("198504121234" in line for line in lines)
