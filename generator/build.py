@@ -19,10 +19,11 @@ import pandas as pd
 
 from .assets import asset_names, fingerprint_assets
 from .casemix import compare_with_expected
-from .charts import render_charts, trend_chart_data, write_chart_files
+from .charts import render_chart_files, trend_chart_data
 from .check import ChecksFailed, run_checks
 from .dataset import Dataset
 from .disclosure import protect
+from .files import walk_files
 from .fonts import build_fonts, source_characters
 from .indicators import BREAKDOWN_COLUMNS, compute_group_sizes, compute_indicators, pooled_period
 from .likeme import write_like_me_data
@@ -122,7 +123,7 @@ def build_into(
         progress("Drawing the charts")
         wanted = trend_chart_data(model)
         charts_cache = cache / "charts" if cache else None
-        files = write_chart_files(target, render_charts(wanted.values(), charts_cache))
+        files = render_chart_files(target, wanted.values(), charts_cache)
         model.charts = dict(zip(wanted, files, strict=True))
     with report.stage("render"):
         progress("Writing the pages")
@@ -184,9 +185,9 @@ def _manifest(site: Path) -> str:
     """A hash of every file's path, size and modification time: cheap, and changed
     by anything that touched the published site since."""
     h = hashlib.blake2b(digest_size=20)
-    for path in sorted(site.rglob("*")):
-        stat = path.lstat()
-        h.update(f"{path.relative_to(site).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    prefix = len(str(site)) + 1
+    for path, stat in sorted((e.path[prefix:], e.stat()) for e in walk_files(site)):
+        h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
@@ -222,7 +223,7 @@ def build(
                 and last.get("manifest") == _manifest(output)
             ):
                 report.unchanged = True
-                report.pages = sum(1 for _ in output.rglob("*.html"))
+                report.pages = sum(1 for e in walk_files(output) if e.name.endswith(".html"))
                 return report
     staging = staging_dir(output)
     shutil.rmtree(staging, ignore_errors=True)

@@ -60,27 +60,39 @@ class ChartData:
     provider: tuple[Point, ...]
     reference: tuple[Point, ...]
 
-    def spec(self) -> dict[str, Any]:
-        """The chart as a Vega spec: the compiled template with this chart's data."""
-        spec = copy.deepcopy(_vega_template(self.years))
-        values = {
+    def values(self) -> dict[str, list[dict[str, Any]]]:
+        """The chart's two datasets, as the template's named data take them."""
+        return {
             "provider": [
                 {"year": p.year, "value": p.value, "low": p.low, "high": p.high}
                 for p in self.provider
             ],
             "reference": [{"year": p.year, "value": p.value} for p in self.reference],
         }
+
+    def spec(self) -> dict[str, Any]:
+        """The chart as a Vega spec: the compiled template with this chart's data."""
+        spec = copy.deepcopy(_vega_template(self.years))
+        values = self.values()
         for data in spec["data"]:
             if data.get("name") in values:
                 data["values"] = values[data["name"]]
         return spec
 
+    def key(self) -> str:
+        """The cache key of the chart: a hash of its template and its data, which
+        together are its whole spec (cheaper than building and hashing the spec,
+        as a rebuild looks up thousands of charts and converts a few)."""
+        text = json.dumps(self.values(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256((_template_key(self.years) + text).encode()).hexdigest()
 
 
-def spec_key(spec: dict[str, Any]) -> str:
-    """The cache key of a chart: a hash of its whole Vega spec, data included."""
-    text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+@lru_cache(maxsize=8)
+def _template_key(years: tuple[str, ...]) -> str:
+    import vl_convert as vlc
+
+    text = json.dumps(_vega_template(years), sort_keys=True, separators=(",", ":"))
+    return f"{vlc.__version__}\0{text}\0"
 
 
 @lru_cache(maxsize=8)
@@ -166,8 +178,15 @@ def render_charts(
 
     ``cache`` keeps the SVGs between builds, by a hash of their specs.
     """
-    all_specs = [c.spec() for c in charts]  # built once: the key hashes the same spec
-    keys = [spec_key(spec) for spec in all_specs]
+    return [svg for svg, _source in _render(charts, cache, workers)]
+
+
+def _render(
+    charts: Iterable[ChartData], cache: Path | None, workers: int | None = None
+) -> list[tuple[str, Path | None]]:
+    """(SVG, the cache file holding it or None) for each chart, in order."""
+    wanted = list(charts)
+    keys = [c.key() for c in wanted]
     svgs: dict[str, str] = {}
     if cache is not None:
         from .pagecache import prune
@@ -178,9 +197,9 @@ def render_charts(
             if path.exists():
                 svgs[key] = path.read_text(encoding="utf-8")
     todo: dict[str, dict[str, Any]] = {}
-    for key, spec in zip(keys, all_specs, strict=True):
+    for key, chart in zip(keys, wanted, strict=True):
         if key not in svgs and key not in todo:
-            todo[key] = spec
+            todo[key] = chart.spec()
     if todo:
         specs = list(todo.values())
         workers = workers or os.cpu_count() or 1
@@ -197,7 +216,14 @@ def render_charts(
                 tmp = cache / f"{key}.svg.tmp"
                 tmp.write_text(svg, encoding="utf-8")
                 tmp.replace(cache / f"{key}.svg")
-    return [svgs[k] for k in keys]
+    return [(svgs[k], cache / f"{k}.svg" if cache is not None else None) for k in keys]
+
+
+def render_chart_files(
+    site: Path, charts: Iterable[ChartData], cache: Path | None = None
+) -> list[ChartFile]:
+    """Draw each chart (or take it from ``cache``) and write it into the site."""
+    return write_chart_files(site, _render(charts, cache))
 
 
 @dataclass(frozen=True)
@@ -209,17 +235,30 @@ class ChartFile:
     height: int
 
 
-def write_chart_files(site: Path, svgs: Iterable[str]) -> list[ChartFile]:
+def write_chart_files(
+    site: Path, svgs: Iterable[str | tuple[str, Path | None]]
+) -> list[ChartFile]:
     """Write each SVG once, as charts/<hash of its content>.svg (cacheable for a
-    year, shared by every language and by every provider with the same chart)."""
+    year, shared by every language and by every provider with the same chart).
+
+    An SVG given with the cache file that holds it is hard-linked from there:
+    the file then keeps its identity from build to build, so the checks know
+    it unchanged without reading it.
+    """
+    from .pagecache import link_or_copy
+
     out = []
     folder = site / "charts"
     folder.mkdir(parents=True, exist_ok=True)
-    for svg in svgs:
+    for item in svgs:
+        svg, source = item if isinstance(item, tuple) else (item, None)
         name = name_hash(svg.encode(), 16)
         path = folder / f"{name}.svg"
         if not path.exists():
-            path.write_text(svg, encoding="utf-8")
+            if source is not None:
+                link_or_copy(source, path)
+            else:
+                path.write_text(svg, encoding="utf-8")
         size = _SIZE.search(svg)
         width, height = (round(float(size[1])), round(float(size[2]))) if size else (0, 0)
         out.append(ChartFile(f"charts/{name}.svg", width, height))

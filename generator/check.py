@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from .files import walk_files
 from .load import PERSONNUMMER_RE
 
 TEXT_SUFFIXES = {".html", ".svg", ".json", ".csv", ".css", ".js", ".xml", ".txt"}
@@ -60,12 +61,24 @@ def has_personnummer(text: str) -> bool:
     return False
 
 
+_SEP = "\0"  # between a page's links: no attribute value holds it
+
+
 @dataclass
 class _PageScan:
-    refs: list[str]
+    # Every link of the page in one string (see links()): the scans of every
+    # page are kept between builds, and millions of small strings made that
+    # file several times slower to write and read.
+    joined_refs: str
     lang: str | None
-    ns: list[str]
+    joined_ns: str  # every data-n of the page, the same way
     personnummer: bool = False  # something shaped like a personal identity number
+
+    def links(self) -> list[str]:
+        return self.joined_refs.split(_SEP) if self.joined_refs else []
+
+    def ns(self) -> list[str]:
+        return self.joined_ns.split(_SEP) if self.joined_ns else []
 
 
 def _scan_text(text: str, is_html: bool) -> _PageScan:
@@ -81,7 +94,7 @@ def _scan_text(text: str, is_html: bool) -> _PageScan:
         match = _LANG_RE.search(text)
         lang = match.group(1) if match else None
         ns = _DATA_N_RE.findall(text)
-    return _PageScan(refs, lang, ns, has_personnummer(text))
+    return _PageScan(_SEP.join(refs), lang, _SEP.join(ns), has_personnummer(text))
 
 
 def _published_text(path: Path, data: bytes) -> str | None:
@@ -137,6 +150,9 @@ def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
+_STATE_VERSION = 3  # raised whenever _State or _PageScan change shape
+
+
 @dataclass
 class _State:
     """What a check run leaves for the next one (the cache file)."""
@@ -154,8 +170,8 @@ def _load_state(cache: Path | None) -> _State:
     if cache is None or not cache.is_file():
         return _State()
     with contextlib.suppress(Exception):  # a damaged cache is only a slower build
-        state = pickle.loads(cache.read_bytes())
-        if isinstance(state, _State):
+        version, state = pickle.loads(cache.read_bytes())
+        if version == _STATE_VERSION and isinstance(state, _State):
             return state
     return _State()
 
@@ -165,7 +181,7 @@ def _save_state(cache: Path | None, state: _State) -> None:
         return
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps(state, protocol=5))
+    tmp.write_bytes(pickle.dumps((_STATE_VERSION, state), protocol=5))
     tmp.replace(cache)
 
 
@@ -179,6 +195,12 @@ class SiteScan:
     files: frozenset[str]  # every file's path relative to the site
 
 
+def _file_identities(folder: str) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
+    """(path, identity) of every file under folder."""
+    for entry in walk_files(folder):
+        yield entry.path, _identity(entry.stat())
+
+
 def scan_site(site: Path, state: _State | None = None, workers: int | None = None) -> SiteScan:
     """Scan every published file once: links, language and data-n of pages, and
     personal-identity-number shapes in every file.
@@ -188,8 +210,8 @@ def scan_site(site: Path, state: _State | None = None, workers: int | None = Non
     (see _identity) is not even read. Many files are read in worker processes.
     """
     state = state or _State()
-    paths = sorted(p for p in site.rglob("*") if p.is_file())
-    identities = {str(p): _identity(p.stat()) for p in paths}
+    identities = dict(sorted(_file_identities(str(site))))
+    prefix = len(str(site)) + 1  # the site's own path and its slash
     files = [(name, state.digests.get(ident)) for name, ident in identities.items()]
     known = frozenset(state.scans)
     to_read = sum(1 for _name, digest in files if digest is None or digest not in known)
@@ -214,7 +236,7 @@ def scan_site(site: Path, state: _State | None = None, workers: int | None = Non
         current[digest] = scan  # type: ignore[assignment]
         by_identity[identities[name]] = digest
         path = Path(name)
-        digests[path.relative_to(site).as_posix()] = digest
+        digests[name[prefix:]] = digest
         if scan is not None:
             result[path] = scan  # type: ignore[assignment]
     state.scans, state.digests = current, by_identity
@@ -263,7 +285,7 @@ def _page_links(
 ) -> list[CheckProblem]:
     folder = posixpath.dirname(page.relative_to(site).as_posix())
     problems = []
-    for ref in scan.refs:
+    for ref in scan.links():
         target = _internal(ref)
         if not target:
             continue
@@ -301,10 +323,10 @@ def check_links(
     problems = []
     for page, scan in _pages(scanned.scans).items():
         rel = page.relative_to(site).as_posix()
-        if last_pages.get(rel) == scanned.digests[rel]:
-            refs = "\n".join(scan.refs)
-            if not any(name in refs for name in gone_names):
-                continue
+        if last_pages.get(rel) == scanned.digests[rel] and not any(
+            name in scan.joined_refs for name in gone_names
+        ):
+            continue
         problems += _page_links(site, page, scan, files, linked)
     for sheet in sorted(site.rglob("*.css")):
         for ref in _CSS_URL.findall(sheet.read_text(encoding="utf-8")):
@@ -344,17 +366,27 @@ def _audit_csv(site: Path, k: int) -> Iterator[CheckProblem]:
     path = site / "data" / "indicators.csv"
     if not path.is_file():
         return
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    # csv.reader and column places, not DictReader: the file has a row per
+    # figure, hundreds of thousands at national scale.
+    reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+    header = next(reader, [])
+    col = {name: i for i, name in enumerate(header)}
+    suppressed, indicator, value, denominator = (
+        col["suppressed"],
+        col["indicator"],
+        col["value"],
+        col["denominator"],
+    )
+    shown = [col[c] for c in ("numerator", "denominator", "value", "ci_low", "ci_high")]
     for line, row in enumerate(reader, start=2):
-        where = f"data/indicators.csv:{line}"
-        if row["suppressed"] == "yes":
-            if any(row[c] for c in ("numerator", "denominator", "value", "ci_low", "ci_high")):
+        if row[suppressed] == "yes":
+            if any(row[i] for i in shown):
+                where = f"data/indicators.csv:{line}"
                 yield CheckProblem("anonymity", where, "a suppressed row shows figures")
             continue
-        base = row["value"] if row["indicator"] == "started" else row["denominator"]
-        if row["indicator"] == "work_or_studies_vs_expected":
-            base = row["denominator"]
+        base = row[value] if row[indicator] == "started" else row[denominator]
         if base and float(base) < k:
+            where = f"data/indicators.csv:{line}"
             yield CheckProblem("anonymity", where, f"a published figure rests on fewer than {k}")
 
 
@@ -388,7 +420,7 @@ def audit_anonymity(
     scans = scans if scans is not None else _scan_all(site)
     problems = list(_audit_csv(site, k)) + list(_audit_json(site, k))
     for page, scan in _pages(scans).items():
-        for n in scan.ns:
+        for n in scan.ns():
             if not n.isdigit() or int(n) < k:
                 problems.append(
                     CheckProblem(

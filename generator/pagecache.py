@@ -32,6 +32,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from .files import walk_files
 from .render import ROOT
 
 CODE_FOLDERS = ("theme", "plugins", "generator")
@@ -92,12 +93,10 @@ def prune(folder: Path, keep: set[str]) -> int:
     kept for years of nightly builds stays the size of one site.
     """
     removed = 0
-    if not folder.is_dir():
-        return 0
-    for path in list(folder.rglob("*")):
-        if path.is_file() and path.name not in keep:
+    for entry in list(walk_files(folder)):
+        if entry.name not in keep:
             with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+                os.unlink(entry.path)
                 removed += 1
     return removed
 
@@ -126,6 +125,7 @@ class PageCache:
         self.misses = 0
         self.used: set[str] = set()  # the keys of this build's pages, for prune()
         self._digests: dict[tuple[str, bool], bytes] = {}
+        self._folders: set[Path] = set()
 
     def provider_digest(self, provider: Any, with_texts: bool) -> bytes:
         """A hash of what pages can show of a provider; without its own texts,
@@ -169,7 +169,9 @@ class PageCache:
         if not source.is_file():
             self.misses += 1
             return False
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:  # tens of thousands of pages, a few folders
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         with contextlib.suppress(FileNotFoundError):
             target.unlink()
         link_or_copy(source, target)

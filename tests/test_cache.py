@@ -48,3 +48,9 @@ def test_a_changed_provider_text_renders_only_its_own_pages_again(tmp_path: Path
     kept = [f for f in (cache / "pages").rglob("*") if f.is_file()]
     assert len(kept) == after.cache["hits"] + after.cache["misses"]
     assert len(list((cache / "templates").iterdir())) == 7
+    # Charts come from the cache by hard link: the same file from build to
+    # build, which the checks then know unchanged without reading it.
+    chart = next((tmp_path / "after" / "charts").glob("*.svg"))
+    before = tmp_path / "before" / "charts" / chart.name
+    assert chart.stat().st_ino == before.stat().st_ino
+    assert chart.read_bytes() == (tmp_path / "fresh" / "charts" / chart.name).read_bytes()

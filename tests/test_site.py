@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import re
 from html.parser import HTMLParser
@@ -257,3 +258,22 @@ def test_only_provider_pages_are_searchable(sample_site: Path) -> None:
     for page in html_files(sample_site):
         if "data-pagefind-body" in read(page):
             assert page.parent.name == "provider", page
+
+
+def test_search_indexes_what_a_provider_is_not_the_figures_every_page_shares(
+    sample_site: Path,
+) -> None:
+    """The index holds each provider's name, services, places and own words; the
+    results, staff and group-size sections are left out (data-pagefind-ignore)."""
+    fragments = []
+    for path in sorted((sample_site / "pagefind" / "fragment").glob("en_*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        fragments.append(json.loads(data))
+    listed = [p for p in providers_json(sample_site)["providers"] if p["status"] != "deauthorised"]
+    assert len(fragments) == len(listed)
+    for fragment in fragments:
+        content = fragment["content"]
+        assert fragment["meta"]["title"] in content
+        assert "Services" in content and "Premises" in content
+        for left_out in ("Results for", "Group sizes", "Teachers and coaches", "Year by year"):
+            assert left_out not in content, (fragment["url"], left_out)
