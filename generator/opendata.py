@@ -64,10 +64,23 @@ def indicators_csv(table: pd.DataFrame) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(INDICATOR_COLUMNS)
-    columns = [ordered[c].tolist() for c in INDICATOR_COLUMNS]
-    for row in zip(*columns, strict=True):
-        writer.writerow([_cell(v) for v in row])
+    columns = [_cells(ordered[c].tolist()) for c in INDICATOR_COLUMNS]
+    writer.writerows(zip(*columns, strict=True))
     return buf.getvalue()
+
+
+def _cells(values: list[Any]) -> list[str]:
+    """_cell of each value, worked out once per distinct value: a national
+    table has hundreds of thousands of rows but few distinct values per column."""
+    memo: dict[tuple[type, Any], str] = {}  # by type too: 1, 1.0 and True are equal keys
+    out = []
+    for value in values:
+        key = (type(value), value)
+        cell = memo.get(key)
+        if cell is None:
+            cell = memo[key] = _cell(value)  # NaN never equals itself: worked out each time
+        out.append(cell)
+    return out
 
 
 def providers_json(model: SiteModel) -> dict[str, Any]:
