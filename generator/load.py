@@ -205,6 +205,24 @@ def _load_table(
     return RawTable(spec, path, display, header, rows, lines, header_line, skipped)
 
 
+def _file_within_limit(path: Path, display: str, max_bytes: int, problems: ProblemList) -> bool:
+    """True when path is a file no larger than max_bytes; otherwise says why."""
+    if not path.is_file():
+        problems.add(display, None, None, "is not a file")
+        return False
+    size = path.stat().st_size
+    if size > max_bytes:
+        problems.add(
+            display,
+            None,
+            None,
+            f"the file is {_megabytes(size)}, over the limit of {_megabytes(max_bytes)}; "
+            "split it or raise the limit",
+        )
+        return False
+    return True
+
+
 def _load_parquet(
     path: Path, spec: FileSpec, problems: ProblemList, max_bytes: int
 ) -> RawTable | None:
@@ -217,18 +235,11 @@ def _load_parquet(
     serves both formats.
     """
     display = printable(str(path))
-    if not path.is_file():
-        problems.add(display, None, None, "is not a file")
-        return None
-    size = path.stat().st_size
-    if size > max_bytes:
-        problems.add(
-            display,
-            None,
-            None,
-            f"the file is {_megabytes(size)}, over the limit of {_megabytes(max_bytes)}; "
-            "split it or raise the limit",
-        )
+    try:
+        if not _file_within_limit(path, display, max_bytes, problems):
+            return None
+    except OSError as err:
+        problems.add(display, None, None, f"the file cannot be read ({err.strerror or err})")
         return None
     import pyarrow.parquet as pq  # only for data folders that hold Parquet
 
@@ -285,19 +296,8 @@ def _read_bytes(
         if required:
             problems.add(display, None, None, "the file is missing")
         return None
-    if not path.is_file():
-        problems.add(display, None, None, "is not a file")
-        return None
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            problems.add(
-                display,
-                None,
-                None,
-                f"the file is {_megabytes(size)}, over the limit of {_megabytes(max_bytes)}; "
-                "split it or raise the limit",
-            )
+        if not _file_within_limit(path, display, max_bytes, problems):
             return None
         return path.read_bytes()
     except OSError as err:

@@ -53,6 +53,15 @@ def figures(folder: Path) -> pd.DataFrame:
     return table.sort_values(list(table.columns[:4])).reset_index(drop=True)
 
 
+def set_cell(path: Path, column: str, row: int, value: str) -> None:
+    """Rewrite one cell of a Parquet file."""
+    table = pq.read_table(path)
+    cells = table.column(column).to_pylist()
+    cells[row] = value
+    table = table.set_column(table.column_names.index(column), column, pa.array(cells))
+    pq.write_table(table, path)
+
+
 def test_parquet_gives_the_same_figures_as_csv(parquet_folder: Path) -> None:
     assert (parquet_folder / "results.parquet").stat().st_size > 0
     pd.testing.assert_frame_equal(figures(parquet_folder), figures(ROOT / "data"))
@@ -60,11 +69,7 @@ def test_parquet_gives_the_same_figures_as_csv(parquet_folder: Path) -> None:
 
 def test_a_bad_parquet_cell_is_reported_by_row_and_column(parquet_folder: Path) -> None:
     path = parquet_folder / "results.parquet"
-    table = pq.read_table(path)
-    services = table.column("service").to_pylist()
-    services[2] = "astrology"
-    table = table.set_column(table.column_names.index("service"), "service", pa.array(services))
-    pq.write_table(table, path)
+    set_cell(path, "service", 2, "astrology")
     with pytest.raises(InvalidData) as err:
         check(parquet_folder)
     lines = err.value.lines()
@@ -93,11 +98,7 @@ def test_a_personal_identity_number_in_parquet_is_refused_and_never_echoed(
     parquet_folder: Path,
 ) -> None:
     path = parquet_folder / "providers.parquet"
-    table = pq.read_table(path)
-    phones = table.column("phone").to_pylist()
-    phones[0] = "198504121234"
-    table = table.set_column(table.column_names.index("phone"), "phone", pa.array(phones))
-    pq.write_table(table, path)
+    set_cell(path, "phone", 0, "198504121234")
     with pytest.raises(InvalidData) as err:
         check(parquet_folder)
     lines = err.value.lines()
