@@ -23,7 +23,7 @@ from .charts import render_chart_files, trend_chart_data
 from .check import ChecksFailed, run_checks
 from .dataset import Dataset
 from .disclosure import protect
-from .files import walk_files
+from .files import count_pages, walk_files
 from .fonts import build_fonts, source_characters
 from .indicators import BREAKDOWN_COLUMNS, compute_group_sizes, compute_indicators, pooled_period
 from .likeme import write_like_me_data
@@ -223,7 +223,7 @@ def build(
                 and last.get("manifest") == _manifest(output)
             ):
                 report.unchanged = True
-                report.pages = sum(1 for e in walk_files(output) if e.name.endswith(".html"))
+                report.pages = count_pages(output)
                 return report
     staging = staging_dir(output)
     shutil.rmtree(staging, ignore_errors=True)

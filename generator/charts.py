@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .assets import name_hash
+from .files import write_atomically
 
 _ARIA_HINTS = re.compile(r' (?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
 _SIZE = re.compile(r'<svg[^>]* width="([0-9.]+)" height="([0-9.]+)"')
@@ -213,9 +214,7 @@ def _render(
             svgs[key] = svg
             if cache is not None:
                 cache.mkdir(parents=True, exist_ok=True)
-                tmp = cache / f"{key}.svg.tmp"
-                tmp.write_text(svg, encoding="utf-8")
-                tmp.replace(cache / f"{key}.svg")
+                write_atomically(cache / f"{key}.svg", svg.encode("utf-8"))
     return [(svgs[k], cache / f"{k}.svg" if cache is not None else None) for k in keys]
 
 
@@ -235,13 +234,11 @@ class ChartFile:
     height: int
 
 
-def write_chart_files(
-    site: Path, svgs: Iterable[str | tuple[str, Path | None]]
-) -> list[ChartFile]:
+def write_chart_files(site: Path, svgs: Iterable[tuple[str, Path | None]]) -> list[ChartFile]:
     """Write each SVG once, as charts/<hash of its content>.svg (cacheable for a
     year, shared by every language and by every provider with the same chart).
 
-    An SVG given with the cache file that holds it is hard-linked from there:
+    svgs are (SVG, the cache file holding it or None). One from the cache is hard-linked:
     the file then keeps its identity from build to build, so the checks know
     it unchanged without reading it.
     """
@@ -250,8 +247,7 @@ def write_chart_files(
     out = []
     folder = site / "charts"
     folder.mkdir(parents=True, exist_ok=True)
-    for item in svgs:
-        svg, source = item if isinstance(item, tuple) else (item, None)
+    for svg, source in svgs:
         name = name_hash(svg.encode(), 16)
         path = folder / f"{name}.svg"
         if not path.exists():

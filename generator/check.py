@@ -16,7 +16,6 @@ import io
 import json
 import multiprocessing
 import os
-import pickle
 import posixpath
 import re
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from .files import walk_files
+from .files import Identity, identity, load_pickle, save_pickle, walk_files
 from .load import PERSONNUMMER_RE
 
 TEXT_SUFFIXES = {".html", ".svg", ".json", ".csv", ".css", ".js", ".xml", ".txt"}
@@ -143,13 +142,6 @@ def _scan_batch(
     return out
 
 
-def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
-    """A file's identity on disk. Pages and charts taken from the build cache are
-    hard links to its files, which are only ever replaced, never written to: the
-    same identity is the same bytes, so they need not be read again."""
-    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
-
-
 _STATE_VERSION = 3  # raised whenever _State or _PageScan change shape
 
 
@@ -157,7 +149,7 @@ _STATE_VERSION = 3  # raised whenever _State or _PageScan change shape
 class _State:
     """What a check run leaves for the next one (the cache file)."""
 
-    digests: dict[tuple[int, int, int, int], bytes] = field(default_factory=dict)
+    digests: dict[Identity, bytes] = field(default_factory=dict)
     scans: dict[bytes, _PageScan | None] = field(default_factory=dict)
     # Of the last site that passed every check (None when there is none):
     pages: dict[str, bytes] | None = None  # page path -> digest
@@ -167,22 +159,17 @@ class _State:
 
 
 def _load_state(cache: Path | None) -> _State:
-    if cache is None or not cache.is_file():
-        return _State()
-    with contextlib.suppress(Exception):  # a damaged cache is only a slower build
-        version, state = pickle.loads(cache.read_bytes())
+    stored = load_pickle(cache)
+    if isinstance(stored, tuple) and len(stored) == 2:
+        version, state = stored
         if version == _STATE_VERSION and isinstance(state, _State):
             return state
     return _State()
 
 
 def _save_state(cache: Path | None, state: _State) -> None:
-    if cache is None:
-        return
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps((_STATE_VERSION, state), protocol=5))
-    tmp.replace(cache)
+    if cache is not None:
+        save_pickle(cache, (_STATE_VERSION, state))
 
 
 @dataclass
@@ -195,10 +182,10 @@ class SiteScan:
     files: frozenset[str]  # every file's path relative to the site
 
 
-def _file_identities(folder: str) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
+def _file_identities(folder: str) -> Iterator[tuple[str, Identity]]:
     """(path, identity) of every file under folder."""
     for entry in walk_files(folder):
-        yield entry.path, _identity(entry.stat())
+        yield entry.path, identity(entry.stat())
 
 
 def scan_site(site: Path, state: _State | None = None, workers: int | None = None) -> SiteScan:
@@ -207,7 +194,7 @@ def scan_site(site: Path, state: _State | None = None, workers: int | None = Non
 
     With ``state`` (from the last check run) a file whose bytes were scanned
     before is not scanned again, and one whose identity on disk is unchanged
-    (see _identity) is not even read. Many files are read in worker processes.
+    (see files.identity) is not even read. Many files are read in worker processes.
     """
     state = state or _State()
     identities = dict(sorted(_file_identities(str(site))))
@@ -229,7 +216,7 @@ def scan_site(site: Path, state: _State | None = None, workers: int | None = Non
     result: dict[Path, _PageScan] = {}
     current: dict[bytes, _PageScan | None] = {}
     digests: dict[str, bytes] = {}
-    by_identity: dict[tuple[int, int, int, int], bytes] = {}
+    by_identity: dict[Identity, bytes] = {}
     for name, digest, scan in done:
         if scan == _UNCHANGED:
             scan = state.scans[digest]

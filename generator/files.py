@@ -1,9 +1,15 @@
-"""Listing a folder's files fast: the site and the cache hold tens of thousands."""
+"""Files of the site and of the cache: listing them fast (they number tens of
+thousands), knowing them unchanged by identity, and writing them atomically."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
 from collections.abc import Iterator
+from pathlib import Path
+
+Identity = tuple[int, int, int, int]
 
 
 def walk_files(folder: str | os.PathLike[str]) -> Iterator[os.DirEntry[str]]:
@@ -22,3 +28,38 @@ def walk_files(folder: str | os.PathLike[str]) -> Iterator[os.DirEntry[str]]:
             yield from walk_files(entry.path)
         elif entry.is_file():
             yield entry
+
+
+def count_pages(folder: Path) -> int:
+    """How many HTML files are under folder."""
+    return sum(1 for entry in walk_files(folder) if entry.name.endswith(".html"))
+
+
+def identity(stat: os.stat_result) -> Identity:
+    """A file's identity on disk. Pages and charts taken from the build cache are
+    hard links to its files, which are only ever replaced, never written to: the
+    same identity is the same bytes, so they need not be read again."""
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write path in one step (a temporary file renamed over it): a reader, or a
+    build interrupted half-way, never sees a half-written cache file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def load_pickle(path: Path | None) -> object | None:
+    """What save_pickle wrote at path; None when there is nothing usable (a
+    missing or damaged cache file only makes the build slower)."""
+    if path is None or not path.is_file():
+        return None
+    with contextlib.suppress(Exception):
+        return pickle.loads(path.read_bytes())
+    return None
+
+
+def save_pickle(path: Path, value: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, pickle.dumps(value, protocol=5))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .assets import name_hash
+from .files import write_atomically
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"))
 
@@ -147,9 +148,7 @@ def _cached_subset(source: Path, chars: set[str], cache: Path | None) -> tuple[b
         return path.read_bytes(), name
     data = _subset(source, chars)
     cache.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomically(path, data)
     return data, name
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .files import walk_files
+from .files import count_pages
 from .sitemodel import SiteModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,7 +164,7 @@ def render_site(
         prune(page_cache[0] / "pages", set().union(*(r[2] for r in results)))
         _prune_templates(page_cache[0] / "templates", languages, page_cache[1])
     return {
-        "pages": sum(1 for e in walk_files(out_dir) if e.name.endswith(".html")),
+        "pages": count_pages(out_dir),
         "cache_hits": sum(r[0] for r in results),
         "cache_misses": sum(r[1] for r in results),
     }
