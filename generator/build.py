@@ -22,7 +22,7 @@ from .casemix import compare_with_expected
 from .charts import render_chart_files, trend_chart_data
 from .check import ChecksFailed, run_checks
 from .dataset import Dataset
-from .disclosure import protect
+from .disclosure import Protection, protect
 from .files import count_pages, walk_files
 from .fonts import build_fonts, source_characters
 from .indicators import BREAKDOWN_COLUMNS, compute_group_sizes, compute_indicators, pooled_period
@@ -46,6 +46,7 @@ class BuildReport:
     checks: dict[str, int] = field(default_factory=dict)
     cache: dict[str, int] = field(default_factory=dict)  # page cache hits and misses
     unchanged: bool = False  # the inputs were those of the site already published
+    protection: Protection = field(default_factory=Protection)  # what disclosure control hid
     model: SiteModel | None = None
 
     @contextmanager
@@ -70,17 +71,38 @@ def check(data: Path, settings_file: Path = DEFAULT_SETTINGS_FILE) -> Dataset:
     return load_and_validate(data, max_file_bytes=_max_bytes(load_settings(settings_file)))
 
 
-def compute(ds: Dataset, settings: dict[str, Any], report: BuildReport) -> tuple[Any, SiteModel]:
+def compute_table(
+    data: Path, settings: dict[str, Any], report: BuildReport
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The indicator table with true counts, and what disclosure control publishes of it."""
+    ds = load_and_validate(data, max_file_bytes=_max_bytes(settings))
+    table = _indicator_table(ds, settings, report)
+    return table, protect(
+        table, k=settings["DISCLOSURE_K"], r=settings["RELIABILITY_R"], report=report.protection
+    )
+
+
+def _indicator_table(ds: Dataset, settings: dict[str, Any], report: BuildReport) -> pd.DataFrame:
     with report.stage("compute"):
         table = compute_indicators(
             ds, years=settings["POOLED_YEARS"], breakdowns=tuple(BREAKDOWN_COLUMNS)
         )
-        groups = compute_group_sizes(ds)
     with report.stage("expected"):
         expected = compare_with_expected(ds.results, pooled_period(table))
-        table = pd.concat([table, expected], ignore_index=True)
+        return pd.concat([table, expected], ignore_index=True).reset_index(drop=True)
+
+
+def compute(ds: Dataset, settings: dict[str, Any], report: BuildReport) -> tuple[Any, SiteModel]:
+    table = _indicator_table(ds, settings, report)
+    with report.stage("compute"):
+        groups = compute_group_sizes(ds)
     with report.stage("suppress"):
-        protected = protect(table, k=settings["DISCLOSURE_K"], r=settings["RELIABILITY_R"])
+        protected = protect(
+            table,
+            k=settings["DISCLOSURE_K"],
+            r=settings["RELIABILITY_R"],
+            report=report.protection,
+        )
         model = build_site_model(
             ds,
             protected,

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from .files import Identity, identity, load_pickle, save_pickle, walk_files
-from .load import PERSONNUMMER_RE
+from .identity import has_personnummer
 
 TEXT_SUFFIXES = {".html", ".svg", ".json", ".csv", ".css", ".js", ".xml", ".txt"}
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
@@ -46,20 +46,6 @@ _TAG_RE = re.compile(r"<(a|link|script|img|source|iframe|form)\b([^>]*)>", re.IG
 _ATTR_RE = re.compile(r'\b(href|src|rel)="([^"]*)"')
 _LANG_RE = re.compile(r'<html\b[^>]*\blang="([^"]*)"')
 _DATA_N_RE = re.compile(r' data-n="([^"]*)"')  # a literal start: scanned 30 times faster
-# Ten digits in a row (six, a separator, four): the cheap first look for a
-# personal identity number; only around such a run is the full pattern tried.
-_DIGIT_RUN = re.compile(r"[0-9]{6}[-+]?[0-9]{4}")
-
-
-def has_personnummer(text: str) -> bool:
-    """PERSONNUMMER_RE.search(text), but several times faster on long texts."""
-    for run in _DIGIT_RUN.finditer(text):
-        window = text[max(0, run.start() - 4) : run.end() + 4]
-        if PERSONNUMMER_RE.search(window):
-            return True
-    return False
-
-
 _SEP = "\0"  # between a page's links: no attribute value holds it
 
 

@@ -56,6 +56,15 @@ def _parser() -> argparse.ArgumentParser:
     bn.add_argument("--scale", choices=("small", "city", "national"), default="small")
     bn.add_argument("--work", type=Path, default=None, help="folder for data and sites (reused)")
 
+    a = sub.add_parser(
+        "audit",
+        help="measure what an attacker with a linear-programming solver learns of hidden figures",
+    )
+    a.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+    a.add_argument(
+        "--settings", type=Path, default=None, help="settings file (default: pelicanconf.py)"
+    )
+
     s = sub.add_parser("sample", help="write a synthetic data set in the data contract")
     s.add_argument("--out", type=Path, required=True, help="folder to write")
     s.add_argument("--scale", choices=("small", "city", "national"), default="small")
@@ -95,6 +104,24 @@ def _nightly(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit(args: argparse.Namespace) -> int:
+    """Exit 0 when no hidden figure can be pinned down, 1 when some can (listed)."""
+    import time
+
+    from .audit import measure
+    from .build import BuildReport, compute_table
+    from .settings import DEFAULT_SETTINGS_FILE, load_settings
+
+    settings = load_settings(args.settings or DEFAULT_SETTINGS_FILE)
+    start = time.perf_counter()
+    table, protected = compute_table(args.data, settings, BuildReport())
+    found = measure(table, protected, settings["DISCLOSURE_K"], settings["RELIABILITY_R"])
+    for line in found.lines():
+        print(line)
+    print(f"Audited {len(table)} figures in {time.perf_counter() - start:.1f} s.")
+    return EXIT_FAILURE if found.exposed else EXIT_OK
+
+
 def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -120,6 +147,8 @@ def run(argv: list[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "nightly":
             return _nightly(args)
+        if args.command == "audit":
+            return _audit(args)
         if args.command == "rollback":
             from .nightly import rollback
 
@@ -150,6 +179,7 @@ def run(argv: list[str] | None = None) -> int:
             f"Built {report.pages} pages into {args.output} in {report.total:.1f} s "
             f"({', '.join(f'{k} {v:.1f} s' for k, v in report.timings.items())}).{reused}"
         )
+        print(report.protection.summary())
         return EXIT_OK
     except InvalidData as err:
         _print_problems(err)

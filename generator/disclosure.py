@@ -54,13 +54,13 @@ Rounding happens only after every decision, which uses the raw counts.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .indicators import ALL, STARTED, TOTAL, WORK_OR_STUDIES, WORK_OR_STUDIES_VS_EXPECTED
+from .indicators import STAFF_INDICATORS, STARTED, WORK_OR_STUDIES, WORK_OR_STUDIES_VS_EXPECTED
+from .relations import LinkedSystem, Relations, linked_system
 
 FEWER_THAN_K = "fewer_than_k"
 SECONDARY = "secondary"
@@ -80,25 +80,45 @@ OUTPUT_COLUMNS = (
     "comparison",
 )
 
-_YEAR = re.compile(r"^(\d{4})$")
-_PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
 
 
-@dataclass(frozen=True)
-class _Relations:
-    """One family of relations whose parts never overlap (so one pass fixes them all).
+class DisclosureError(Exception):
+    """Hidden figures that the published ones would still give away: nothing may be published."""
 
-    Relation i has its total in row ``total[i]``; ``part_rel[j]`` is the
-    relation of the part in row ``part_row[j]``.
-    """
-
-    total: np.ndarray
-    part_rel: np.ndarray
-    part_row: np.ndarray
+    def __init__(self, rows: list[str]) -> None:
+        super().__init__(
+            "disclosure audit failed: these hidden figures could be worked out from the "
+            "published ones: " + "; ".join(rows)
+        )
+        self.rows = rows
 
 
-def protect(table: pd.DataFrame, k: int = 5, r: int = 20) -> pd.DataFrame:
-    """Apply primary and secondary suppression and flag low reliability.
+@dataclass
+class Protection:
+    """What protection cost, for the build report and the methodology page."""
+
+    hidden_fewer_than_k: dict[str, int] = field(default_factory=dict)
+    hidden_secondary: dict[str, int] = field(default_factory=dict)
+    rounds: int = 0
+
+    @property
+    def secondary(self) -> int:
+        return sum(self.hidden_secondary.values())
+
+    def summary(self) -> str:
+        """One line for the build report: the cost of protection, per indicator."""
+        fewer = sum(self.hidden_fewer_than_k.values())
+        per = ", ".join(f"{i} {n}" for i, n in self.hidden_secondary.items()) or "none"
+        return (
+            f"Hidden figures: {fewer} rest on too few records; {self.secondary} more hidden "
+            f"to protect people's results ({per})."
+        )
+
+
+def protect(
+    table: pd.DataFrame, k: int = 5, r: int = 20, report: Protection | None = None
+) -> pd.DataFrame:
+    """Apply primary, group and secondary suppression, audit it, and flag low reliability.
 
     Returns one row per input row, in input order, with ``OUTPUT_COLUMNS``:
     numerator/denominator as given, ``value`` the share in whole percent
@@ -107,27 +127,119 @@ def protect(table: pd.DataFrame, k: int = 5, r: int = 20) -> pd.DataFrame:
     ``reason`` (``""``, ``fewer_than_k`` or ``secondary``), ``low_reliability``
     (published with a denominator under ``r``) and ``comparison`` (passed
     through when the input has it, blank where suppressed or unreliable).
+
+    Raises ``DisclosureError`` when the audit finds a hidden figure it cannot
+    protect; ``report`` receives the cost of protection.
     """
     if k < MIN_K:
         raise ValueError(f"K must be at least {MIN_K}, got {k}")
     table = table.reset_index(drop=True)
     size = _size(table)
     rank = _key_rank(table)
-    primary = size < k
-    suppressed = primary.copy()
     is_diff = (table["indicator"] == WORK_OR_STUDIES_VS_EXPECTED).to_numpy(
         dtype=bool, na_value=False
     )
-    additive = np.flatnonzero(~is_diff)
-    families = [_reindex(f, additive) for f in _relation_families(table.iloc[additive])]
-    _settle(families, suppressed, size, rank, k)
+    primary = (size < k) & ~is_diff
+    suppressed = primary | _everybody_or_nobody(table, size, k, r)
+    system = linked_system(table)
+    _settle(list(system.families), suppressed, size, rank, k)
+    try:
+        _secure(system, suppressed, size, rank, k, report or Protection())
+    except DisclosureError as err:
+        raise DisclosureError([_name(table, int(row)) for row in err.rows]) from None
+    primary |= (size < k) & is_diff
     _follow_work_or_studies(table, is_diff, suppressed, primary)
-    return _publishable(table, suppressed, primary, r, is_diff)
+    out = _publishable(table, suppressed, primary, r, is_diff)
+    if report is not None:
+        hidden = out[out["suppressed"]]
+        for reason, into in ((FEWER_THAN_K, report.hidden_fewer_than_k),
+                             (SECONDARY, report.hidden_secondary)):
+            counts = hidden.loc[hidden["reason"] == reason, "indicator"].value_counts()
+            into.update({str(i): int(n) for i, n in sorted(counts.items())})
+    return out
 
 
-def _reindex(rel: _Relations, rows: np.ndarray) -> _Relations:
-    """Relations found in a subset of the rows, in the full table's row numbers."""
-    return _Relations(rows[rel.total], rel.part_rel, rows[rel.part_row])
+def _everybody_or_nobody(table: pd.DataFrame, size: np.ndarray, k: int, r: int) -> np.ndarray:
+    """Shares of people that would tell every member's result: 0 % or 100 % under R.
+
+    "None of the 6 got work" says something about each of the 6. Staff
+    qualifications are facts about employees in their role and count volumes
+    have no result, so neither is held back by this rule.
+    """
+    num = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
+    is_people_share = ~np.isin(
+        table["indicator"].astype("string").fillna(""),
+        [*STAFF_INDICATORS, STARTED, WORK_OR_STUDIES_VS_EXPECTED],
+    )
+    extreme = (num == 0) | (num == size)
+    return is_people_share & ~np.isnan(num) & extreme & (size >= k) & (size < r)
+
+
+def _secure(
+    system: LinkedSystem,
+    suppressed: np.ndarray,
+    size: np.ndarray,
+    rank: np.ndarray,
+    k: int,
+    report: Protection,
+) -> None:
+    """Hide more until no hidden row can be worked out by subtraction, in chains too.
+
+    Solving the published sums one unknown at a time (a relation with a single
+    hidden member gives it away; the recovered row then counts as known in the
+    next relation) is what anyone with a spreadsheet does. Wherever that
+    recovers a hidden row, one more member of the relation that gave it away
+    is hidden: the smallest published part, else the total.
+    """
+    by_rel = np.argsort(system.part_rel, kind="stable")
+    starts = np.searchsorted(system.part_rel[by_rel], np.arange(system.n_relations + 1))
+    while True:
+        report.rounds += 1
+        leaks = recovered_by_subtraction(system, suppressed)
+        if not leaks:
+            return
+        hidden_before = int(suppressed.sum())
+        for row, rel in leaks.items():
+            members = np.append(
+                system.part_row[by_rel[starts[rel] : starts[rel + 1]]], system.rel_total[rel]
+            )
+            total = int(system.rel_total[rel])
+            shown = members[~suppressed[members] & (members != row)]
+            parts = shown[shown != total]
+            if len(parts):
+                suppressed[parts[np.lexsort((rank[parts], size[parts]))[0]]] = True
+            elif len(shown):
+                suppressed[total] = True
+        if int(suppressed.sum()) == hidden_before:
+            # Nothing left to hide would cut these chains: never publish them.
+            raise DisclosureError([str(row) for row in sorted(leaks)])
+        _settle(list(system.families), suppressed, size, rank, k)
+
+
+def recovered_by_subtraction(system: LinkedSystem, suppressed: np.ndarray) -> dict[int, int]:
+    """Hidden rows that iterated subtraction recovers: row -> the relation that gives it.
+
+    Numerators and denominators sit in the same sums, so a row recovered is
+    recovered whole.
+    """
+    known = ~suppressed.copy()
+    rows = np.concatenate([system.part_row, system.rel_total])
+    rels = np.concatenate([system.part_rel, np.arange(system.n_relations)])
+    found: dict[int, int] = {}
+    while True:
+        unknown = ~known[rows]
+        n_unknown = np.bincount(rels, weights=unknown, minlength=system.n_relations)
+        single = unknown & (n_unknown[rels] == 1)
+        if not single.any():
+            return found
+        for row, rel in zip(rows[single].tolist(), rels[single].tolist(), strict=True):
+            if not known[row]:
+                known[row] = True
+                found[row] = rel
+
+
+def _name(table: pd.DataFrame, row: int) -> str:
+    return "/".join(str(table.at[row, c]) for c in KEY_COLUMNS)
 
 
 def _follow_work_or_studies(
@@ -179,7 +291,7 @@ def _key_rank(table: pd.DataFrame) -> np.ndarray:
 
 
 def _settle(
-    families: list[_Relations], suppressed: np.ndarray, size: np.ndarray, rank: np.ndarray, k: int
+    families: list[Relations], suppressed: np.ndarray, size: np.ndarray, rank: np.ndarray, k: int
 ) -> None:
     """Fix every family in turn until a whole round changes nothing (a fixpoint)."""
     cascades = _sole_parts(families, len(suppressed))
@@ -190,7 +302,7 @@ def _settle(
             changed |= _fix(family, suppressed, size, rank, k, cascades)
 
 
-def _sole_parts(families: list[_Relations], n: int) -> np.ndarray:
+def _sole_parts(families: list[Relations], n: int) -> np.ndarray:
     """Rows that are the only part of some relation.
 
     Suppressing such a row always costs its relation's total as well (a single
@@ -205,7 +317,7 @@ def _sole_parts(families: list[_Relations], n: int) -> np.ndarray:
 
 
 def _fix(
-    rel: _Relations,
+    rel: Relations,
     suppressed: np.ndarray,
     size: np.ndarray,
     rank: np.ndarray,
@@ -252,86 +364,6 @@ def _fix(
     suppressed[c_row[take]] = True
     suppressed[rel.total[broken & ~reachable]] = True
     return True
-
-
-# ---------------------------------------------------------------------------
-# Relations
-
-
-def _relation_families(table: pd.DataFrame) -> list[_Relations]:
-    """All families (a), (b) per pooled period, (c) per breakdown column."""
-    ind = pd.factorize(table["indicator"])[0].astype(np.int64)
-    prov = pd.factorize(table["provider_id"])[0].astype(np.int64)
-    year_codes, year_labels = pd.factorize(table["year"])
-    bd_codes, bd_labels = pd.factorize(table["breakdown"])
-    year = year_codes.astype(np.int64)
-    bd = bd_codes.astype(np.int64)
-
-    families = [_across_providers(table, ind, bd, year)]
-    families += _across_years(ind, bd, prov, year, [str(y) for y in year_labels])
-    families += _across_breakdowns(ind, prov, year, bd, [str(b) for b in bd_labels])
-    return families
-
-
-def _combine(*codes: np.ndarray) -> np.ndarray:
-    """One int64 key from several non-negative code arrays."""
-    key = np.zeros(len(codes[0]), dtype=np.int64)
-    for c in codes:
-        key = key * (int(c.max(initial=0)) + 1) + c
-    return key
-
-
-def _build(key: np.ndarray, rows: np.ndarray, is_total: np.ndarray) -> _Relations:
-    """Group candidate rows by key; keep relations that have a total row."""
-    if len(rows) == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return _Relations(empty, empty, empty)
-    _, rel = np.unique(key, return_inverse=True)
-    total = np.full(rel.max() + 1, -1, dtype=np.int64)
-    total[rel[is_total]] = rows[is_total]
-    has_total = total >= 0
-    new_id = np.cumsum(has_total) - 1
-    parts = ~is_total & has_total[rel]
-    return _Relations(total[has_total], new_id[rel[parts]], rows[parts])
-
-
-def _across_providers(
-    table: pd.DataFrame, ind: np.ndarray, bd: np.ndarray, year: np.ndarray
-) -> _Relations:
-    rows = np.arange(len(table))
-    is_all = (table["provider_id"] == ALL).to_numpy(dtype=bool, na_value=False)
-    return _build(_combine(ind, bd, year), rows, is_all)
-
-
-def _across_years(
-    ind: np.ndarray, bd: np.ndarray, prov: np.ndarray, year: np.ndarray, labels: list[str]
-) -> list[_Relations]:
-    single = np.array([int(m[1]) if (m := _YEAR.match(s)) else -1 for s in labels])
-    year_of_row = single[year] if len(labels) else year
-    families = []
-    for code, label in enumerate(labels):
-        period = _PERIOD.match(label)
-        if not period:
-            continue
-        first, last = int(period[1]), int(period[2])
-        is_total = year == code
-        is_part = (year_of_row >= first) & (year_of_row <= last)
-        rows = np.flatnonzero(is_total | is_part)
-        families.append(_build(_combine(ind[rows], bd[rows], prov[rows]), rows, is_total[rows]))
-    return families
-
-
-def _across_breakdowns(
-    ind: np.ndarray, prov: np.ndarray, year: np.ndarray, bd: np.ndarray, labels: list[str]
-) -> list[_Relations]:
-    column_of = np.array([s.split("=", 1)[0] if "=" in s else "" for s in labels], dtype=object)
-    is_total = np.array([s == TOTAL for s in labels] + [False], dtype=bool)[bd]
-    families = []
-    for column in sorted(set(column_of) - {""}):
-        is_part = (column_of == column)[bd]
-        rows = np.flatnonzero(is_total | is_part)
-        families.append(_build(_combine(ind[rows], prov[rows], year[rows]), rows, is_total[rows]))
-    return families
 
 
 # ---------------------------------------------------------------------------

@@ -58,6 +58,9 @@ BREAKDOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "service": schema.SERVICES,
 }
 
+# Breakdowns by who the customers are (not by what they did): pooled period only.
+PROFILE_COLUMNS = tuple(c for c in BREAKDOWN_COLUMNS if c != "service")
+
 INDICATOR_COLUMNS = (
     "provider_id",
     "year",
@@ -172,7 +175,15 @@ def compute_indicators(
             for codes, offset, n_values in value_codes.values():
                 chunks.append(_count(frame, provider, spec, codes, n_values, ind, offset))
     chunks += _staff_chunks(ds.staff, frame)
-    return _to_table(chunks, frame, np.array(labels, dtype=object))
+    table = _to_table(chunks, frame, np.array(labels, dtype=object))
+    if frame.pooled is None:
+        return table
+    # Customer-profile breakdowns are published for the pooled period only:
+    # yearly ones would rest on the smallest groups and tie every group to
+    # its years by one more sum (see relations.py); no page shows them.
+    column = table["breakdown"].str.partition("=")[0]
+    yearly_profile = column.isin(PROFILE_COLUMNS) & (table["year"] != frame.year_labels()[-1])
+    return table[~yearly_profile.to_numpy(dtype=bool, na_value=False)].reset_index(drop=True)
 
 
 def pooled_period(table: pd.DataFrame) -> tuple[int, int] | None:

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from generator.identity import PERSONNUMMER_RE, normalise, personnummer_line
 from generator.problems import ProblemList
 from generator.schema import FILES, TEXT_LANGUAGES, FileSpec
 
@@ -38,24 +39,14 @@ MAX_TEXT_BYTES = 100 * 1024
 
 PERSONNUMMER_MESSAGE = "looks like a personal identity number; the file was refused"
 
-# A Swedish personal identity number (or samordningsnummer, day + 60) anywhere in
-# a cell: YYMMDD-NNNN, YYMMDD+NNNN, YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDDNNNN.
-# Organisation numbers have "month" digits >= 20 and so never match. A digit run
-# longer than the shape is not a match, nor are the decimals of a number
-# ("59.8504121234"), which is what the second look-behind is for.
-PERSONNUMMER_RE = re.compile(
-    r"(?<![0-9])(?<![0-9][.,])"
-    r"(?:(?:18|19|20)[0-9]{2}|[0-9]{2})"
-    r"(?:0[1-9]|1[0-2])"
-    r"(?:0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])"
-    r"[-+]?[0-9]{4}(?![0-9])"
-)
-# Every match of PERSONNUMMER_RE holds ten digits in a row or six digits, a sign
-# and four digits. With every digit turned into "0" and "+" into "-", those are two
-# plain substring searches over the file's bytes, far cheaper than a regex over
-# a national file, so the exact per-cell search runs only when one of them hits.
-_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789+", b"0000000000-")
-_PERSONNUMMER_HINTS = (b"0" * 10, b"000000-0000")
+# Every match of PERSONNUMMER_RE (see identity.py) holds ten digits with at most
+# a sign and spaces between the sixth and the seventh. With every digit turned
+# into "0" and "+" and spaces into "-", those are a few plain substring searches
+# over the file's bytes, far cheaper than a regex over a national file, so the
+# exact per-cell search runs only when one of them hits, or when the file holds
+# anything but ASCII (full-width digits, other dashes and spaces).
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789+ \t", b"0000000000---")
+_PERSONNUMMER_HINTS = (b"0" * 10, b"000000-0000", b"000000--0000", b"000000---0000")
 
 _SEP_HINT_RE = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE)
 _TEXT_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -556,6 +547,8 @@ def _refuse_personnummer(
 
 def _may_hold_personnummer(data: bytes) -> bool:
     """False only if no cell of the file (UTF-8 bytes) can match PERSONNUMMER_RE."""
+    if not data.isascii():
+        return True
     zeroed = data.translate(_DIGITS_AS_ZERO)
     return any(hint in zeroed for hint in _PERSONNUMMER_HINTS)
 
@@ -593,6 +586,7 @@ def find_personnummer(cells: Sequence[str]) -> list[int]:
     """
     if not cells:
         return []
+    cells = [normalise(c) for c in cells]
     joined = "\n".join(cells)
     starts = [m.start() for m in PERSONNUMMER_RE.finditer(joined)]
     if not starts:
@@ -651,6 +645,12 @@ def _read_text(path: Path, problems: ProblemList) -> str | None:
         line = text.count("\n", 0, bad.start()) + 1
         problems.add(
             display, line, None, "contains a control character; save it as plain UTF-8 text"
+        )
+        return None
+    line = personnummer_line(text)
+    if line is not None:
+        problems.add(
+            display, line, None, "looks like a personal identity number; remove it from the text"
         )
         return None
     return text

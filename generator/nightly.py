@@ -286,6 +286,8 @@ def run_nightly(
                     "listed": len(model.listed),
                     "records": build.records,
                     "pages": build.pages,
+                    "hidden_fewer_than_k": sum(build.protection.hidden_fewer_than_k.values()),
+                    "hidden_secondary": build.protection.secondary,
                 }
                 report.changes = changes(live_release(site), building)
                 final = site / RELEASES / rid

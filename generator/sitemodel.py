@@ -299,7 +299,25 @@ def _at_least_k(value: Any, k: int) -> int | None:
     return n if n is None or n >= k else None
 
 
-def _staff(ds: Dataset, k: int) -> dict[str, tuple[int, dict[str, dict[str, Any]]]]:
+# The head count of a role is the denominator of this indicator's row: where
+# disclosure control hides that row, the head count is hidden with it, or the
+# sums of indicators.csv would give a smaller head count away.
+_HEADCOUNT_INDICATOR = {"teacher": "teachers_with_degree", "coach": "coaches_with_degree"}
+
+
+def _hidden_headcounts(table: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """(provider_id, year, role) whose head count disclosure control hid."""
+    role_of = {v: k for k, v in _HEADCOUNT_INDICATOR.items()}
+    rows = table[table["indicator"].isin(list(role_of)) & table["suppressed"].astype(bool)]
+    return {
+        (str(r.provider_id), str(r.year), role_of[str(r.indicator)])
+        for r in rows.itertuples(index=False)
+    }
+
+
+def _staff(
+    ds: Dataset, k: int, hidden: set[tuple[str, str, str]] = frozenset()
+) -> dict[str, tuple[int, dict[str, dict[str, Any]]]]:
     """Latest year's head count per role. The degree and certification counts are
     published only as protected shares (indicators), never raw."""
     out: dict[str, tuple[int, dict[str, dict[str, Any]]]] = {}
@@ -309,9 +327,13 @@ def _staff(ds: Dataset, k: int) -> dict[str, tuple[int, dict[str, dict[str, Any]
     for row in ds.staff[ds.staff["year"] == latest].itertuples(index=False):
         year, roles = out.setdefault(row.provider_id, (int(row.year), {}))
         headcount = _opt_int(row.headcount)
+        below = headcount is not None and headcount < k
+        key = (str(row.provider_id), str(int(row.year)), str(row.role))
+        protected = not below and key in hidden
         roles[str(row.role)] = {
-            "headcount": _at_least_k(headcount, k),
-            "headcount_below_k": headcount is not None and headcount < k,
+            "headcount": None if protected else _at_least_k(headcount, k),
+            "headcount_below_k": below,
+            "headcount_hidden": protected,
         }
     return out
 
@@ -329,12 +351,16 @@ def _groups(group_sizes: pd.DataFrame, k: int) -> dict[str, tuple[int, list[dict
     for row in sorted(rows.itertuples(index=False), key=lambda r: order.get(r.service, 99)):
         year, items = out.setdefault(row.provider_id, (int(row.year), []))
         median, largest = float(row.median_size), int(row.largest_size)
+        # With two groups the median is their mean: the smaller group is
+        # 2 x median - largest, so the median is hidden when that is under K.
+        pair_gives_away = int(row.groups) == 2 and 2 * median - largest < k
         items.append(
             {
                 "service": str(row.service),
                 "groups": int(row.groups),
-                "median_size": median if median >= k else None,
+                "median_size": median if median >= k and not pair_gives_away else None,
                 "median_below_k": median < k,
+                "median_hidden": median >= k and pair_gives_away,
                 "largest_size": largest if largest >= k else None,
                 "largest_below_k": largest < k,
             }
@@ -356,7 +382,7 @@ def build_site_model(
     pooled = str(latest) if pooled_years == 1 else f"{latest - pooled_years + 1}-{latest}"
     profiles = _profiles(table, pooled)
     premises = _premises(ds)
-    staff = _staff(ds, k)
+    staff = _staff(ds, k, _hidden_headcounts(table))
     groups = _groups(group_sizes, k)
 
     providers: list[Provider] = []

@@ -126,6 +126,40 @@ def assert_protected(table: pd.DataFrame, out: pd.DataFrame, k: int) -> None:
             assert sum(sizes[p] for p in gone) >= k, f"suppressed parts of {total} sum under K"
 
 
+def subtraction_attack(out: pd.DataFrame) -> dict[tuple[str, ...], tuple[int, int]]:
+    """Hidden rows an attacker works out from the published rows alone.
+
+    Solves the sums one unknown at a time, again and again, so a row worked
+    out from one sum is used in the next (chains). Returns key -> (numerator,
+    denominator) of every hidden row recovered.
+    """
+    rows = by_key(out)
+    known: dict[tuple[str, ...], tuple[int, int]] = {}
+    for key, r in rows.items():
+        if not r["suppressed"] and r["indicator"] != "work_or_studies_vs_expected":
+            num = 0 if pd.isna(r["numerator"]) else int(r["numerator"])
+            den = int(r["value"]) if r["indicator"] == "started" else int(r["denominator"])
+            known[key] = (num, den)
+    additive = [k for k in rows if k[2] != "work_or_studies_vs_expected"]
+    recovered: dict[tuple[str, ...], tuple[int, int]] = {}
+    progress = True
+    while progress:
+        progress = False
+        for total, parts in relations(additive):
+            unknown = [m for m in [total, *parts] if m not in known]
+            if len(unknown) != 1:
+                continue
+            (missing,) = unknown
+            sums = [sum(known[p][i] for p in parts if p in known) for i in (0, 1)]
+            if missing == total:
+                value = (sums[0], sums[1])
+            else:
+                value = (known[total][0] - sums[0], known[total][1] - sums[1])
+            known[missing] = recovered[missing] = value
+            progress = True
+    return recovered
+
+
 def assert_blank_when_suppressed(out: pd.DataFrame) -> None:
     figures = ["numerator", "denominator", "value", "ci_low", "ci_high"]
     hidden = out[out["suppressed"]]
@@ -351,6 +385,7 @@ def test_property_no_group_under_k_is_published_or_recoverable(case) -> None:
     out = protect(table, k=k)
     assert_protected(table, out, k)
     assert_blank_when_suppressed(out)
+    assert subtraction_attack(out) == {}
 
 
 @st.composite
@@ -388,3 +423,64 @@ def test_property_end_to_end_from_a_dataset(records, k, breakdowns) -> None:
     out = protect(table, k=k)
     assert_protected(table, out, k)
     assert_blank_when_suppressed(out)
+    assert subtraction_attack(out) == {}
+    assert_no_everybody_or_nobody_under_r(out, r=20)
+
+
+def assert_no_everybody_or_nobody_under_r(out: pd.DataFrame, r: int) -> None:
+    shares = out[~out["suppressed"] & out["indicator"].isin(
+        ["satisfied_end", "satisfied_4w", "work_or_studies", "self_sufficient_6m", "passed"])]
+    small = shares[shares["denominator"] < r]
+    extreme = small[(small["numerator"] == 0) | (small["numerator"] == small["denominator"])]
+    assert extreme.empty, f"0 % or 100 % of a small group published: {extreme[KEY].values[:3]}"
+
+
+def test_a_total_is_not_left_recoverable_from_a_chain_of_sums() -> None:
+    # p1's 2024 row (3 records) is hidden; the pooled rows and the "all" rows
+    # would give it back one sum after another unless the chain is cut.
+    cells = {("p1", 2024, ""): (2, 3), ("p1", 2025, ""): (4, 9), ("p2", 2024, ""): (5, 11),
+             ("p2", 2025, ""): (6, 10), ("p3", 2024, ""): (7, 12), ("p3", 2025, ""): (3, 8)}
+    table = table_from_cells(cells, pooled=(2024, 2025))
+    out = protect(table, k=5)
+    assert by_key(out)[("p1", "2024", "work_or_studies", "total")]["reason"] == FEWER_THAN_K
+    assert subtraction_attack(out) == {}
+
+
+def test_a_total_with_a_single_published_breakdown_value_is_not_given_away() -> None:
+    # Every customer of p1 born abroad: the breakdown row *is* the total.
+    cells = {("p1", 2025, "yes"): (5, 8), ("p2", 2025, "yes"): (1, 2), ("p2", 2025, "no"): (6, 9),
+             ("p3", 2025, "yes"): (7, 10), ("p3", 2025, "no"): (4, 6)}
+    table = table_from_cells(cells, column="born_abroad")
+    out = protect(table, k=5)
+    assert subtraction_attack(out) == {}
+
+
+@pytest.mark.parametrize(("num", "den"), [(0, 6), (6, 6), (0, 19)])
+def test_everybody_or_nobody_in_a_small_group_is_hidden_to_protect_them(num, den) -> None:
+    cells = {("p1", 2025, ""): (num, den), ("p2", 2025, ""): (20, 40), ("p3", 2025, ""): (15, 30)}
+    out = by_key(protect(table_from_cells(cells), k=5, r=20))
+    row = out[("p1", "2025", "work_or_studies", "total")]
+    assert row["suppressed"] and row["reason"] == SECONDARY
+
+
+def test_everybody_in_a_group_of_r_or_more_is_published() -> None:
+    cells = {("p1", 2025, ""): (20, 20), ("p2", 2025, ""): (20, 40), ("p3", 2025, ""): (15, 30)}
+    out = by_key(protect(table_from_cells(cells), k=5, r=20))
+    assert out[("p1", "2025", "work_or_studies", "total")]["value"] == 100
+
+
+def test_two_groups_do_not_give_the_smaller_away_through_the_median() -> None:
+    from generator.sitemodel import _groups
+
+    sizes = pd.DataFrame(
+        [("p1", "2025", "sfi", 2, 7.0, 11), ("p2", "2025", "sfi", 2, 8.0, 10),
+         ("p3", "2025", "sfi", 3, 8.0, 12)],
+        columns=["provider_id", "year", "service", "groups", "median_size", "largest_size"],
+    )
+    published = {pid: items[0] for pid, (_, items) in _groups(sizes, k=5).items()}
+    # p1: 2 x 7 - 11 = 3 people in the smaller group: the median would tell.
+    assert published["p1"]["median_size"] is None and published["p1"]["median_hidden"]
+    assert published["p1"]["largest_size"] == 11
+    # p2: the smaller group has 6, p3 has three groups: nothing to give away.
+    assert published["p2"]["median_size"] == 8.0 and not published["p2"]["median_hidden"]
+    assert published["p3"]["median_size"] == 8.0

@@ -347,8 +347,18 @@ def test_breakdown_labels() -> None:
         "total", "born_abroad=yes", "born_abroad=unknown",
         "education_level=post_secondary", "education_level=unknown",
     }
-    assert fraction(table, "satisfied_end", breakdown="born_abroad=unknown") == (1, 2)
+    pooled = "2023-2025"
+    assert fraction(table, "satisfied_end", year=pooled, breakdown="born_abroad=unknown") == (1, 2)
     assert set(table.loc[table["indicator"] == "started", "breakdown"]) == {"total"}
+
+
+def test_profile_breakdowns_are_for_the_pooled_period_only_and_services_for_every_year() -> None:
+    table = compute_indicators(make_dataset(profile_records()), breakdowns=BREAKDOWNS)
+    column = table["breakdown"].str.partition("=")[0]
+    profile = table[column.isin(["age_band", "born_abroad", "education_level", "disability"])]
+    assert len(profile) and set(profile["year"]) == {"2023-2025"}
+    service = table[column == "service"]
+    assert {"2023-2025", "2025"} <= set(service["year"])
 
 
 def test_breakdown_rows_sum_to_the_total() -> None:
@@ -361,8 +371,11 @@ def test_breakdown_rows_sum_to_the_total() -> None:
         sums = parts.groupby(keys)[["numerator", "denominator"]].sum()
         expected = totals.loc[sums.index]
         pd.testing.assert_frame_equal(sums.sort_index(), expected.sort_index())
-        # Every total of a broken-down indicator has its parts, none is left out.
+        # Every total of a broken-down indicator has its parts, none is left out
+        # (profiles are broken down for the pooled period only).
         split = totals.index.get_level_values("indicator").isin(BREAKDOWN_INDICATORS)
+        if column != "service":
+            split &= totals.index.get_level_values("year") == "2023-2025"
         assert len(sums) == split.sum()
 
 

@@ -10,6 +10,7 @@ import pytest
 from datafolder import csv_text, line_of, valid_tables, write_folder, write_valid_folder
 
 from generator import load
+from generator.identity import has_personnummer
 from generator.load import find_personnummer, load_folder
 from generator.problems import InvalidData, ProblemList
 from generator.schema import RESULTS
@@ -289,6 +290,14 @@ PERSONNUMMER = [
     "8504121234",
     "850472-1234",  # samordningsnummer: day + 60
     "20050101-0017",
+    # The same numbers as people and spreadsheets also write them.
+    "850412 1234",  # a space
+    "850412\u00a01234",  # a no-break space
+    "850412\u20131234",  # an en dash
+    "850412\u20111234",  # a non-breaking hyphen
+    "19850412 - 1234",
+    "\uff18\uff15\uff10\uff14\uff11\uff12-\uff11\uff12\uff13\uff14",  # full-width digits
+    "\u0668\u0665\u0660\u0664\u0661\u0662-\u0661\u0662\u0663\u0664",  # Arabic-Indic digits
 ]
 NOT_PERSONNUMMER = [
     "556236-6285",  # organisation numbers: "month" 20 or more
@@ -305,6 +314,8 @@ NOT_PERSONNUMMER = [
     "1234567-1234",  # seven digits before the dash
     "59.8504121234",  # the decimals of a number
     "98504121234",  # eleven digits
+    "131 50 Nacka",  # a postcode
+    "08-465 004 06",
 ]
 
 
@@ -323,6 +334,13 @@ def test_the_quick_file_scan_never_misses_a_personnummer(value: str) -> None:
 @pytest.mark.parametrize("value", NOT_PERSONNUMMER)
 def test_find_personnummer_leaves_other_numbers(value: str) -> None:
     assert find_personnummer([value]) == []
+    assert not has_personnummer(f"<p>{value}</p>")
+
+
+@pytest.mark.parametrize("value", PERSONNUMMER)
+def test_the_output_audit_catches_every_shape(value: str) -> None:
+    # The same rule as the loader's, on built pages, JSON and the search index.
+    assert has_personnummer(f"<td>Kontakt: {value}</td>")
 
 
 def test_personnummer_in_results_refuses_the_whole_file_and_is_never_echoed(
@@ -435,6 +453,15 @@ def test_text_problems(tmp_path: Path) -> None:
         f"{texts / 'alfa-utbildning' / 'sv.md'}: the text is over 100 KB; shorten it",
         f"{texts / 'okand' / 'sv.md'}: the folder 'okand' is not a provider_id in "
         "providers.csv; provider texts go in texts/<provider_id>/<lang>.md",
+    ]
+
+
+def test_an_identity_number_in_a_provider_text_is_refused_with_its_line(tmp_path: Path) -> None:
+    text = "# Alfa\n\nRing Anna (850412\u20131234) om du undrar.\n"
+    folder = write_valid_folder(tmp_path, texts={("alfa-utbildning", "sv"): text})
+    path = folder / "texts" / "alfa-utbildning" / "sv.md"
+    assert problem_lines(folder) == [
+        f"{path}:3: looks like a personal identity number; remove it from the text"
     ]
 
 

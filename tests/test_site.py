@@ -277,3 +277,52 @@ def test_search_indexes_what_a_provider_is_not_the_figures_every_page_shares(
         assert "Services" in content and "Premises" in content
         for left_out in ("Results for", "Group sizes", "Teachers and coaches", "Year by year"):
             assert left_out not in content, (fragment["url"], left_out)
+
+
+def test_published_sums_give_no_hidden_figure_away(sample_site: Path) -> None:
+    """The attack of an outsider with the open data and a spreadsheet, on the sample site."""
+    import pandas as pd
+    from test_disclosure import subtraction_attack
+
+    out = pd.read_csv(
+        sample_site / "data" / "indicators.csv", dtype={"year": str},
+        keep_default_na=False, na_values=[""],
+    )
+    out["suppressed"] = out["suppressed"] == "yes"
+    assert out["suppressed"].any()
+    assert subtraction_attack(out) == {}
+
+
+def test_a_figure_hidden_to_protect_others_says_so_not_too_few(sample_site: Path) -> None:
+    with (sample_site / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    hidden = next(
+        r for r in rows
+        if r["reason"] == "secondary" and r["breakdown"] == "total" and r["provider_id"] != "all"
+        and r["indicator"] in ("work_or_studies", "satisfied_end")
+    )
+    html = read(sample_site / "provider" / f"{hidden['provider_id']}.html")
+    assert "Dold för att skydda enskilda" in html
+    assert "Dold så att ingens resultat kan räknas ut." in html
+
+
+def test_a_head_count_is_published_only_where_its_staff_share_is(sample_site: Path) -> None:
+    # The head count is the denominator of the role's share in indicators.csv:
+    # publishing it where that row is hidden would reopen the sums.
+    with (sample_site / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
+        hidden = {
+            (r["provider_id"], r["year"], r["indicator"])
+            for r in csv.DictReader(fh) if r["suppressed"] == "yes"
+        }
+    indicator = {"teacher": "teachers_with_degree", "coach": "coaches_with_degree"}
+    published = 0
+    for p in providers_json(sample_site)["providers"]:
+        staff = p.get("staff") or {}
+        for role, facts in (staff.get("roles") or {}).items():
+            key = (p["provider_id"], str(staff["year"]), indicator[role])
+            if facts["headcount"] is not None:
+                published += 1
+                assert key not in hidden, key
+            elif key in hidden and not facts["headcount_below_k"]:
+                assert facts["headcount_hidden"]
+    assert published
