@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import gc
 import hashlib
+import importlib.metadata
 import json
 import shutil
 import time
@@ -24,7 +25,7 @@ from .check import ChecksFailed, run_checks
 from .dataset import Dataset
 from .disclosure import Protection, protect
 from .files import count_pages, walk_files
-from .fonts import build_fonts, source_characters
+from .fonts import build_fonts, font_files_fingerprint, source_characters
 from .indicators import BREAKDOWN_COLUMNS, compute_group_sizes, compute_indicators, pooled_period
 from .likeme import write_like_me_data
 from .opendata import write_open_data
@@ -193,10 +194,33 @@ def default_cache(output: Path) -> Path:
     return output.with_name(output.name + ".cache")
 
 
+# Libraries whose version can change the output beyond the page templates'
+# (those are in code_fingerprint): figures, model fits, charts, search index
+# and fonts. An upgrade must not leave last night's site in place as "unchanged".
+OUTPUT_LIBRARIES = (
+    "pandas", "numpy", "scipy", "statsmodels", "altair", "vl-convert-python",
+    "pagefind", "pagefind-bin", "fonttools", "cbor2", "pyarrow",
+)
+
+
+def environment_fingerprint() -> str:
+    """The versions of the libraries that shape the output, and the font files used."""
+    lines = []
+    for name in OUTPUT_LIBRARIES:
+        try:
+            lines.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            lines.append(f"{name}: not installed")
+    lines.append(font_files_fingerprint())
+    return "\n".join(lines)
+
+
 def _inputs_digest(data: Path, settings_file: Path, settings: dict[str, Any]) -> str:
-    """A hash of everything a build reads: the data files, the settings and the code."""
+    """A hash of everything a build reads: the data files, the settings, the code,
+    the libraries' versions and the font files."""
     h = hashlib.blake2b(digest_size=20)
     h.update(code_fingerprint(settings_file, Path(settings["PATH"])).encode())
+    h.update(environment_fingerprint().encode())
     for path in sorted(p for p in data.rglob("*") if p.is_file()):
         h.update(path.relative_to(data).as_posix().encode() + b"\0")
         h.update(path.read_bytes())

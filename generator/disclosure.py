@@ -143,14 +143,20 @@ def protect(
     suppressed = primary | _everybody_or_nobody(table, size, k, r)
     system = linked_system(table)
     _settle(list(system.families), suppressed, size, rank, k)
+    report = report if report is not None else Protection()
+    yes = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
+    yes[is_diff] = np.nan
     try:
-        _secure(system, suppressed, size, rank, k, report or Protection())
+        _secure(system, suppressed, size, rank, k, report)
+        while _give_room(system, suppressed, primary, size, yes, rank, k, r):
+            _settle(list(system.families), suppressed, size, rank, k)
+            _secure(system, suppressed, size, rank, k, report)
     except DisclosureError as err:
         raise DisclosureError([_name(table, int(row)) for row in err.rows]) from None
     primary |= (size < k) & is_diff
     _follow_work_or_studies(table, is_diff, suppressed, primary)
     out = _publishable(table, suppressed, primary, r, is_diff)
-    if report is not None:
+    if report is not None:  # always, since it was filled in above
         hidden = out[out["suppressed"]]
         for reason, into in ((FEWER_THAN_K, report.hidden_fewer_than_k),
                              (SECONDARY, report.hidden_secondary)):
@@ -214,6 +220,74 @@ def _secure(
             # Nothing left to hide would cut these chains: never publish them.
             raise DisclosureError([str(row) for row in sorted(leaks)])
         _settle(list(system.families), suppressed, size, rank, k)
+
+
+def _give_room(
+    system: LinkedSystem,
+    suppressed: np.ndarray,
+    primary: np.ndarray,
+    size: np.ndarray,
+    yes: np.ndarray,
+    rank: np.ndarray,
+    k: int,
+    r: int,
+) -> bool:
+    """Hide more where a sum leaves a hidden group no room to be anything else.
+
+    Subtraction is not the only attack: the published totals also bound what
+    the hidden parts of a sum can hold. Three providers hidden in a sum whose
+    other parts are published and whose total is 28 of 28 were all 100 %; two
+    hidden groups of at most 4 that must hold 5 "yes" between them both hold
+    one. For each hidden group whose result must stay unknown (every group of
+    fewer than K, and a group of fewer than R that is all "yes" or all "no"),
+    the other hidden members of each of its sums must be able to take its
+    "yes" answers (with "no" answers of their own) and its "no" answers (with
+    "yes" answers), as they could if the group had the other result. Where
+    they cannot, the published part with enough of what is missing (the
+    smallest such, else the one with most) is hidden too, else the total.
+    Returns whether anything was hidden; the audit (``audit.py``) checks the
+    outcome against every published number at once.
+    """
+    has = ~np.isnan(yes)
+    no = np.where(has, size - np.nan_to_num(yes), 0.0)
+    yes0 = np.nan_to_num(yes)
+    extreme = has & (size >= k) & (size < r) & ((yes0 == 0) | (no == 0))
+    guarded = suppressed & has & (primary | extreme)
+    if not guarded.any():
+        return False
+    by_rel = np.argsort(system.part_rel, kind="stable")
+    starts = np.searchsorted(system.part_rel[by_rel], np.arange(system.n_relations + 1))
+    part_rels = np.unique(system.part_rel[guarded[system.part_row]])
+    changed = False
+    for rel in part_rels.tolist():
+        parts = system.part_row[by_rel[starts[rel] : starts[rel + 1]]]
+        total = int(system.rel_total[rel])
+        for row in parts[guarded[parts]].tolist():
+            others = parts[suppressed[parts] & (parts != row)]
+            for need, room in ((yes0[row], no), (no[row], yes0)):
+                # The total, hidden, can give way instead of another part.
+                have = room[others].sum() + (
+                    (yes0 if room is no else no)[total] if suppressed[total] else 0.0
+                )
+                if extreme[row] and not primary[row]:
+                    need = min(need, 1.0)  # one answer the other way will do
+                if need <= have:
+                    continue
+                shown = parts[~suppressed[parts] & has[parts]]
+                if len(shown):
+                    enough = shown[room[shown] >= need - have]
+                    pick = (
+                        enough[np.lexsort((rank[enough], size[enough]))[0]]
+                        if len(enough)
+                        else shown[np.lexsort((rank[shown], -room[shown]))[0]]
+                    )
+                    suppressed[pick] = True
+                    changed = True
+                elif not suppressed[total]:
+                    suppressed[total] = True
+                    changed = True
+                others = parts[suppressed[parts] & (parts != row)]
+    return changed
 
 
 def recovered_by_subtraction(system: LinkedSystem, suppressed: np.ndarray) -> dict[int, int]:

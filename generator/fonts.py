@@ -59,6 +59,21 @@ def _find(stem: str, weight: str) -> Path | None:
     return None
 
 
+def font_files_fingerprint() -> str:
+    """Which font files a build would subset, and their size and age: a font
+    installed (or updated) after a build changes the site."""
+    parts = []
+    for font in FONTS:
+        for weight in ("Regular", "Bold"):
+            path = _find(font.file_stem, weight)
+            if path is None:
+                parts.append(f"{font.file_stem}-{weight}: none")
+            else:
+                stat = path.stat()
+                parts.append(f"{path}: {stat.st_size} {stat.st_mtime_ns}")
+    return "\n".join(parts)
+
+
 def used_characters(site: Path) -> set[str]:
     chars: set[str] = set()
     for page in site.rglob("*.html"):

@@ -167,13 +167,23 @@ def compute_indicators(
         labels += [f"{column}={v}" for v in values]
 
     chunks: list[_Chunk] = []
+    # Cells with work-or-studies records, by breakdown offset: the six-month
+    # row is listed for each of them, even with no one to follow up. Were it
+    # listed only where someone got work or studies, its mere presence would
+    # tell that at least one in a hidden group did.
+    worked: dict[int, np.ndarray] = {}
+    no_value = np.zeros(len(results), dtype=np.int64)
     for spec in _eligibility(results):
         ind = INDICATORS.index(spec.name)
-        no_value = np.zeros(len(results), dtype=np.int64)
-        chunks.append(_count(frame, provider, spec, no_value, 1, ind, 0))
+        axes = [(no_value, 1, 0)]
         if spec.name in BREAKDOWN_INDICATORS:
-            for codes, offset, n_values in value_codes.values():
-                chunks.append(_count(frame, provider, spec, codes, n_values, ind, offset))
+            axes += [(codes, n_values, offset) for codes, offset, n_values in value_codes.values()]
+        for codes, n_values, offset in axes:
+            also = worked.get(offset) if spec.name == SELF_SUFFICIENT_6M else None
+            chunk, den = _count(frame, provider, spec, codes, n_values, ind, offset, also)
+            if spec.name == WORK_OR_STUDIES:
+                worked[offset] = den > 0
+            chunks.append(chunk)
     chunks += _staff_chunks(ds.staff, frame)
     table = _to_table(chunks, frame, np.array(labels, dtype=object))
     if frame.pooled is None:
@@ -343,8 +353,10 @@ def _count(
     n_values: int,
     indicator: int,
     label_offset: int,
-) -> _Chunk:
-    """Count one indicator into the provider x year x value cube and list its non-empty cells."""
+    also: np.ndarray | None = None,
+) -> tuple[_Chunk, np.ndarray]:
+    """Count one indicator into the provider x year x value cube and list its non-empty
+    cells (and those in ``also``, empty or not); the cube of denominators with it."""
     keep = spec.eligible
     n_prov, n_years = len(frame.providers), frame.n_years
     flat = (provider[keep] * n_years + frame.year_code(spec.year[keep])) * n_values + value[keep]
@@ -356,8 +368,9 @@ def _count(
         cube[0] = cube[1:].sum(axis=0)  # "all" = every provider, deauthorised included
         # Result records add up over years, so the pooled period is a plain sum.
         cube[:, -1] = cube[:, :-1][:, frame.pooled_mask()].sum(axis=1)
-    p, y, v = np.nonzero(den)  # no rows for empty cells: see disclosure.py on absence
-    return _Chunk(p, y, indicator, v + label_offset, num[p, y, v], den[p, y, v])
+    # No rows for empty cells (see disclosure.py on absence), unless asked for.
+    p, y, v = np.nonzero(den if also is None else (den > 0) | also)
+    return _Chunk(p, y, indicator, v + label_offset, num[p, y, v], den[p, y, v]), den
 
 
 def _staff_chunks(staff: pd.DataFrame, frame: _Frame) -> list[_Chunk]:

@@ -14,8 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from . import schema
+from . import labels, schema
 from .dataset import Dataset
+from .disclosure import FEWER_THAN_K, SECONDARY
 from .indicators import BREAKDOWN_COLUMNS as BREAKDOWN_VALUES
 from .sanitize import render_markdown
 from .slugs import slugify
@@ -164,6 +165,9 @@ class SiteModel:
     profile_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # (provider_id, indicator) -> the trend chart's file (charts.ChartFile)
     charts: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # The cost of protection, for the methodology page: indicator ->
+    # (figures, hidden as resting on fewer than K, hidden to protect others).
+    hidden_counts: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
     @property
     def trend_years(self) -> tuple[str, ...]:
@@ -448,4 +452,20 @@ def build_site_model(
             }
         ),
         profile_groups=_profile_groups(profiles.get("all", {})),
+        hidden_counts=_hidden_counts(table),
     )
+
+
+def _hidden_counts(table: pd.DataFrame) -> dict[str, tuple[int, int, int]]:
+    """Per indicator, in page order: how many figures, and how many hidden for each reason."""
+    out: dict[str, tuple[int, int, int]] = {}
+    for indicator in labels.INDICATORS:
+        rows = table[table["indicator"] == indicator]
+        if len(rows):
+            reason = rows["reason"].astype("string")
+            out[indicator] = (
+                len(rows),
+                int((reason == FEWER_THAN_K).sum()),
+                int((reason == SECONDARY).sum()),
+            )
+    return out

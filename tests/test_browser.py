@@ -60,9 +60,14 @@ def test_provider_list_shows_every_listed_provider_with_figures(
         and r["indicator"] in ("satisfied_end", "work_or_studies", "self_sufficient_6m", "passed")
         and r["provider_id"] in {p["provider_id"] for p in listed}
     ]
-    assert page.locator("table.providers-table").get_by_text("För få för att visa").count() == len(
-        hidden
-    )
+    # Each hidden figure says why it is hidden: too few people, or hidden so
+    # that another figure cannot be worked out from it.
+    table = page.locator("table.providers-table")
+    too_few = [r for r in hidden if r["reason"] == "fewer_than_k"]
+    protected = [r for r in hidden if r["reason"] == "secondary"]
+    assert protected  # the sample's pooled totals are hidden only to protect others
+    assert table.get_by_text("För få för att visa").count() == len(too_few)
+    assert table.get_by_text("Dold för att skydda enskilda").count() == len(protected)
 
 
 def test_hidden_figures_say_why_and_print_no_number(page, site_url, sample_site) -> None:
@@ -74,6 +79,7 @@ def test_hidden_figures_say_why_and_print_no_number(page, site_url, sample_site)
         and r["suppressed"] == "yes"
         and r["indicator"] == "satisfied_end"
         and r["breakdown"] == "total"
+        and r["reason"] == "fewer_than_k"
     )
     page.goto(site_url + f"en/provider/{hidden['provider_id']}.html")
     cell = page.locator("table.results-table tr", has_text="Satisfied customers at the end")
@@ -98,6 +104,7 @@ def test_sorting_by_a_figure_without_javascript(browser, site_url, sample_site) 
         for r in indicators(sample_site)
         if r["year"] == "2023-2025"
         and r["indicator"] == "work_or_studies"
+        and r["breakdown"] == "total"
         and r["provider_id"] != "all"
         and r["suppressed"] == "no"
         and r["low_reliability"] == "no"

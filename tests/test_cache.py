@@ -54,3 +54,27 @@ def test_a_changed_provider_text_renders_only_its_own_pages_again(tmp_path: Path
     before = tmp_path / "before" / "charts" / chart.name
     assert chart.stat().st_ino == before.stat().st_ino
     assert chart.read_bytes() == (tmp_path / "fresh" / "charts" / chart.name).read_bytes()
+
+
+def test_fonts_installed_after_a_build_are_not_taken_for_nothing_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site built before Debian's Noto fonts were installed ships without its
+    Arabic and Ethiopic fonts; the next night, with the fonts in place, must not
+    leave it as it is because the data are the same."""
+    from conftest import FIXTURES
+
+    from generator import fonts
+    from generator.build import build
+
+    data = FIXTURES / "spreadsheet-export"
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    installed = fonts.FONT_DIRS
+    monkeypatch.setattr(fonts, "FONT_DIRS", (tmp_path / "no-fonts",))
+    first = build(data, out, cache=cache)
+    assert not first.unchanged and not list(out.rglob("*.woff2"))
+    assert build(data, out, cache=cache).unchanged, "same inputs, same fonts: nothing to do"
+    monkeypatch.setattr(fonts, "FONT_DIRS", installed)
+    again = build(data, out, cache=cache)
+    assert not again.unchanged
+    assert {p.name.split("-")[0] for p in out.rglob("*.woff2")} >= {"NotoSansArabic"}

@@ -110,22 +110,54 @@ def test_a_figure_resting_on_too_few_is_caught_in_pages_csv_and_json(site: Path)
     assert any("providers.json" in p and "head count" in p for p in problems)
 
 
-def test_a_failed_check_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The build refuses to publish when a check fails: plant a leak in a provider text."""
+def test_a_failed_check_fails_the_build(tmp_path: Path) -> None:
+    """The build refuses to publish when a check of the built site fails: plant a
+    leak in an editorial page, which the data load never reads."""
     from conftest import FIXTURES
 
     from generator.build import build
     from generator.check import ChecksFailed
+    from generator.settings import ROOT
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "spreadsheet-export", data)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    page = content / "sv" / "accessibility.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nRing 19850412-1234.\n", encoding="utf-8")
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"exec(open({str(ROOT / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
+        f"PATH = {str(content)!r}\n"
+        f"THEME = {str(ROOT / 'theme')!r}\n"
+        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    with pytest.raises(ChecksFailed, match="accessibility"):
+        build(data, out, settings, cache=False)
+    assert not out.exists()
+
+
+def test_an_identity_number_in_a_provider_text_is_refused_at_load(tmp_path: Path) -> None:
+    """Provider texts are read with the data, so a leak there stops the build before
+    anything is rendered, with the file and line."""
+    from conftest import FIXTURES
+
+    from generator.build import build
+    from generator.problems import InvalidData
 
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "spreadsheet-export", data)
     (data / "texts" / "leverantor-01").mkdir(parents=True)
     (data / "texts" / "leverantor-01" / "sv.md").write_text(
-        "Ring 19850412-1234.\n", encoding="utf-8"
+        "Välkommen.\nRing 850412 1234.\n", encoding="utf-8"
     )
     out = tmp_path / "out"
-    with pytest.raises(ChecksFailed):
+    with pytest.raises(InvalidData) as caught:
         build(data, out)
+    (line,) = caught.value.lines()
+    assert "leverantor-01/sv.md:2" in line and "identity number" in line, line
     assert not out.exists()
 
 

@@ -484,3 +484,61 @@ def test_two_groups_do_not_give_the_smaller_away_through_the_median() -> None:
     # p2: the smaller group has 6, p3 has three groups: nothing to give away.
     assert published["p2"]["median_size"] == 8.0 and not published["p2"]["median_hidden"]
     assert published["p3"]["median_size"] == 8.0
+
+
+def test_hidden_groups_at_100_percent_get_a_companion_with_other_answers() -> None:
+    """The seed report's case: three small providers at 100 % hidden in a sum
+    whose other parts are published would add up to "28 of 28": all three
+    were 100 %. A provider with "no" answers is hidden with them."""
+    from generator.audit import measure
+
+    cells = {
+        ("tiny1", 2025, ""): (10, 10), ("tiny2", 2025, ""): (11, 11),
+        ("tiny3", 2025, ""): (7, 7), ("big1", 2025, ""): (30, 40),
+        ("big2", 2025, ""): (45, 60), ("big3", 2025, ""): (80, 100),
+    }
+    table = table_from_cells(cells)
+    out = protect(table, k=5, r=20)
+    hidden = {key[0] for key in suppressed_keys(out)}
+    assert {"tiny1", "tiny2", "tiny3"} < hidden
+    assert hidden & {"big1", "big2", "big3"}, "one with 'no' answers is hidden too"
+    assert measure(table, out, k=5, r=20).exposed == []
+
+
+def test_two_small_groups_that_must_hold_more_than_either_can_get_room() -> None:
+    """Two hidden age groups of at most 4 that must hold 5 "yes" between them
+    would both be known to hold one; a larger group is hidden with them."""
+    from generator.audit import measure
+
+    cells = {
+        ("p1", 2025, "16-19"): (1, 2), ("p1", 2025, "55+"): (4, 4),
+        ("p1", 2025, "20-24"): (7, 8), ("p1", 2025, "25-29"): (11, 15),
+        ("p1", 2025, "30-54"): (8, 11),
+        ("p2", 2025, "16-19"): (6, 9), ("p2", 2025, "55+"): (5, 8),
+        ("p2", 2025, "20-24"): (20, 30), ("p2", 2025, "25-29"): (25, 31),
+        ("p2", 2025, "30-54"): (30, 40),
+    }
+    table = table_from_cells(cells, column="age_band")
+    before = measure(table, _primary_and_settled_only(table), k=5, r=20)
+    assert before.exposed, "without room the audit works the small groups out"
+    out = protect(table, k=5, r=20)
+    assert measure(table, out, k=5, r=20).exposed == []
+
+
+def _primary_and_settled_only(table: pd.DataFrame) -> pd.DataFrame:
+    """What protection published before hidden groups were given room: groups
+    under K and one more part per sum."""
+    out = protect(table, k=5, r=20)
+    size = table["denominator"].astype("Int64").fillna(table["count"].astype("Int64"))
+    small = (size < 5).to_numpy(dtype=bool)
+    keep = out.copy()
+    keep["suppressed"] = small
+    keep["reason"] = np.where(small, FEWER_THAN_K, "")
+    # p1's 16-19 and 55+ both hidden, and p2's 16-19 and 55+ with them: every
+    # sum has two hidden parts, so nothing falls to subtraction alone.
+    for who in ("p1", "p2"):
+        for value in ("16-19", "55+"):
+            row = (keep["provider_id"] == who) & (keep["breakdown"] == f"age_band={value}")
+            keep.loc[row, "suppressed"] = True
+            keep.loc[row & ~pd.Series(small), "reason"] = SECONDARY
+    return keep

@@ -18,6 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LANGUAGES: list[str] = load_settings()["LANGUAGES"]
 POOLED = "2023-2025"
+# What a hidden figure says in English, by the reason in the open data.
+HIDDEN_LABEL = {"fewer_than_k": "Too few to show", "secondary": "Hidden to protect privacy"}
 
 
 def rows(site: Path) -> list[dict[str, str]]:
@@ -76,14 +78,29 @@ def test_sample_matches_the_seed_report_calibration(sample_site: Path) -> None:
 def test_tiny_providers_at_100_percent_are_never_shown_as_the_best(
     page, site_url: str, sample_site: Path
 ) -> None:
+    """The seed report's "100 % satisfied" on a handful of answers: such a figure
+    tells every customer's answer, so it is hidden, and hidden figures sort last."""
+    table = rows(sample_site)
+    people = {
+        "satisfied_end", "satisfied_4w", "work_or_studies", "self_sufficient_6m", "passed"
+    }
+    published_few = [
+        r
+        for r in table
+        if r["indicator"] in people and r["suppressed"] == "no" and r["low_reliability"] == "yes"
+    ]
+    assert published_few
+    assert not [r for r in published_few if r["numerator"] in ("0", r["denominator"])]
+    # The sample has providers whose every answer was "satisfied" on a few answers.
     tiny = {
         r["provider_id"]
-        for r in rows(sample_site)
+        for r in table
         if r["year"] == POOLED
         and r["indicator"] == "satisfied_end"
         and r["breakdown"] == "total"
-        and r["value"] == "100"
-        and r["low_reliability"] == "yes"
+        and r["suppressed"] == "yes"
+        and r["reason"] == "secondary"
+        and r["provider_id"] != "all"
     }
     assert len(tiny) >= 3, tiny
     names = {p["name"] for p in listed(sample_site) if p["provider_id"] in tiny}
@@ -95,7 +112,7 @@ def test_tiny_providers_at_100_percent_are_never_shown_as_the_best(
         if row(sample_site, p["provider_id"], POOLED, "satisfied_end")["low_reliability"] == "no"
         and row(sample_site, p["provider_id"], POOLED, "satisfied_end")["suppressed"] == "no"
     ]
-    assert order[0] not in names
+    assert order[0] in reliable
     assert max(order.index(n) for n in reliable) < min(order.index(n) for n in names)
     # And none of them is ever "better than expected": too few customers to tell.
     for pid in tiny:
@@ -171,7 +188,7 @@ def test_chart_table_holds_the_same_numbers_as_the_open_data(
                 continue
             r = found[0]
             if r["suppressed"] == "yes":
-                assert cells.nth(0).inner_text() == "Too few to show"
+                assert cells.nth(0).inner_text() == HIDDEN_LABEL[r["reason"]]
                 continue
             assert cells.nth(0).inner_text().startswith(f"{r['value']}%")
             assert cells.nth(1).inner_text() == f"{r['ci_low']}–{r['ci_high']}%"
@@ -245,10 +262,24 @@ def test_profile_table_and_people_like_me_without_javascript(
     assert page.locator("h1").inner_text() == "Results for customers: Aged 20–24"
     body = page.locator("table.group-table tbody tr")
     assert body.count() == len(listed(sample_site))
-    # Each provider row shows the group's figure, or says plainly there are too few.
+    # Each provider row shows the group's figure, or says plainly why it is not shown.
+    names = {p["name"]: p["provider_id"] for p in listed(sample_site)}
     for tr in body.all():
         cell = tr.locator("td").nth(0).inner_text()
-        assert re.search(r"\d+%", cell) or "Too few such customers" in cell or "No such" in cell
+        found = [
+            r
+            for r in rows(sample_site)
+            if (r["provider_id"], r["year"], r["indicator"], r["breakdown"])
+            == (names[tr.locator("th").inner_text()], POOLED, "work_or_studies", "age_band=20-24")
+        ]
+        if not found:
+            assert cell == "No such customers."
+        elif found[0]["suppressed"] == "no":
+            assert cell.startswith(f"{found[0]['value']}%"), cell
+        elif found[0]["reason"] == "secondary":
+            assert cell == "Hidden to protect privacy"
+        else:
+            assert "Too few such customers" in cell
     first = body.first.locator("a")
     first.click()
     assert page.url.endswith("#profile-age-band-20-24")

@@ -152,6 +152,25 @@ def test_self_sufficient_6m_only_among_successes_with_known_status() -> None:
     assert fraction(compute_indicators(ds), "self_sufficient_6m") == (2, 3)
 
 
+def test_a_six_month_row_follows_every_work_or_studies_row_even_when_empty() -> None:
+    """Were the six-month row listed only where someone got work or studies, its
+    presence would tell that at least one person in a hidden group did."""
+    ds = make_dataset(
+        [ended(provider_id="p1", outcome="none", born_abroad=True),
+         ended(provider_id="p1", outcome="work", outcome_6m="self_sufficient", born_abroad=False),
+         ended(provider_id="p2", outcome="none")]
+    )
+    table = compute_indicators(ds, breakdowns=("born_abroad",))
+    assert fraction(table, "self_sufficient_6m", provider="p2") == (0, 0)
+    pooled = {"year": "2023-2025"}
+    assert fraction(table, "self_sufficient_6m", breakdown="born_abroad=yes", **pooled) == (0, 0)
+    assert fraction(table, "self_sufficient_6m", breakdown="born_abroad=no", **pooled) == (1, 1)
+    keys = ["provider_id", "year", "breakdown"]
+    work = table[table["indicator"] == "work_or_studies"][keys]
+    six = table[table["indicator"] == "self_sufficient_6m"][keys]
+    assert sorted(map(tuple, work.values)) == sorted(map(tuple, six.values))
+
+
 def test_passed_among_ended_records_with_a_grade() -> None:
     ds = make_dataset(
         [

@@ -293,6 +293,29 @@ def test_published_sums_give_no_hidden_figure_away(sample_site: Path) -> None:
     assert subtraction_attack(out) == {}
 
 
+def test_the_methodology_page_states_the_cost_of_protection(sample_site: Path) -> None:
+    """How many figures are hidden, per indicator and reason, as the open data has them."""
+    with (sample_site / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    html = read(sample_site / "en" / "methodology.html")
+    table = html[html.index('<table class="hidden-table">') :]
+    table = table[: table.index("</table>")]
+    shown = {
+        indicator: tuple(int(n.replace(",", "").replace("\u00a0", "")) for n in cells)
+        for indicator, cells in (
+            (m.group(1), re.findall(r"<td>([^<]*)</td>", m.group(2)))
+            for m in re.finditer(r'<tr data-indicator="(\w+)">(.*?)</tr>', table, re.S)
+        )
+    }
+    assert shown["satisfied_end"][2] > 0, "the sample hides figures to protect others"
+    for indicator, (count, too_few, protected) in shown.items():
+        mine = [r for r in rows if r["indicator"] == indicator]
+        assert count == len(mine), indicator
+        assert too_few == sum(r["reason"] == "fewer_than_k" for r in mine), indicator
+        assert protected == sum(r["reason"] == "secondary" for r in mine), indicator
+    assert set(shown) == {r["indicator"] for r in rows}
+
+
 def test_a_figure_hidden_to_protect_others_says_so_not_too_few(sample_site: Path) -> None:
     with (sample_site / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
