@@ -72,6 +72,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warn_about_placeholders(data: Path, settings_file: Path) -> None:
+    """The committed settings describe the sample's municipality; say so when they
+    are used for other data, before anything is published with them."""
+    from .settings import ROOT, SettingsError, load_settings, placeholder_settings
+
+    if data.resolve() == (ROOT / "data").resolve():
+        return
+    try:
+        names = placeholder_settings(load_settings(settings_file))
+    except SettingsError:
+        return  # the build itself reports it, in its own way
+    if names:
+        print(
+            f"warning: {settings_file} still holds the sample's placeholder addresses "
+            f"({', '.join(names)}); edit the municipality's settings before publishing.",
+            file=sys.stderr,
+        )
+
+
 def _print_problems(err: InvalidData) -> None:
     for line in err.lines():
         print(line, file=sys.stderr)
@@ -93,6 +112,7 @@ def _nightly(args: argparse.Namespace) -> int:
     if args.keep < 1:
         print("--keep must be at least 1", file=sys.stderr)
         return EXIT_FAILURE
+    _warn_about_placeholders(args.data, args.settings or DEFAULT_SETTINGS_FILE)
     try:
         report = run_nightly(
             args.data, args.site, args.keep, args.settings or DEFAULT_SETTINGS_FILE
@@ -158,6 +178,7 @@ def run(argv: list[str] | None = None) -> int:
         from .build import build
         from .settings import DEFAULT_SETTINGS_FILE
 
+        _warn_about_placeholders(args.data, args.settings or DEFAULT_SETTINGS_FILE)
         cache = False if args.no_cache else (args.cache or True)
         report = build(
             args.data, args.output, args.settings or DEFAULT_SETTINGS_FILE, _progress, cache

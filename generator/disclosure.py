@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from .indicators import STAFF_INDICATORS, STARTED, WORK_OR_STUDIES, WORK_OR_STUDIES_VS_EXPECTED
+from .rectangles import Cells, hide_rectangles
 from .relations import LinkedSystem, Relations, linked_system
 
 FEWER_THAN_K = "fewer_than_k"
@@ -148,7 +149,14 @@ def protect(
     yes[is_diff] = np.nan
     try:
         _secure(system, suppressed, size, rank, k, report)
-        while _give_room(system, suppressed, primary, size, yes, rank, k, r):
+        cells = Cells.of(table)
+        while True:
+            while _give_room(system, suppressed, primary, size, yes, rank, k, r):
+                _settle(list(system.families), suppressed, size, rank, k)
+                _secure(system, suppressed, size, rank, k, report)
+            guarded = _guarded(suppressed, primary, size, yes, k, r)
+            if not hide_rectangles(table, suppressed, guarded, size, yes, rank, k, cells):
+                break
             _settle(list(system.families), suppressed, size, rank, k)
             _secure(system, suppressed, size, rank, k, report)
     except DisclosureError as err:
@@ -252,7 +260,7 @@ def _give_room(
     no = np.where(has, size - np.nan_to_num(yes), 0.0)
     yes0 = np.nan_to_num(yes)
     extreme = has & (size >= k) & (size < r) & ((yes0 == 0) | (no == 0))
-    guarded = suppressed & has & (primary | extreme)
+    guarded = _guarded(suppressed, primary, size, yes, k, r)
     if not guarded.any():
         return False
     by_rel = np.argsort(system.part_rel, kind="stable")
@@ -288,6 +296,17 @@ def _give_room(
                     changed = True
                 others = parts[suppressed[parts] & (parts != row)]
     return changed
+
+
+def _guarded(
+    suppressed: np.ndarray, primary: np.ndarray, size: np.ndarray, yes: np.ndarray, k: int, r: int
+) -> np.ndarray:
+    """Hidden groups whose result must stay unknown: each under K, and each 0 % or
+    100 % under R."""
+    has = ~np.isnan(yes)
+    yes0 = np.nan_to_num(yes)
+    extreme = has & (size >= k) & (size < r) & ((yes0 == 0) | (yes0 == size))
+    return suppressed & has & (primary | extreme)
 
 
 def recovered_by_subtraction(system: LinkedSystem, suppressed: np.ndarray) -> dict[int, int]:

@@ -39,6 +39,16 @@ class SettingsError(Exception):
     pass
 
 
+def placeholder_settings(settings: dict[str, Any]) -> list[str]:
+    """Settings that still hold the sample's placeholder addresses (the reserved
+    ``.example`` domain): a real municipality's site must not publish them."""
+    return [
+        name
+        for name, _default, _help in PROJECT_SETTINGS
+        if isinstance(settings.get(name), str) and ".example" in settings[name]
+    ]
+
+
 def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
     if not path.is_file():
         raise SettingsError(f"{path}: the settings file is missing")

@@ -181,8 +181,6 @@ def test_keyboard_only_search(page, site_url: str) -> None:
 def test_no_horizontal_scrolling_at_320_px_and_200_percent_text(
     lang: str, browser, site_url: str, sample_site: Path
 ) -> None:
-    if lang not in LANGUAGES:
-        pytest.skip(f"{lang} is not a site language")
     narrow = browser.new_context(viewport={"width": 320, "height": 640})
     wide = browser.new_context(viewport={"width": 640, "height": 800})
     try:
@@ -217,8 +215,6 @@ def test_figures_are_readable_without_javascript_and_without_css(
 
 
 def test_right_to_left_layout_is_mirrored(page, site_url: str) -> None:
-    if "ar" not in LANGUAGES:
-        pytest.skip("Arabic is not a site language")
     page.goto(site_url + "ar/providers/index.html")
     name = page.locator(".site-header__name").bounding_box()
     switcher = page.locator(".language-switcher").bounding_box()

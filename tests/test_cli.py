@@ -66,6 +66,9 @@ def test_build_of_a_spreadsheet_export_replaces_the_old_site(
         "build", "--data", str(FIXTURES / "spreadsheet-export"), "--output", str(old_site)
     )
     assert proc.returncode == 0, proc.stderr
+    # Other data with the committed settings: the sample's placeholder addresses
+    # would be published in a real municipality's name, so the build says so.
+    assert "placeholder addresses (CONTACT_EMAIL, ACCESSIBILITY_CONTACT_EMAIL" in proc.stderr
     assert "<title>old</title>" not in (old_site / "index.html").read_text(encoding="utf-8")
     assert (old_site / "en" / "index.html").exists()
     assert (old_site / "data" / "indicators.csv").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,34 @@ from conftest import ROOT
 from generator.settings import PROJECT_SETTINGS, SettingsError, load_settings
 
 
-def test_every_setting_is_documented_in_the_readme() -> None:
+def test_the_readme_settings_table_is_the_codes_defaults_and_help() -> None:
+    """One row per setting, in the code's order, with its default and its help text."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name, _default, _help in PROJECT_SETTINGS:
-        assert f"`{name}`" in readme, name
+    section = readme[readme.index("## Settings") :]
+    section = section[: section.index("\n## ", 1)]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("| `")
+    ]
+    expected = [
+        [f"`{name}`", f"`{default!r}`", help_text]
+        for name, default, help_text in PROJECT_SETTINGS
+    ]
+    assert rows == expected
+
+
+def test_the_readme_module_map_names_every_module() -> None:
+    """The "How it is built" table names every pipeline module, and nothing that is gone."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## How it is built") :]
+    section = section[: section.index("\n\n", section.index("| stage"))]
+    named = set(re.findall(r"`generator/(\w+)\.py`", section))
+    modules = {p.stem for p in (ROOT / "generator").glob("*.py")}
+    assert named <= modules, named - modules
+    # Tools around the build (benchmark, simulation, sample data), not its stages.
+    tools = {"__init__", "__main__", "bench", "bench_worker", "casemix_simulation", "sample"}
+    assert modules - tools <= named, sorted(modules - tools - named)
 
 
 @pytest.mark.parametrize(
