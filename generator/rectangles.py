@@ -110,6 +110,7 @@ def hide_rectangles(
     yes0 = np.nan_to_num(yes)
     # Python scalars: the loop below looks at a few rows at a time.
     has_l, yes_l, no_l = has.tolist(), yes0.tolist(), no.tolist()
+    spare = _spare_successes(cells, yes0, size)
     changed = False
     for row in np.flatnonzero(guarded & suppressed & has).tolist():
         if row in cells.settled:
@@ -125,7 +126,9 @@ def hide_rectangles(
             cells, p, period, indicator, breakdown, suppressed, size, rank
         )
         def has_room(r: int, need: float = need) -> bool:
-            return has_l[r] and yes_l[r] >= need and no_l[r] >= need
+            # Work-or-studies successes move only where the six-month rows,
+            # counted among them, leave enough of them free.
+            return has_l[r] and yes_l[r] >= need and no_l[r] >= need and spare.get(r, need) >= need
 
         for corners in _rectangles(
             cells, p, period, indicator, breakdown, partners_first, has_room
@@ -179,6 +182,17 @@ def _partners(
         rows, score = rows[keep], score[keep]
     chosen = [str(q) for q in cells.provider_of[rows[np.argsort(score)]] if q != p]
     return chosen[:_PARTNERS]
+
+
+def _spare_successes(cells: Cells, yes: np.ndarray, size: np.ndarray) -> dict[int, float]:
+    """Work-or-studies row -> its successes not followed up at six months: how many
+    can become "no" without the six-month row having to change as well."""
+    out: dict[int, float] = {}
+    for row, (p, period, indicator, breakdown) in enumerate(cells.key_of):
+        if indicator == WORK_OR_STUDIES:
+            six = cells.index.get((p, period, SELF_SUFFICIENT_6M, breakdown))
+            out[row] = float(yes[row] - (size[six] if six is not None else 0))
+    return out
 
 
 def _same_keys(cells: Cells, rows: list[int], indicator: str) -> list[int]:
