@@ -47,9 +47,14 @@ EVERYBODY = "everybody"  # the no count can be 0
 LARGER = "larger"  # another size, one or more larger
 SMALLER = "smaller"  # another size, one or more smaller
 MIXED = "mixed"  # at least one yes and one no (groups of K or more)
+KINDS = (NOBODY, EVERYBODY, LARGER, SMALLER, MIXED)
+AT_MOST, SAME_DENOMINATOR = 0, 1  # kinds of link between rows
 
 _TOLERANCE = 1e-6
-_BATCH_VARIABLES = 60_000
+# Searches solved together in one LP, by variables: HiGHS takes longer per
+# search on big block-diagonal LPs than on many small ones (81 s for the
+# sample's audit at 60,000, 28 s at 300).
+_BATCH_VARIABLES = 300
 # Rows allowed to move in a local search, tried in turn: most witnesses are
 # found among a few rows, and small blocks make the solver several times faster.
 _LOCAL_ROWS = (24, 80, 300)
@@ -82,6 +87,16 @@ class Target:
     kind: str
 
 
+@dataclass(frozen=True)
+class Witness:
+    """Another table, as changes to the true one: rows, and the change of each
+    row's denominator and numerator. Every other row keeps its true counts."""
+
+    rows: np.ndarray
+    den: np.ndarray
+    num: np.ndarray
+
+
 @dataclass
 class _Structure:
     """Row <-> relation incidence, built once per table."""
@@ -93,6 +108,8 @@ class _Structure:
     rel_ptr: np.ndarray
     rel_rows: np.ndarray
     links: dict[int, list[int]] = field(default_factory=dict)
+    # row -> the (kind, a, b) links it takes part in
+    pairs_of: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, system: LinkedSystem, n: int) -> _Structure:
@@ -103,10 +120,16 @@ class _Structure:
         rel_ptr = np.zeros(system.n_relations + 1, dtype=np.int64)
         np.add.at(rel_ptr, rels + 1, 1)
         links: dict[int, list[int]] = {}
-        for a, b in np.concatenate([system.at_most, system.same_denominator]).tolist():
-            links.setdefault(a, []).append(b)
-            links.setdefault(b, []).append(a)
-        return cls(system, row_ptr, row_rel, row_sign, np.cumsum(rel_ptr), rows[order], links)
+        pairs_of: dict[int, list[tuple[int, int, int]]] = {}
+        for kind, pairs in ((AT_MOST, system.at_most), (SAME_DENOMINATOR, system.same_denominator)):
+            for a, b in pairs.tolist():
+                links.setdefault(a, []).append(b)
+                links.setdefault(b, []).append(a)
+                pairs_of.setdefault(a, []).append((kind, a, b))
+                pairs_of.setdefault(b, []).append((kind, a, b))
+        return cls(
+            system, row_ptr, row_rel, row_sign, np.cumsum(rel_ptr), rows[order], links, pairs_of
+        )
 
     def relations_of(self, row: int) -> np.ndarray:
         return self.row_rel[self.row_ptr[row] : self.row_ptr[row + 1]]
@@ -139,6 +162,8 @@ class Auditor:
     def __init__(self, system: LinkedSystem, counts: Counts) -> None:
         self.counts = counts
         self.structure = _Structure.of(system, len(counts.den))
+        # Every witness found: the proof a build can keep and check again.
+        self.witnesses: dict[Target, Witness] = {}
 
     def unproven(
         self, wanted: Iterable[Target], hidden: np.ndarray, primary: np.ndarray, exact: bool = False
@@ -150,17 +175,58 @@ class Auditor:
             wanted = self._unproven(wanted, hidden, primary, limit)
         return wanted
 
+    def exposed(
+        self, wanted: Iterable[Target], hidden: np.ndarray, primary: np.ndarray
+    ) -> list[Target]:
+        """The targets no witness exists for: near searches first, then exact ones."""
+        failed = self.unproven(wanted, hidden, primary)
+        return self.unproven(failed, hidden, primary, exact=True) if failed else []
+
+    def repairs(
+        self, wanted: list[Target], hidden: np.ndarray, primary: np.ndarray
+    ) -> tuple[set[int], list[Target]]:
+        """Published rows to hide so that every target gets a witness, and the
+        targets no hiding can help.
+
+        Each target's witness is searched over its whole connected set, with
+        published rows free to move at a cost: the rows that move in the
+        cheapest witness are the ones to hide. A published row, once hidden,
+        is known to hold K or more records, so it moves within that bound.
+        Hiding only widens what an attacker must allow, so every witness
+        found before stays one.
+        """
+        k = self.counts.k
+        low, high = self.counts.bounds(hidden, primary)
+        movable = ~hidden & (self.counts.den >= k)
+        low = np.where(movable, float(k), low)
+        high = np.where(movable, np.inf, high)
+        everything = np.ones(len(hidden), dtype=bool)
+        rows: set[int] = set()
+        stuck: list[Target] = []
+        for target in wanted:
+            # "Another size" is reached either way.
+            tries = [target]
+            if target.kind in (LARGER, SMALLER):
+                tries.append(Target(target.row, SMALLER if target.kind == LARGER else LARGER))
+            for attempt in tries:
+                if not self._possible(attempt, low, high):
+                    continue
+                moved: list[list[int]] = []
+                block = self._block(attempt, everything, None)
+                if not self._solve([(attempt, block)], low, high, movable, moved):
+                    self.witnesses[target] = self.witnesses[attempt]
+                    rows.update(moved[0])
+                    break
+            else:
+                stuck.append(target)
+        return rows, stuck
+
     def _unproven(
         self, wanted: Iterable[Target], hidden: np.ndarray, primary: np.ndarray, limit: int | None
     ) -> list[Target]:
         low, high = self.counts.bounds(hidden, primary)
         wanted = list(wanted)
-        den = self.counts.den
-        impossible = [
-            t for t in wanted
-            if (t.kind == LARGER and high[t.row] < den[t.row] + 1)
-            or (t.kind == SMALLER and low[t.row] > den[t.row] - 1)
-        ]
+        impossible = [t for t in wanted if not self._possible(t, low, high)]
         wanted = [t for t in wanted if t not in impossible]
         blocks = [self._block(t, hidden, limit) for t in wanted]
         failed: list[Target] = list(impossible)
@@ -178,8 +244,20 @@ class Auditor:
         retry = [Target(t.row, SMALLER) for t in failed if t.kind == LARGER]
         if retry:
             still = {t.row for t in self._unproven(retry, hidden, primary, limit)}
+            for t in failed:
+                if t.kind == LARGER and t.row not in still:
+                    self.witnesses[t] = self.witnesses[Target(t.row, SMALLER)]
             failed = [t for t in failed if t.kind != LARGER or t.row in still]
         return failed
+
+    def _possible(self, target: Target, low: np.ndarray, high: np.ndarray) -> bool:
+        """False where the row's own bounds already rule the alternative out."""
+        den = self.counts.den[target.row]
+        if target.kind == LARGER:
+            return bool(high[target.row] >= den + 1)
+        if target.kind == SMALLER:
+            return bool(low[target.row] <= den - 1)
+        return True
 
     # -- building one search --------------------------------------------------
 
@@ -210,8 +288,19 @@ class Auditor:
         return _Block(np.array(chosen, dtype=np.int64))
 
     def _solve(
-        self, batch: list[tuple[Target, _Block]], low: np.ndarray, high: np.ndarray
+        self,
+        batch: list[tuple[Target, _Block]],
+        low: np.ndarray,
+        high: np.ndarray,
+        movable: np.ndarray | None = None,
+        moved: list[list[int]] | None = None,
     ) -> list[Target]:
+        """The targets of the batch with no witness in their block.
+
+        ``movable`` marks published rows that may move at a cost of one per
+        unit (within the bounds of a row hidden to protect others); ``moved``
+        then receives, per block, the rows that had to move.
+        """
         s = self.structure
         c = self.counts
         eq_rows: list[int] = []
@@ -235,15 +324,32 @@ class Auditor:
             return n_var - 1
 
         slack_vars: list[int] = []
+        move_cost: list[int] = []  # |change| of movable rows
+        block_moves: list[list[tuple[int, int]]] = []
+        block_vars: list[tuple[list[int], list[int], list[int]]] = []
         for target, block in batch:
             rows = block.rows.tolist()
             dd: dict[int, int] = {}
             dn: dict[int, int] = {}
+            moves: list[tuple[int, int]] = []
             for row in rows:
                 d, n = float(c.den[row]), float(c.num[row])
                 dd[row] = new_var(low[row] - d, high[row] - d)
                 if c.has_num[row]:
                     dn[row] = new_var(-n, np.inf)
+                if movable is not None and movable[row]:
+                    for var in (dd[row], dn.get(row)):
+                        if var is None:
+                            continue
+                        size = new_var(0, np.inf)  # size >= |var|
+                        for sign in (1.0, -1.0):
+                            ub_rows.extend([len(ub_rhs)] * 2)
+                            ub_cols.extend([var, size])
+                            ub_vals.extend([sign, -1.0])
+                            ub_rhs.append(0.0)
+                        move_cost.append(size)
+                        moves.append((row, size))
+                if c.has_num[row]:
                     # numerator <= denominator
                     ub_rows += [len(ub_rhs)] * 2
                     ub_cols += [dn[row], dd[row]]
@@ -273,9 +379,13 @@ class Auditor:
             self._aim(target, dd, dn, lo, hi, ub_rows, ub_cols, ub_vals, ub_rhs)
             slack_of_block.append(mine)
             slack_vars += mine
+            block_moves.append(moves)
+            block_vars.append((rows, [dd[r] for r in rows], [dn.get(r, -1) for r in rows]))
 
         cost = np.zeros(n_var)
-        cost[slack_vars] = 1.0
+        # Moving a published row is always cheaper than breaking a sum.
+        cost[move_cost] = 1.0
+        cost[slack_vars] = 1.0 if not move_cost else 1e4
         a_eq = sparse.csr_matrix((eq_vals, (eq_rows, eq_cols)), shape=(len(eq_rhs), n_var))
         a_ub = sparse.csr_matrix((ub_vals, (ub_rows, ub_cols)), shape=(len(ub_rhs), n_var))
         bounds = np.column_stack([lo, hi])
@@ -291,19 +401,36 @@ class Auditor:
         if result.status != 0:
             raise RuntimeError(f"disclosure audit: the solver failed ({result.message})")
         x = result.x
-        return [
-            target
-            for (target, _), mine in zip(batch, slack_of_block, strict=True)
-            if x[mine].sum() > _TOLERANCE
-        ]
+        if moved is not None:
+            moved += [
+                sorted({row for row, size in moves if x[size] > _TOLERANCE})
+                for moves in block_moves
+            ]
+        failed = []
+        for (target, _), mine, (rows, vd, vn) in zip(
+            batch, slack_of_block, block_vars, strict=True
+        ):
+            if x[mine].sum() > _TOLERANCE:
+                failed.append(target)
+                continue
+            change_den = x[vd]
+            change_num = np.where(np.array(vn) >= 0, x[vn], 0.0)
+            keep = (np.abs(change_den) > _TOLERANCE) | (np.abs(change_num) > _TOLERANCE)
+            self.witnesses[target] = Witness(
+                np.array(rows, dtype=np.int64)[keep], change_den[keep], change_num[keep]
+            )
+        return failed
 
     def _links(self, dd, dn, eq_rows, eq_cols, eq_vals, eq_rhs,
                ub_rows, ub_cols, ub_vals, ub_rhs, new_var) -> list[int]:
         """Six-month denominators within work-or-studies numerators; shared head counts."""
         c = self.counts
-        system = self.structure.system
+        pairs_of = self.structure.pairs_of
+        # Only the links that touch the block: at national scale there are
+        # tens of thousands.
+        touching = sorted({pair for row in dd for pair in pairs_of.get(row, ())})
         slacks: list[int] = []
-        for a, b in system.at_most.tolist():
+        for a, b in (pair[1:] for pair in touching if pair[0] == AT_MOST):
             if a not in dd and b not in dn:
                 continue
             # den[a] + dd[a] <= num[b] + dn[b]
@@ -316,7 +443,7 @@ class Auditor:
             ub_rows.append(row_id), ub_cols.append(slack), ub_vals.append(-1.0)
             ub_rhs.append(float(c.num[b] - c.den[a]))
             slacks.append(slack)
-        for a, b in system.same_denominator.tolist():
+        for a, b in (pair[1:] for pair in touching if pair[0] == SAME_DENOMINATOR):
             if a not in dd and b not in dd:
                 continue
             row_id = len(eq_rhs)
@@ -361,29 +488,167 @@ class _Block:
     rows: np.ndarray
 
 
+def told_by_labels(target: Target) -> bool:
+    """Whether a target no hiding can reach may be tolerated.
+
+    Every figure under K must carry the label "too few" and every other
+    hidden figure is then known to hold K or more; with the six-month link,
+    those labels alone can tell that somebody (or not everybody) in a small
+    group had the result. They never tell the group's size, so no one's own
+    result follows. A size that can be worked out, or the result of a group
+    of K or more, is never tolerated.
+    """
+    return target.kind in (NOBODY, EVERYBODY)
+
+
 @dataclass
 class Exposure:
-    """What the audit found: targets asked, and those no witness exists for."""
+    """What the audit found: targets asked, those no witness exists for, and of
+    those the ones only the labels tell (no hiding can reach them)."""
 
     targets: int
     exposed: list[Target]
     names: dict[int, str]
+    by_labels: list[Target] = field(default_factory=list)
+
+    @property
+    def leaks(self) -> list[Target]:
+        """What stops a build: exposures hiding could have prevented, or that tell a size."""
+        return [t for t in self.exposed if t not in set(self.by_labels)]
 
     def lines(self) -> list[str]:
-        by_kind: dict[str, int] = {}
-        for t in self.exposed:
-            by_kind[t.kind] = by_kind.get(t.kind, 0) + 1
-        rows = sorted({t.row for t in self.exposed})
         out = [
             f"{self.targets} things to keep unknown about hidden groups; "
-            f"{len(self.exposed)} of them can be worked out from what is published "
-            f"({', '.join(f'{k} {n}' for k, n in sorted(by_kind.items())) or 'none'}), "
-            f"in {len(rows)} hidden rows."
+            f"{len(self.leaks)} of them can be worked out from what is published "
+            f"({_kinds(self.leaks)}), in {len({t.row for t in self.leaks})} hidden rows."
         ]
-        out += [f"  {self.names[r]}" for r in rows[:20]]
+        out += self._rows(self.leaks)
+        if self.by_labels:
+            out.append(
+                f"{len(self.by_labels)} more are told only by the labels every small figure "
+                f"carries ({_kinds(self.by_labels)}); their group sizes stay unknown:"
+            )
+            out += self._rows(self.by_labels)
+        return out
+
+    def _rows(self, found: list[Target]) -> list[str]:
+        rows = sorted({t.row for t in found})
+        out = [f"  {self.names[r]}" for r in rows[:20]]
         if len(rows) > 20:
             out.append(f"  ... and {len(rows) - 20} more")
         return out
+
+
+def _kinds(found: list[Target]) -> str:
+    by_kind: dict[str, int] = {}
+    for t in found:
+        by_kind[t.kind] = by_kind.get(t.kind, 0) + 1
+    return ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())) or "none"
+
+
+def verify(
+    system: LinkedSystem,
+    counts: Counts,
+    hidden: np.ndarray,
+    primary: np.ndarray,
+    claims: dict[Target, Witness],
+) -> list[Target]:
+    """The claimed witnesses that are not what they claim: checked against every
+    relation, bound and link at once, with no solver.
+
+    A witness is good when only hidden rows change, every row stays within
+    what an attacker must allow, each sum still adds up, numerators stay
+    between 0 and their denominators, the six-month and head-count links
+    hold, and the target row shows the alternative its target asks for.
+    """
+    if not claims:
+        return []
+    tol = 1e-6
+    n = len(counts.den)
+    wanted = list(claims)
+    cols = np.repeat(np.arange(len(wanted)), [len(claims[t].rows) for t in wanted])
+    rows = np.concatenate([claims[t].rows for t in wanted]).astype(np.int64)
+    d_den = np.concatenate([claims[t].den for t in wanted]).astype(np.float64)
+    d_num = np.concatenate([claims[t].num for t in wanted]).astype(np.float64)
+    bad = np.zeros(len(wanted), dtype=bool)
+    if len(rows) and (rows.min() < 0 or rows.max() >= n):
+        return wanted
+    low, high = counts.bounds(hidden, primary)
+    den = counts.den[rows] + d_den
+    num = counts.num[rows] + d_num
+    entry_bad = (
+        ~hidden[rows]
+        | (den < low[rows] - tol)
+        | (den > high[rows] + tol)
+        | (num < -tol)
+        | (num > den + tol)
+        | (~counts.has_num[rows] & (np.abs(d_num) > tol))
+    )
+    bad[cols[entry_bad]] = True
+    shape = (n, len(wanted))
+    change_den = sparse.csr_matrix((d_den, (rows, cols)), shape=shape)
+    change_num = sparse.csr_matrix((d_num, (rows, cols)), shape=shape)
+    incidence = sparse.csr_matrix(
+        (
+            np.concatenate([np.ones(len(system.part_row)), -np.ones(system.n_relations)]),
+            (
+                np.concatenate([system.part_rel, np.arange(system.n_relations)]),
+                np.concatenate([system.part_row, system.rel_total]),
+            ),
+        ),
+        shape=(system.n_relations, n),
+    )
+    with_num = sparse.diags(counts.has_num[system.rel_total].astype(np.float64))
+    for residual in (incidence @ change_den, with_num @ (incidence @ change_num)):
+        residual = residual.tocoo()
+        bad[residual.col[np.abs(residual.data) > tol]] = True
+    if len(system.at_most):
+        a, b = system.at_most[:, 0], system.at_most[:, 1]
+        gap = (change_den[a] - change_num[b]).tocoo()
+        room = (counts.num[b] - counts.den[a])[gap.row]
+        bad[gap.col[gap.data > room + tol]] = True
+    if len(system.same_denominator):
+        a, b = system.same_denominator[:, 0], system.same_denominator[:, 1]
+        gap = (change_den[a] - change_den[b]).tocoo()
+        bad[gap.col[np.abs(gap.data) > tol]] = True
+    for i, target in enumerate(wanted):
+        if not bad[i]:
+            bad[i] = not _aimed(target, claims[target], counts)
+    return [t for t, b in zip(wanted, bad, strict=True) if b]
+
+
+def _aimed(target: Target, witness: Witness, counts: Counts) -> bool:
+    """Whether the witness shows, in the target row, the alternative asked for."""
+    at = np.flatnonzero(witness.rows == target.row)
+    d_den = float(witness.den[at[0]]) if len(at) else 0.0
+    d_num = float(witness.num[at[0]]) if len(at) else 0.0
+    den = counts.den[target.row] + d_den
+    num = counts.num[target.row] + d_num
+    tol = 1e-6
+    if target.kind == NOBODY:
+        return counts.has_num[target.row] and num <= tol
+    if target.kind == EVERYBODY:
+        return counts.has_num[target.row] and den - num <= tol
+    if target.kind in (LARGER, SMALLER):  # another size, either way
+        return abs(d_den) >= 1 - tol
+    if target.kind == MIXED:
+        return num >= 1 - tol and den - num >= 1 - tol
+    return False
+
+
+def counts_of(table, k: int) -> tuple[Counts, np.ndarray]:
+    """The audit's view of an indicator table, and the rows it leaves out.
+
+    Rows of ``work_or_studies_vs_expected`` repeat their work-or-studies
+    counts and take part in no sum.
+    """
+    size = table["denominator"].astype("Int64").fillna(table["count"].astype("Int64"))
+    den = size.fillna(0).to_numpy(dtype=np.int64)
+    num = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
+    is_diff = (table["indicator"] == "work_or_studies_vs_expected").to_numpy(bool)
+    six_months = (table["indicator"] == "self_sufficient_6m").to_numpy(bool)
+    has_num = ~np.isnan(num) & ~is_diff
+    return Counts(den, np.nan_to_num(num).astype(np.int64), has_num, k, six_months), is_diff
 
 
 def measure(table, published, k: int, r: int) -> Exposure:
@@ -395,23 +660,20 @@ def measure(table, published, k: int, r: int) -> Exposure:
     from .relations import linked_system
 
     table = table.reset_index(drop=True)
-    size = table["denominator"].astype("Int64").fillna(table["count"].astype("Int64"))
-    den = size.fillna(0).to_numpy(dtype=np.int64)
-    num = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
-    is_diff = (table["indicator"] == "work_or_studies_vs_expected").to_numpy(bool)
-    six_months = (table["indicator"] == "self_sufficient_6m").to_numpy(bool)
-    counts = Counts(
-        den, np.nan_to_num(num).astype(np.int64), ~np.isnan(num) & ~is_diff, k, six_months
-    )
+    counts, is_diff = counts_of(table, k)
     hidden = published["suppressed"].to_numpy(dtype=bool) & ~is_diff
     primary = (published["reason"] == "fewer_than_k").to_numpy(dtype=bool, na_value=False)
     primary = primary & ~is_diff
     auditor = Auditor(linked_system(table), counts)
     wanted = targets(counts, hidden, primary, r)
-    failed = auditor.unproven(wanted, hidden, primary)
-    exposed = auditor.unproven(failed, hidden, primary, exact=True) if failed else []
+    exposed = auditor.exposed(wanted, hidden, primary)
+    _, no_help = auditor.repairs(exposed, hidden, primary) if exposed else (set(), [])
+    by_labels = [t for t in no_help if told_by_labels(t)]
+    names = names_of(table, [t.row for t in exposed])
+    return Exposure(len(wanted), exposed, names, by_labels)
+
+
+def names_of(table, rows: Iterable[int]) -> dict[int, str]:
+    """provider/period/indicator/breakdown of each row, as the audit names them."""
     keys = ("provider_id", "year", "indicator", "breakdown")
-    names = {
-        t.row: "/".join(str(table.at[t.row, c]) for c in keys) for t in exposed
-    }
-    return Exposure(len(wanted), exposed, names)
+    return {row: "/".join(str(table.at[row, c]) for c in keys) for row in rows}

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import proofstore
 from .assets import asset_names, fingerprint_assets
 from .casemix import compare_with_expected
 from .charts import render_chart_files, trend_chart_data
@@ -73,13 +74,24 @@ def check(data: Path, settings_file: Path = DEFAULT_SETTINGS_FILE) -> Dataset:
 
 
 def compute_table(
-    data: Path, settings: dict[str, Any], report: BuildReport
+    data: Path, settings: dict[str, Any], report: BuildReport, proofs: Path | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The indicator table with true counts, and what disclosure control publishes of it."""
     ds = load_and_validate(data, max_file_bytes=_max_bytes(settings))
     table = _indicator_table(ds, settings, report)
-    return table, protect(
-        table, k=settings["DISCLOSURE_K"], r=settings["RELIABILITY_R"], report=report.protection
+    return table, _protect(table, settings, report, proofs)
+
+
+def _protect(
+    table: pd.DataFrame, settings: dict[str, Any], report: BuildReport, proofs: Path | None
+) -> pd.DataFrame:
+    return protect(
+        table,
+        k=settings["DISCLOSURE_K"],
+        r=settings["RELIABILITY_R"],
+        report=report.protection,
+        proofs=proofs,
+        prove_it=settings["DISCLOSURE_PROOF"],
     )
 
 
@@ -93,17 +105,14 @@ def _indicator_table(ds: Dataset, settings: dict[str, Any], report: BuildReport)
         return pd.concat([table, expected], ignore_index=True).reset_index(drop=True)
 
 
-def compute(ds: Dataset, settings: dict[str, Any], report: BuildReport) -> tuple[Any, SiteModel]:
+def compute(
+    ds: Dataset, settings: dict[str, Any], report: BuildReport, proofs: Path | None = None
+) -> tuple[Any, SiteModel]:
     table = _indicator_table(ds, settings, report)
     with report.stage("compute"):
         groups = compute_group_sizes(ds)
     with report.stage("suppress"):
-        protected = protect(
-            table,
-            k=settings["DISCLOSURE_K"],
-            r=settings["RELIABILITY_R"],
-            report=report.protection,
-        )
+        protected = _protect(table, settings, report, proofs)
         model = build_site_model(
             ds,
             protected,
@@ -134,7 +143,10 @@ def build_into(
         ds = load_and_validate(data, max_file_bytes=_max_bytes(settings))
     report.records = len(ds.results)
     progress("Computing the figures")
-    protected, model = compute(ds, settings, report)
+    # Proofs are kept with the user's cache, shared by every site built; a
+    # build without a cache proves afresh.
+    proofs = proofstore.default_folder() if cache is not None else None
+    protected, model = compute(ds, settings, report, proofs)
     report.model = model
     del ds  # the records are no longer needed: free their memory before rendering
     with report.stage("open data"):

@@ -128,18 +128,21 @@ def _audit(args: argparse.Namespace) -> int:
     """Exit 0 when no hidden figure can be pinned down, 1 when some can (listed)."""
     import time
 
+    from . import proofstore
     from .audit import measure
     from .build import BuildReport, compute_table
     from .settings import DEFAULT_SETTINGS_FILE, load_settings
 
     settings = load_settings(args.settings or DEFAULT_SETTINGS_FILE)
     start = time.perf_counter()
-    table, protected = compute_table(args.data, settings, BuildReport())
+    table, protected = compute_table(
+        args.data, settings, BuildReport(), proofstore.default_folder()
+    )
     found = measure(table, protected, settings["DISCLOSURE_K"], settings["RELIABILITY_R"])
     for line in found.lines():
         print(line)
     print(f"Audited {len(table)} figures in {time.perf_counter() - start:.1f} s.")
-    return EXIT_FAILURE if found.exposed else EXIT_OK
+    return EXIT_FAILURE if found.leaks else EXIT_OK
 
 
 def run(argv: list[str] | None = None) -> int:

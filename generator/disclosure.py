@@ -55,11 +55,15 @@ Rounding happens only after every decision, which uses the raw counts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import proofstore
+from .audit import counts_of
 from .indicators import STAFF_INDICATORS, STARTED, WORK_OR_STUDIES, WORK_OR_STUDIES_VS_EXPECTED
+from .proof import Proof, prove, recheck
 from .rectangles import Cells, hide_rectangles
 from .relations import LinkedSystem, Relations, linked_system
 
@@ -101,10 +105,32 @@ class Protection:
     hidden_fewer_than_k: dict[str, int] = field(default_factory=dict)
     hidden_secondary: dict[str, int] = field(default_factory=dict)
     rounds: int = 0
+    proved: int = 0  # facts about hidden groups the audit showed unknowable
+    repaired: int = 0  # figures hidden because the audit found no witness
+    told_by_labels: int = 0  # facts only the "too few" labels tell (audit.told_by_labels)
+    proved_at_all: bool = True  # False where DISCLOSURE_PROOF is off
 
     @property
     def secondary(self) -> int:
         return sum(self.hidden_secondary.values())
+
+    def _proof_sentence(self) -> str:
+        if not self.proved_at_all:
+            return (
+                "The pattern was not proved (DISCLOSURE_PROOF is off): only the rules of "
+                "subtraction, room and rectangles were applied."
+            )
+        return (
+            f"The audit proved {self.proved} facts about hidden groups unknowable from what "
+            "is published"
+            + (f", after hiding {self.repaired} more figures" if self.repaired else "")
+            + (
+                f"; {self.told_by_labels} more (somebody or not everybody in a small group "
+                "had the result) are told only by the labels of small figures."
+                if self.told_by_labels
+                else "."
+            )
+        )
 
     def summary(self) -> str:
         """One line for the build report: the cost of protection, per indicator."""
@@ -112,12 +138,17 @@ class Protection:
         per = ", ".join(f"{i} {n}" for i, n in self.hidden_secondary.items()) or "none"
         return (
             f"Hidden figures: {fewer} rest on too few records; {self.secondary} more hidden "
-            f"to protect people's results ({per})."
+            f"to protect people's results ({per}). " + self._proof_sentence()
         )
 
 
 def protect(
-    table: pd.DataFrame, k: int = 5, r: int = 20, report: Protection | None = None
+    table: pd.DataFrame,
+    k: int = 5,
+    r: int = 20,
+    report: Protection | None = None,
+    proofs: Path | None = None,
+    prove_it: bool = True,
 ) -> pd.DataFrame:
     """Apply primary, group and secondary suppression, audit it, and flag low reliability.
 
@@ -130,7 +161,10 @@ def protect(
     through when the input has it, blank where suppressed or unreliable).
 
     Raises ``DisclosureError`` when the audit finds a hidden figure it cannot
-    protect; ``report`` receives the cost of protection.
+    protect; ``report`` receives the cost of protection. ``proofs`` is the
+    folder where proofs are kept between builds (``proofstore``), or None;
+    ``prove_it`` False skips the proof (``DISCLOSURE_PROOF``), and the report
+    says so.
     """
     if k < MIN_K:
         raise ValueError(f"K must be at least {MIN_K}, got {k}")
@@ -143,22 +177,18 @@ def protect(
     primary = (size < k) & ~is_diff
     suppressed = primary | _everybody_or_nobody(table, size, k, r)
     system = linked_system(table)
-    _settle(list(system.families), suppressed, size, rank, k)
     report = report if report is not None else Protection()
-    yes = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
-    yes[is_diff] = np.nan
+    name = proofstore.key(table, k, r) if proofs is not None else ""
+    kept = proofstore.load(proofs, name, len(table)) if prove_it else None
+    report.proved_at_all = prove_it
     try:
-        _secure(system, suppressed, size, rank, k, report)
-        cells = Cells.of(table)
-        while True:
-            while _give_room(system, suppressed, primary, size, yes, rank, k, r):
-                _settle(list(system.families), suppressed, size, rank, k)
-                _secure(system, suppressed, size, rank, k, report)
-            guarded = _guarded(suppressed, primary, size, yes, k, r)
-            if not hide_rectangles(table, suppressed, guarded, size, yes, rank, k, cells):
-                break
-            _settle(list(system.families), suppressed, size, rank, k)
-            _secure(system, suppressed, size, rank, k, report)
+        if kept is None or not _reuse(kept, table, system, suppressed, primary, is_diff, k, r,
+                                      report):
+            proof = _choose_and_prove(
+                table, system, suppressed, primary, size, rank, is_diff, k, r, report, prove_it
+            )
+            if proof is not None:
+                proofstore.save(proofs, name, suppressed & ~is_diff, proof)
     except DisclosureError as err:
         raise DisclosureError([_name(table, int(row)) for row in err.rows]) from None
     primary |= (size < k) & is_diff
@@ -171,6 +201,84 @@ def protect(
             counts = hidden.loc[hidden["reason"] == reason, "indicator"].value_counts()
             into.update({str(i): int(n) for i, n in sorted(counts.items())})
     return out
+
+
+def _choose_and_prove(
+    table: pd.DataFrame,
+    system: LinkedSystem,
+    suppressed: np.ndarray,
+    primary: np.ndarray,
+    size: np.ndarray,
+    rank: np.ndarray,
+    is_diff: np.ndarray,
+    k: int,
+    r: int,
+    report: Protection,
+    prove_it: bool = True,
+) -> Proof | None:
+    """Choose what else to hide by the rules, then prove it (``suppressed`` in place)."""
+    _settle(list(system.families), suppressed, size, rank, k)
+    yes = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
+    yes[is_diff] = np.nan
+    _secure(system, suppressed, size, rank, k, report)
+    cells = Cells.of(table)
+    while True:
+        while _give_room(system, suppressed, primary, size, yes, rank, k, r):
+            _settle(list(system.families), suppressed, size, rank, k)
+            _secure(system, suppressed, size, rank, k, report)
+        guarded = _guarded(suppressed, primary, size, yes, k, r)
+        if not hide_rectangles(table, suppressed, guarded, size, yes, rank, k, cells):
+            break
+        _settle(list(system.families), suppressed, size, rank, k)
+        _secure(system, suppressed, size, rank, k, report)
+    if not prove_it:
+        return None
+
+    def settle(pattern: np.ndarray) -> None:
+        _settle(list(system.families), pattern, size, rank, k)
+        _secure(system, pattern, size, rank, k, report)
+
+    # Prove the pattern with the audit, hiding more where it finds no witness.
+    counts, _ = counts_of(table, k)
+    hidden = suppressed & ~is_diff
+    proof = prove(system, counts, hidden, primary & ~is_diff, r, settle)
+    suppressed |= hidden
+    _count_proof(proof, report)
+    if proof.leaks:
+        raise DisclosureError([str(row) for row in sorted({t.row for t in proof.leaks})])
+    return proof
+
+
+def _reuse(
+    kept: tuple[np.ndarray, Proof],
+    table: pd.DataFrame,
+    system: LinkedSystem,
+    suppressed: np.ndarray,
+    primary: np.ndarray,
+    is_diff: np.ndarray,
+    k: int,
+    r: int,
+    report: Protection,
+) -> bool:
+    """Take a kept pattern (``suppressed`` in place) if its proof checks out here."""
+    hidden, proof = kept
+    if (hidden & is_diff).any() or (suppressed & ~is_diff & ~hidden).any():
+        return False
+    pattern = hidden | suppressed
+    if recovered_by_subtraction(system, pattern):
+        return False
+    counts, _ = counts_of(table, k)
+    if not recheck(system, counts, hidden.copy(), primary & ~is_diff, r, proof):
+        return False
+    suppressed |= hidden
+    _count_proof(proof, report)
+    return True
+
+
+def _count_proof(proof: Proof, report: Protection) -> None:
+    report.proved = proof.targets - len(proof.stuck)
+    report.repaired = proof.repaired
+    report.told_by_labels = len(proof.by_labels)
 
 
 def _everybody_or_nobody(table: pd.DataFrame, size: np.ndarray, k: int, r: int) -> np.ndarray:

@@ -28,6 +28,9 @@ PROJECT_SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("LANGUAGES", ["sv", "en"], "Site languages; the first is the default, served at the root"),
     ("DISCLOSURE_K", 5, "No figure rests on fewer records than this (3 or more)"),
     ("RELIABILITY_R", 20, "Figures on fewer records are marked 'few answers'"),
+    ("DISCLOSURE_PROOF", True,
+     "Prove before publishing that no hidden figure can be worked out; off only where the "
+     "proof is too slow (a national register)"),
     ("POOLED_YEARS", 3, "Headline figures pool this many latest years"),
     ("MAX_INPUT_FILE_MB", 200, "A data file larger than this is refused"),
     ("LIST_PAGE_SIZE", 50, "Providers per page of a list; longer lists are split into pages"),
@@ -63,6 +66,8 @@ def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
         problems.append(f"DISCLOSURE_K must be a whole number of at least 3, not {k!r}")
     if not isinstance(r, int) or (isinstance(k, int) and r < k):
         problems.append(f"RELIABILITY_R must be a whole number not below DISCLOSURE_K, not {r!r}")
+    if not isinstance(settings["DISCLOSURE_PROOF"], bool):
+        problems.append("DISCLOSURE_PROOF must be True or False")
     limit = settings["MAX_INPUT_FILE_MB"]
     if not isinstance(limit, (int, float)) or limit <= 0:
         problems.append("MAX_INPUT_FILE_MB must be a positive number")

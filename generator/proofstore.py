@@ -1,0 +1,113 @@
+"""Proofs kept between builds: the pattern of hidden figures and its witnesses.
+
+Proving a pattern takes the linear-programming audit half a minute on a
+small municipality's data; checking a kept proof takes a fraction of a
+second. A proof is kept under a key made of everything it depends on (the
+table's keys and true counts, K, R, the code of disclosure control and the
+solver's version), as a NumPy archive (never a pickle: the folder is shared
+by every build of the user), and ``proof.recheck`` checks every witness of a
+kept proof before it is used, so a damaged or doctored file only costs the
+time to prove afresh.
+
+The folder is ``$XDG_CACHE_HOME/kundval-jamfor/proofs`` (``~/.cache/...``):
+one folder for every site the user builds, so a test run or a second output
+folder reuses what the first build proved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .audit import KINDS, Target, Witness
+from .files import write_atomically
+from .proof import Proof
+
+_VERSION = 1
+_SOURCES = ("audit.py", "disclosure.py", "proof.py", "proofstore.py", "rectangles.py",
+            "relations.py")
+
+
+def default_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "kundval-jamfor" / "proofs"
+
+
+def key(table: pd.DataFrame, k: int, r: int) -> str:
+    """Everything a proof depends on, hashed."""
+    h = hashlib.sha256(f"{_VERSION} {k} {r}".encode())
+    here = Path(__file__).parent
+    for name in _SOURCES:
+        h.update((here / name).read_bytes())
+    for lib in ("numpy", "scipy"):
+        h.update(importlib.metadata.version(lib).encode())
+    columns = ["provider_id", "year", "indicator", "breakdown", "numerator", "denominator",
+               "count"]
+    present = [c for c in columns if c in table.columns]
+    h.update(pd.util.hash_pandas_object(table[present], index=True).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def load(folder: Path | None, name: str, n_rows: int) -> tuple[np.ndarray, Proof] | None:
+    """The kept pattern and proof, or None when there is none that reads back whole."""
+    if folder is None:
+        return None
+    path = folder / f"{name}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            hidden = f["hidden"].astype(bool)
+            target_rows, target_kinds = f["target_rows"], f["target_kinds"]
+            ptr, rows, den, num = f["ptr"], f["rows"], f["den"], f["num"]
+            stuck_rows, stuck_kinds = f["stuck_rows"], f["stuck_kinds"]
+            repaired = int(f["repaired"])
+    except (OSError, KeyError, ValueError, EOFError):
+        return None
+    if len(hidden) != n_rows or len(ptr) != len(target_rows) + 1:
+        return None
+    try:
+        witnesses = {
+            Target(int(row), KINDS[int(kind)]): Witness(
+                rows[ptr[i] : ptr[i + 1]], den[ptr[i] : ptr[i + 1]], num[ptr[i] : ptr[i + 1]]
+            )
+            for i, (row, kind) in enumerate(zip(target_rows, target_kinds, strict=True))
+        }
+        stuck = tuple(
+            Target(int(row), KINDS[int(kind)])
+            for row, kind in zip(stuck_rows, stuck_kinds, strict=True)
+        )
+    except (IndexError, ValueError):
+        return None
+    return hidden, Proof(repaired=repaired, stuck=stuck, witnesses=witnesses)
+
+
+def save(folder: Path | None, name: str, hidden: np.ndarray, proof: Proof) -> None:
+    if folder is None:
+        return
+    items = list(proof.witnesses.items())
+    sizes = [len(w.rows) for _, w in items]
+    empty = np.zeros(0)
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        hidden=hidden.astype(bool),
+        target_rows=np.array([t.row for t, _ in items], dtype=np.int64),
+        target_kinds=np.array([KINDS.index(t.kind) for t, _ in items], dtype=np.int8),
+        ptr=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+        rows=np.concatenate([w.rows for _, w in items] or [empty]).astype(np.int64),
+        den=np.concatenate([w.den for _, w in items] or [empty]),
+        num=np.concatenate([w.num for _, w in items] or [empty]),
+        stuck_rows=np.array([t.row for t in proof.stuck], dtype=np.int64),
+        stuck_kinds=np.array([KINDS.index(t.kind) for t in proof.stuck], dtype=np.int8),
+        repaired=np.array(proof.repaired),
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder / f"{name}.npz", buffer.getvalue())
+    except OSError:
+        pass  # a proof that cannot be kept is proved again next time
