@@ -271,13 +271,13 @@ def test_profile_table_and_people_like_me_without_javascript(
     assert body.count() == len(listed(sample_site))
     # Each provider row shows the group's figure, or says plainly why it is not shown.
     names = {p["name"]: p["provider_id"] for p in listed(sample_site)}
+    table = rows(sample_site)
     for tr in body.all():
         cell = tr.locator("td").nth(0).inner_text()
+        key = (names[tr.locator("th").inner_text()], POOLED, "work_or_studies", "age_band=20-24")
         found = [
-            r
-            for r in rows(sample_site)
-            if (r["provider_id"], r["year"], r["indicator"], r["breakdown"])
-            == (names[tr.locator("th").inner_text()], POOLED, "work_or_studies", "age_band=20-24")
+            r for r in table
+            if (r["provider_id"], r["year"], r["indicator"], r["breakdown"]) == key
         ]
         if not found:
             assert cell == "No such customers."
