@@ -34,8 +34,14 @@ _SOURCES = ("audit.py", "disclosure.py", "proof.py", "proofstore.py", "rectangle
             "relations.py")
 
 
-def default_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+def default_folder() -> Path | None:
+    """The user's folder of kept proofs; None where the user has no home to keep them in."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:
+            return None
     return Path(base) / "kundval-jamfor" / "proofs"
 
 
