@@ -563,7 +563,7 @@ def verify(
     """
     if not claims:
         return []
-    tol = 1e-6
+    tol = _TOLERANCE
     n = len(counts.den)
     wanted = list(claims)
     cols = np.repeat(np.arange(len(wanted)), [len(claims[t].rows) for t in wanted])
@@ -588,16 +588,11 @@ def verify(
     shape = (n, len(wanted))
     change_den = sparse.csr_matrix((d_den, (rows, cols)), shape=shape)
     change_num = sparse.csr_matrix((d_num, (rows, cols)), shape=shape)
+    # Relation x row, +1 for a part and -1 for the total: each sum's residual.
+    row_ptr, row_rel, row_sign = system.membership(n)
     incidence = sparse.csr_matrix(
-        (
-            np.concatenate([np.ones(len(system.part_row)), -np.ones(system.n_relations)]),
-            (
-                np.concatenate([system.part_rel, np.arange(system.n_relations)]),
-                np.concatenate([system.part_row, system.rel_total]),
-            ),
-        ),
-        shape=(system.n_relations, n),
-    )
+        (row_sign.astype(np.float64), row_rel, row_ptr), shape=(n, system.n_relations)
+    ).T.tocsr()
     with_num = sparse.diags(counts.has_num[system.rel_total].astype(np.float64))
     for residual in (incidence @ change_den, with_num @ (incidence @ change_num)):
         residual = residual.tocoo()
@@ -624,7 +619,7 @@ def _aimed(target: Target, witness: Witness, counts: Counts) -> bool:
     d_num = float(witness.num[at[0]]) if len(at) else 0.0
     den = counts.den[target.row] + d_den
     num = counts.num[target.row] + d_num
-    tol = 1e-6
+    tol = _TOLERANCE
     if target.kind == NOBODY:
         return counts.has_num[target.row] and num <= tol
     if target.kind == EVERYBODY:

@@ -217,26 +217,24 @@ def _choose_and_prove(
     prove_it: bool = True,
 ) -> Proof | None:
     """Choose what else to hide by the rules, then prove it (``suppressed`` in place)."""
-    _settle(list(system.families), suppressed, size, rank, k)
-    yes = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
-    yes[is_diff] = np.nan
-    _secure(system, suppressed, size, rank, k, report)
-    cells = Cells.of(table)
-    while True:
-        while _give_room(system, suppressed, primary, size, yes, rank, k, r):
-            _settle(list(system.families), suppressed, size, rank, k)
-            _secure(system, suppressed, size, rank, k, report)
-        guarded = _guarded(suppressed, primary, size, yes, k, r)
-        if not hide_rectangles(table, suppressed, guarded, size, yes, rank, k, cells):
-            break
-        _settle(list(system.families), suppressed, size, rank, k)
-        _secure(system, suppressed, size, rank, k, report)
-    if not prove_it:
-        return None
 
     def settle(pattern: np.ndarray) -> None:
         _settle(list(system.families), pattern, size, rank, k)
         _secure(system, pattern, size, rank, k, report)
+
+    yes = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
+    yes[is_diff] = np.nan
+    settle(suppressed)
+    cells = Cells.of(table)
+    while True:
+        while _give_room(system, suppressed, primary, size, yes, rank, k, r):
+            settle(suppressed)
+        guarded = _guarded(suppressed, primary, size, yes, k, r)
+        if not hide_rectangles(table, suppressed, guarded, size, yes, rank, k, cells):
+            break
+        settle(suppressed)
+    if not prove_it:
+        return None
 
     # Prove the pattern with the audit, hiding more where it finds no witness.
     counts, _ = counts_of(table, k)
@@ -367,8 +365,8 @@ def _give_room(
     has = ~np.isnan(yes)
     no = np.where(has, size - np.nan_to_num(yes), 0.0)
     yes0 = np.nan_to_num(yes)
-    extreme = has & (size >= k) & (size < r) & ((yes0 == 0) | (no == 0))
-    guarded = _guarded(suppressed, primary, size, yes, k, r)
+    extreme = _extreme(size, yes, k, r)
+    guarded = suppressed & has & (primary | extreme)
     if not guarded.any():
         return False
     by_rel = np.argsort(system.part_rel, kind="stable")
@@ -411,10 +409,13 @@ def _guarded(
 ) -> np.ndarray:
     """Hidden groups whose result must stay unknown: each under K, and each 0 % or
     100 % under R."""
-    has = ~np.isnan(yes)
+    return suppressed & ~np.isnan(yes) & (primary | _extreme(size, yes, k, r))
+
+
+def _extreme(size: np.ndarray, yes: np.ndarray, k: int, r: int) -> np.ndarray:
+    """Groups of K to R-1 people with a share of 0 % or 100 %."""
     yes0 = np.nan_to_num(yes)
-    extreme = has & (size >= k) & (size < r) & ((yes0 == 0) | (yes0 == size))
-    return suppressed & has & (primary | extreme)
+    return ~np.isnan(yes) & (size >= k) & (size < r) & ((yes0 == 0) | (yes0 == size))
 
 
 def recovered_by_subtraction(system: LinkedSystem, suppressed: np.ndarray) -> dict[int, int]:
