@@ -30,6 +30,7 @@ LANGUAGES = ["sv", "en", "ar", "fa", "so", "ti", "uk"]
 DISCLOSURE_K = 5  # no figure rests on fewer records than this (never below 3)
 RELIABILITY_R = 20  # figures on fewer records are marked "few answers"
 POOLED_YEARS = 3  # headline figures pool the last N years
+REPORTING_LAG_DAYS = 0  # a year is published once the data reach its 31 December + N days
 
 # --- Input limits ----------------------------------------------------------------
 MAX_INPUT_FILE_MB = 200  # a data file larger than this is refused with a clear message

@@ -72,12 +72,21 @@ class Counts:
     # Rows listed even when empty (six-month rows follow their work-or-studies
     # row), so their presence says nothing about their size.
     may_be_empty: np.ndarray | None = None
+    # Rows not published at all (disclosure.withdrawn_breakdowns): no label, no
+    # existence, so anything from nothing upwards.
+    withdrawn: np.ndarray | None = None
+    # Rows an earlier release published exactly (previous.py): public whatever
+    # tonight hides, so hiding them protects nothing.
+    known: np.ndarray | None = None
 
     def bounds(self, hidden: np.ndarray, primary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Lowest and highest denominator an attacker must allow for each row."""
         least = 1 if self.may_be_empty is None else np.where(self.may_be_empty, 0, 1)
         low = np.where(primary, least, np.where(hidden, self.k, self.den)).astype(np.float64)
         high = np.where(primary, self.k - 1, np.where(hidden, np.inf, self.den))
+        if self.withdrawn is not None:
+            low = np.where(self.withdrawn, 0.0, low)
+            high = np.where(self.withdrawn, np.inf, high)
         return low, high.astype(np.float64)
 
 
@@ -198,6 +207,8 @@ class Auditor:
         k = self.counts.k
         low, high = self.counts.bounds(hidden, primary)
         movable = ~hidden & (self.counts.den >= k)
+        if self.counts.known is not None:
+            movable &= ~self.counts.known
         low = np.where(movable, float(k), low)
         high = np.where(movable, np.inf, high)
         everything = np.ones(len(hidden), dtype=bool)
@@ -335,8 +346,11 @@ class Auditor:
             for row in rows:
                 d, n = float(c.den[row]), float(c.num[row])
                 dd[row] = new_var(low[row] - d, high[row] - d)
+                # A published row that may not move keeps its numerator too
+                # (blocks of a repair hold published rows, see ``repairs``).
+                fixed = low[row] == high[row] and (movable is None or not movable[row])
                 if c.has_num[row]:
-                    dn[row] = new_var(-n, np.inf)
+                    dn[row] = new_var(0.0, 0.0) if fixed else new_var(-n, np.inf)
                 if movable is not None and movable[row]:
                     for var in (dd[row], dn.get(row)):
                         if var is None:
@@ -631,7 +645,9 @@ def _aimed(target: Target, witness: Witness, counts: Counts) -> bool:
     return False
 
 
-def counts_of(table, k: int) -> tuple[Counts, np.ndarray]:
+def counts_of(
+    table, k: int, withdrawn: np.ndarray | None = None, known: np.ndarray | None = None
+) -> tuple[Counts, np.ndarray]:
     """The audit's view of an indicator table, and the rows it leaves out.
 
     Rows of ``work_or_studies_vs_expected`` repeat their work-or-studies
@@ -643,7 +659,10 @@ def counts_of(table, k: int) -> tuple[Counts, np.ndarray]:
     is_diff = (table["indicator"] == "work_or_studies_vs_expected").to_numpy(bool)
     six_months = (table["indicator"] == "self_sufficient_6m").to_numpy(bool)
     has_num = ~np.isnan(num) & ~is_diff
-    return Counts(den, np.nan_to_num(num).astype(np.int64), has_num, k, six_months), is_diff
+    counts = Counts(
+        den, np.nan_to_num(num).astype(np.int64), has_num, k, six_months, withdrawn, known
+    )
+    return counts, is_diff
 
 
 def measure(table, published, k: int, r: int) -> Exposure:
@@ -655,9 +674,14 @@ def measure(table, published, k: int, r: int) -> Exposure:
     from .relations import linked_system
 
     table = table.reset_index(drop=True)
-    counts, is_diff = counts_of(table, k)
+    reason = published["reason"]
+    withdrawn = (reason == "withdrawn").to_numpy(dtype=bool, na_value=False)
+    counts, is_diff = counts_of(table, k, withdrawn if withdrawn.any() else None)
     hidden = published["suppressed"].to_numpy(dtype=bool) & ~is_diff
-    primary = (published["reason"] == "fewer_than_k").to_numpy(dtype=bool, na_value=False)
+    # A withdrawn row under K is still a small group to protect; its bounds
+    # come from it being unpublished (Counts.withdrawn), not from a label.
+    small = withdrawn & (counts.den < k)
+    primary = ((reason == "fewer_than_k").to_numpy(dtype=bool, na_value=False) | small)
     primary = primary & ~is_diff
     auditor = Auditor(linked_system(table), counts)
     wanted = targets(counts, hidden, primary, r)

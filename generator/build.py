@@ -24,13 +24,15 @@ from .casemix import compare_with_expected
 from .charts import render_chart_files, trend_chart_data
 from .check import ChecksFailed, run_checks
 from .dataset import Dataset
-from .disclosure import Protection, protect
+from .disclosure import Earlier, Protection, protect, published_rows
 from .files import count_pages, walk_files
 from .fonts import build_fonts, font_files_fingerprint, source_characters
 from .indicators import BREAKDOWN_COLUMNS, compute_group_sizes, compute_indicators, pooled_period
 from .likeme import write_like_me_data
 from .opendata import write_open_data
 from .pagecache import code_fingerprint, model_fingerprint
+from .periods import complete_years
+from .previous import joint_table, read_release
 from .publish import recover, replace_atomically, staging_dir
 from .render import render_site
 from .search import build_search_index
@@ -49,6 +51,8 @@ class BuildReport:
     cache: dict[str, int] = field(default_factory=dict)  # page cache hits and misses
     unchanged: bool = False  # the inputs were those of the site already published
     protection: Protection = field(default_factory=Protection)  # what disclosure control hid
+    # Figures the live release published that tonight's data changed (previous.py).
+    revised: list[str] = field(default_factory=list)
     model: SiteModel | None = None
 
     @contextmanager
@@ -77,13 +81,21 @@ def compute_table(
     data: Path, settings: dict[str, Any], report: BuildReport, proofs: Path | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The indicator table with true counts, and what disclosure control publishes of it."""
-    ds = load_and_validate(data, max_file_bytes=_max_bytes(settings))
+    ds = _published_years(load_and_validate(data, max_file_bytes=_max_bytes(settings)), settings)
     table = _indicator_table(ds, settings, report)
     return table, _protect(table, settings, report, proofs)
 
 
+def _published_years(ds: Dataset, settings: dict[str, Any]) -> Dataset:
+    return complete_years(ds, settings["REPORTING_LAG_DAYS"])
+
+
 def _protect(
-    table: pd.DataFrame, settings: dict[str, Any], report: BuildReport, proofs: Path | None
+    table: pd.DataFrame,
+    settings: dict[str, Any],
+    report: BuildReport,
+    proofs: Path | None,
+    earlier: Earlier | None = None,
 ) -> pd.DataFrame:
     return protect(
         table,
@@ -92,7 +104,30 @@ def _protect(
         report=report.protection,
         proofs=proofs,
         prove_it=settings["DISCLOSURE_PROOF"],
+        earlier=earlier,
     )
+
+
+def _protect_with_live(
+    ds: Dataset,
+    table: pd.DataFrame,
+    settings: dict[str, Any],
+    report: BuildReport,
+    proofs: Path | None,
+    live: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """Protect tonight's table together with what the live release published."""
+
+    def table_for_year(year: int) -> pd.DataFrame:
+        earlier = complete_years(ds, settings["REPORTING_LAG_DAYS"], year=year)
+        return _indicator_table(earlier, settings, BuildReport())
+
+    joint = joint_table(
+        table, live, table_for_year, settings["DISCLOSURE_K"], ds.reporting_year
+    )
+    report.revised = joint.revised
+    protected = _protect(joint.table, settings, report, proofs, joint.earlier)
+    return protected.iloc[: joint.tonight].reset_index(drop=True)
 
 
 def _indicator_table(ds: Dataset, settings: dict[str, Any], report: BuildReport) -> pd.DataFrame:
@@ -106,13 +141,21 @@ def _indicator_table(ds: Dataset, settings: dict[str, Any], report: BuildReport)
 
 
 def compute(
-    ds: Dataset, settings: dict[str, Any], report: BuildReport, proofs: Path | None = None
+    ds: Dataset,
+    settings: dict[str, Any],
+    report: BuildReport,
+    proofs: Path | None = None,
+    live: pd.DataFrame | None = None,
 ) -> tuple[Any, SiteModel]:
+    """The published table and the site model; ``live`` is the indicator table the
+    live site publishes (``previous.read_release``), protected against together."""
     table = _indicator_table(ds, settings, report)
     with report.stage("compute"):
         groups = compute_group_sizes(ds)
     with report.stage("suppress"):
-        protected = _protect(table, settings, report, proofs)
+        protected = published_rows(
+            _protect_with_live(ds, table, settings, report, proofs, live)
+        )
         model = build_site_model(
             ds,
             protected,
@@ -132,21 +175,26 @@ def build_into(
     report: BuildReport,
     progress: Callable[[str], None] = lambda _msg: None,
     cache: Path | None = None,
+    live: Path | None = None,
 ) -> None:
     """Validate, compute and write a complete, checked site into the empty folder target.
 
     ``cache`` is a folder kept between builds: charts and pages whose inputs
     did not change are taken from it instead of being drawn or rendered again.
+    ``live`` is the site visitors see now: tonight's figures are protected
+    together with its figures (``previous.py``).
     """
     with report.stage("load+validate"):
         progress("Reading and checking the data")
-        ds = load_and_validate(data, max_file_bytes=_max_bytes(settings))
+        ds = _published_years(
+            load_and_validate(data, max_file_bytes=_max_bytes(settings)), settings
+        )
     report.records = len(ds.results)
     progress("Computing the figures")
     # Proofs are kept with the user's cache, shared by every site built; a
     # build without a cache proves afresh.
     proofs = proofstore.default_folder() if cache is not None else None
-    protected, model = compute(ds, settings, report, proofs)
+    protected, model = compute(ds, settings, report, proofs, read_release(live))
     report.model = model
     del ds  # the records are no longer needed: free their memory before rendering
     with report.stage("open data"):
@@ -287,7 +335,7 @@ def build(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        build_into(data, staging, settings, settings_file, report, progress, folder)
+        build_into(data, staging, settings, settings_file, report, progress, folder, output)
         with report.stage("publish"):
             replace_atomically(staging, output)
     except BaseException:

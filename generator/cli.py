@@ -100,6 +100,17 @@ def _print_problems(err: InvalidData) -> None:
     )
 
 
+def revision_note(revised: list[str]) -> str:
+    """The build's word on figures the site showed before and shows changed now."""
+    shown = ", ".join(key.replace("\x1f", "/") for key in revised[:5])
+    more = f" and {len(revised) - 5} more" if len(revised) > 5 else ""
+    return (
+        f"{len(revised)} figures the site published before changed: records of a closed year "
+        f"were added or corrected ({shown}{more}). The change of each tells about the "
+        "records corrected; publish corrections together, rarely (README, Release to release)."
+    )
+
+
 def _progress(msg: str) -> None:
     if sys.stderr.isatty():
         print(f"… {msg}", file=sys.stderr)
@@ -204,6 +215,8 @@ def run(argv: list[str] | None = None) -> int:
             f"({', '.join(f'{k} {v:.1f} s' for k, v in report.timings.items())}).{reused}"
         )
         print(report.protection.summary())
+        if report.revised:
+            print(revision_note(report.revised))
         return EXIT_OK
     except InvalidData as err:
         _print_problems(err)

@@ -22,6 +22,7 @@ class Dataset:
 
     ``texts`` maps ``(provider_id, lang)`` to the provider's Markdown source.
     ``data_date`` is the latest date found in results.csv: the date of the data.
+    ``reporting_year`` is set once only complete years remain (periods.py).
     """
 
     providers: pd.DataFrame
@@ -31,3 +32,6 @@ class Dataset:
     results: pd.DataFrame
     texts: dict[tuple[str, str], str] = field(default_factory=dict)
     data_date: dt.date | None = None
+    # The last complete year (periods.complete_years); None until the dataset is
+    # cut to complete years, when the latest year is that of data_date.
+    reporting_year: int | None = None

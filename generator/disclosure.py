@@ -54,6 +54,7 @@ Rounding happens only after every decision, which uses the raw counts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,13 +63,23 @@ import pandas as pd
 
 from . import proofstore
 from .audit import counts_of
-from .indicators import STAFF_INDICATORS, STARTED, WORK_OR_STUDIES, WORK_OR_STUDIES_VS_EXPECTED
+from .indicators import (
+    ALL,
+    SELF_SUFFICIENT_6M,
+    STAFF_INDICATORS,
+    STARTED,
+    TOTAL,
+    WORK_OR_STUDIES,
+    WORK_OR_STUDIES_VS_EXPECTED,
+)
 from .proof import Proof, prove, recheck
 from .rectangles import Cells, hide_rectangles
 from .relations import LinkedSystem, Relations, linked_system
 
 FEWER_THAN_K = "fewer_than_k"
 SECONDARY = "secondary"
+# Not published at all: the build leaves these rows out (withdrawn_breakdowns).
+WITHDRAWN = "withdrawn"
 MIN_K = 3
 
 KEY_COLUMNS = ("provider_id", "year", "indicator", "breakdown")
@@ -90,12 +101,31 @@ OUTPUT_COLUMNS = (
 class DisclosureError(Exception):
     """Hidden figures that the published ones would still give away: nothing may be published."""
 
-    def __init__(self, rows: list[str]) -> None:
+    def __init__(self, rows: list[str], positions: tuple[int, ...] = ()) -> None:
         super().__init__(
             "disclosure audit failed: these hidden figures could be worked out from the "
             "published ones: " + "; ".join(rows)
         )
         self.rows = rows
+        self.positions = positions  # their rows in the table protected
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """What the release before this one published, row by row of the table
+    protected now (built by ``previous.joint_table``)."""
+
+    known: np.ndarray  # exact counts already public: hiding them protects nothing
+    hidden: np.ndarray  # hidden then, with a label that still holds: stays hidden
+    fixed: np.ndarray  # the earlier release's own rows: nothing done now changes them
+    # Its rows that tell nothing (left out then, or revised since): unknowns
+    # with no label, kept so that each of its sums has all its parts.
+    free: np.ndarray
+
+    @classmethod
+    def nothing(cls, n: int) -> Earlier:
+        none = np.zeros(n, dtype=bool)
+        return cls(none, none, none, none)
 
 
 @dataclass
@@ -108,6 +138,7 @@ class Protection:
     proved: int = 0  # facts about hidden groups the audit showed unknowable
     repaired: int = 0  # figures hidden because the audit found no witness
     told_by_labels: int = 0  # facts only the "too few" labels tell (audit.told_by_labels)
+    withdrawn: int = 0  # breakdown rows not published at all (withdrawn_breakdowns)
     proved_at_all: bool = True  # False where DISCLOSURE_PROOF is off
 
     @property
@@ -136,9 +167,15 @@ class Protection:
         """One line for the build report: the cost of protection, per indicator."""
         fewer = sum(self.hidden_fewer_than_k.values())
         per = ", ".join(f"{i} {n}" for i, n in self.hidden_secondary.items()) or "none"
+        withdrawn = (
+            f" {self.withdrawn} figures of breakdowns whose group sizes no hiding could "
+            "protect were not published at all."
+            if self.withdrawn
+            else ""
+        )
         return (
             f"Hidden figures: {fewer} rest on too few records; {self.secondary} more hidden "
-            f"to protect people's results ({per}). " + self._proof_sentence()
+            f"to protect people's results ({per}). " + self._proof_sentence() + withdrawn
         )
 
 
@@ -149,6 +186,7 @@ def protect(
     report: Protection | None = None,
     proofs: Path | None = None,
     prove_it: bool = True,
+    earlier: Earlier | None = None,
 ) -> pd.DataFrame:
     """Apply primary, group and secondary suppression, audit it, and flag low reliability.
 
@@ -156,7 +194,8 @@ def protect(
     numerator/denominator as given, ``value`` the share in whole percent
     rounded half up (for ``started`` the count), ``ci_low``/``ci_high`` the
     interval in whole percent rounded the same way, ``suppressed``,
-    ``reason`` (``""``, ``fewer_than_k`` or ``secondary``), ``low_reliability``
+    ``reason`` (``""``, ``fewer_than_k``, ``secondary`` or ``withdrawn``: not to
+    be published at all, see ``withdrawn_breakdowns`` and ``published_rows``), ``low_reliability``
     (published with a denominator under ``r``) and ``comparison`` (passed
     through when the input has it, blank where suppressed or unreliable).
 
@@ -164,7 +203,8 @@ def protect(
     protect; ``report`` receives the cost of protection. ``proofs`` is the
     folder where proofs are kept between builds (``proofstore``), or None;
     ``prove_it`` False skips the proof (``DISCLOSURE_PROOF``), and the report
-    says so.
+    says so. ``earlier`` is what the live release already published: the proof
+    then covers both releases together.
     """
     if k < MIN_K:
         raise ValueError(f"K must be at least {MIN_K}, got {k}")
@@ -175,32 +215,69 @@ def protect(
         dtype=bool, na_value=False
     )
     primary = (size < k) & ~is_diff
-    suppressed = primary | _everybody_or_nobody(table, size, k, r)
     system = linked_system(table)
     report = report if report is not None else Protection()
-    name = proofstore.key(table, k, r) if proofs is not None else ""
-    kept = proofstore.load(proofs, name, len(table)) if prove_it else None
     report.proved_at_all = prove_it
-    try:
-        if kept is None or not _reuse(kept, table, system, suppressed, primary, is_diff, k, r,
-                                      report):
-            proof = _choose_and_prove(
-                table, system, suppressed, primary, size, rank, is_diff, k, r, report, prove_it
-            )
-            if proof is not None:
-                proofstore.save(proofs, name, suppressed & ~is_diff, proof)
-    except DisclosureError as err:
-        raise DisclosureError([_name(table, int(row)) for row in err.rows]) from None
+    earlier = earlier if earlier is not None else Earlier.nothing(len(table))
+    must = primary | _everybody_or_nobody(table, size, k, r)
+    plain = proofstore.key(table, k, r) if proofs is not None else ""
+    withdrawn = proofstore.load_withdrawn(proofs, plain, len(table))
+    withdrawn &= ~(earlier.fixed | earlier.known | earlier.hidden)
+    withdrawn |= earlier.free
+    while True:
+        suppressed = must | withdrawn | earlier.hidden
+        # Not keyed by what the live release told: a kept pattern that hides
+        # nothing known and all it hid publishes no more than is proved
+        # (``_reuse`` checks both).
+        name = proofstore.key(table, k, r, withdrawn) if proofs is not None else ""
+        kept = proofstore.load(proofs, name, len(table)) if prove_it else None
+        given = _Given(withdrawn, earlier.known, must)
+        try:
+            if kept is None or not _reuse(kept, table, system, suppressed, primary, is_diff, k,
+                                          r, report, given):
+                proof = _choose_and_prove(
+                    table, system, suppressed, primary, size, rank, is_diff, k, r, report,
+                    prove_it, given,
+                )
+                if proof is not None:
+                    proofstore.save(proofs, name, suppressed & ~is_diff, proof)
+            break
+        except DisclosureError as err:
+            rows = [int(row) for row in err.rows]
+            settled = earlier.fixed | earlier.known | earlier.hidden
+            more = withdrawn_breakdowns(table, rows, settled) & ~withdrawn
+            if not more.any():
+                raise DisclosureError([_name(table, row) for row in rows], tuple(rows)) from None
+            withdrawn |= more
+    if withdrawn.any():
+        proofstore.save_withdrawn(proofs, plain, withdrawn)
+    report.withdrawn = int((withdrawn & ~earlier.fixed).sum())
     primary |= (size < k) & is_diff
     _follow_work_or_studies(table, is_diff, suppressed, primary)
     out = _publishable(table, suppressed, primary, r, is_diff)
+    out.loc[withdrawn, "reason"] = WITHDRAWN
     if report is not None:  # always, since it was filled in above
-        hidden = out[out["suppressed"]]
+        hidden = out[out["suppressed"].to_numpy(dtype=bool) & ~earlier.fixed]
         for reason, into in ((FEWER_THAN_K, report.hidden_fewer_than_k),
                              (SECONDARY, report.hidden_secondary)):
             counts = hidden.loc[hidden["reason"] == reason, "indicator"].value_counts()
             into.update({str(i): int(n) for i, n in sorted(counts.items())})
     return out
+
+
+@dataclass(frozen=True)
+class _Given:
+    """What the proof takes as it is: rows left out, rows public already, and
+    rows every pattern hides (under K, or 0 %/100 % under R)."""
+
+    withdrawn: np.ndarray
+    known: np.ndarray
+    must: np.ndarray
+
+    def public(self, pattern: np.ndarray) -> None:
+        """Show again what is public anyway (in place): the same figure as the
+        release before, so the hidden pattern stays where it was."""
+        pattern &= ~(self.known & ~self.must)
 
 
 def _choose_and_prove(
@@ -215,29 +292,43 @@ def _choose_and_prove(
     r: int,
     report: Protection,
     prove_it: bool = True,
+    given: _Given | None = None,
 ) -> Proof | None:
     """Choose what else to hide by the rules, then prove it (``suppressed`` in place)."""
+    given = given if given is not None else _Given(*(np.zeros(len(table), dtype=bool),) * 3)
 
     def settle(pattern: np.ndarray) -> None:
         _settle(list(system.families), pattern, size, rank, k)
         _secure(system, pattern, size, rank, k, report)
+        given.public(pattern)
 
     yes = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
     yes[is_diff] = np.nan
     settle(suppressed)
     cells = Cells.of(table)
+    # A rule may want to hide a figure the release before published; that
+    # protects nothing and is undone (``_Given.public``), so a round that
+    # leaves the pattern as it was ends the rules: the proof finds the rest.
     while True:
+        before = suppressed.copy()
         while _give_room(system, suppressed, primary, size, yes, rank, k, r):
             settle(suppressed)
+            if np.array_equal(suppressed, before):
+                break
+            before = suppressed.copy()
         guarded = _guarded(suppressed, primary, size, yes, k, r)
+        before = suppressed.copy()
         if not hide_rectangles(table, suppressed, guarded, size, yes, rank, k, cells):
             break
         settle(suppressed)
+        if np.array_equal(suppressed, before):
+            break
     if not prove_it:
         return None
 
     # Prove the pattern with the audit, hiding more where it finds no witness.
-    counts, _ = counts_of(table, k)
+    counts, _ = counts_of(table, k, given.withdrawn, given.known)
+    given.public(suppressed)
     hidden = suppressed & ~is_diff
     proof = prove(system, counts, hidden, primary & ~is_diff, r, settle)
     suppressed |= hidden
@@ -257,6 +348,7 @@ def _reuse(
     k: int,
     r: int,
     report: Protection,
+    given: _Given,
 ) -> bool:
     """Take a kept pattern (``suppressed`` in place) if its proof checks out here."""
     hidden, proof = kept
@@ -265,7 +357,9 @@ def _reuse(
     pattern = hidden | suppressed
     if recovered_by_subtraction(system, pattern):
         return False
-    counts, _ = counts_of(table, k)
+    counts, _ = counts_of(table, k, given.withdrawn, given.known)
+    if (hidden & given.known & ~given.must).any():
+        return False
     if not recheck(system, counts, hidden.copy(), primary & ~is_diff, r, proof):
         return False
     suppressed |= hidden
@@ -438,6 +532,57 @@ def recovered_by_subtraction(system: LinkedSystem, suppressed: np.ndarray) -> di
             if not known[row]:
                 known[row] = True
                 found[row] = rel
+
+
+def published_rows(protected: pd.DataFrame) -> pd.DataFrame:
+    """What the site and the open data show: every row but the withdrawn ones."""
+    return protected[(protected["reason"] != WITHDRAWN).to_numpy(dtype=bool)].reset_index(
+        drop=True
+    )
+
+
+def withdrawn_breakdowns(
+    table: pd.DataFrame, rows: Iterable[int], settled: np.ndarray | None = None
+) -> np.ndarray:
+    """Rows to leave out of the publication so that the exposed ``rows`` vanish.
+
+    The proof stops on a hidden group whose size follows from nothing but
+    which rows exist and their labels: four rows of one breakdown under a
+    total of 8 whose other rows are known to hold 5 or more each hold exactly
+    one person, whatever else is hidden. Only not publishing the breakdown
+    helps. So every row of that breakdown column (all its values) for the
+    provider, period and indicator is withdrawn, for "into work or studies"
+    and "six months later" together, which are listed cell by cell alike.
+
+    ``settled`` marks rows the live release already made public, figure or
+    label (``Earlier``); they cannot be withdrawn. Where an exposed row is a
+    total or settled and a live release exists, the live release is what
+    pins it, and the provider's figures for that indicator that are new
+    tonight are withdrawn instead. Otherwise a total cannot be withdrawn:
+    the result is empty, and the build stops.
+    """
+    rows = list(rows)
+    settled = settled if settled is not None else np.zeros(len(table), dtype=bool)
+    none = np.zeros(len(table), dtype=bool)
+    if not rows:
+        return none
+    column = table["breakdown"].astype("string").str.partition("=")[0]
+    family = table["indicator"].replace({SELF_SUFFICIENT_6M: WORK_OR_STUDIES}).astype("string")
+    provider = table["provider_id"].astype("string")
+    year = table["year"].astype("string")
+    parts = [row for row in rows if table.at[row, "breakdown"] != TOTAL and not settled[row]]
+    whole = [row for row in rows if row not in set(parts)]
+    out = none.copy()
+    if parts:
+        key = provider + "\x1f" + year + "\x1f" + family + "\x1f" + column
+        out |= key.isin(set(key.iloc[parts])).to_numpy(dtype=bool, na_value=False)
+    if whole:
+        if not settled.any():
+            return none
+        key = provider + "\x1f" + family
+        mine = [row for row in whole if provider.iloc[row] != ALL]
+        out |= key.isin(set(key.iloc[mine])).to_numpy(dtype=bool, na_value=False)
+    return out & ~settled
 
 
 def _name(table: pd.DataFrame, row: int) -> str:

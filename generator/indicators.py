@@ -186,7 +186,7 @@ def compute_indicators(
             chunks.append(chunk)
     chunks += _staff_chunks(ds.staff, frame)
     table = _to_table(chunks, frame, np.array(labels, dtype=object))
-    if frame.pooled is None:
+    if frame.pooled is None or table.empty:
         return table
     # Customer-profile breakdowns are published for the pooled period only:
     # yearly ones would rest on the smallest groups and tie every group to
@@ -333,6 +333,8 @@ def _make_frame(ds: Dataset, years: int) -> _Frame:
 
 
 def _latest_year(ds: Dataset, end_year: np.ndarray, start_year: np.ndarray) -> int | None:
+    if ds.reporting_year is not None:
+        return ds.reporting_year
     if ds.data_date is not None:
         return ds.data_date.year
     dated = np.concatenate([end_year, start_year])

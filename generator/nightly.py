@@ -242,6 +242,8 @@ def summary(report: RunReport) -> str:
     elif ch:
         lines.append(f"  providers added: {', '.join(ch['providers_added']) or 'none'}")
         lines.append(f"  providers removed: {', '.join(ch['providers_removed']) or 'none'}")
+        if ch.get("revised"):
+            lines.append(f"  figures of closed years revised: {len(ch['revised'])}")
         moved = ch["moved"]
         lines.append(f"  figures that moved beyond their interval: {len(moved)}")
         for m in moved[:10]:
@@ -276,7 +278,10 @@ def run_nightly(
             try:
                 # SITE/cache keeps charts, pages, fonts, the search index and check
                 # results between nights: a night where little changed is cheap.
-                build_into(data, building, settings, settings_file, build, log, site / "cache")
+                build_into(
+                    data, building, settings, settings_file, build, log, site / "cache",
+                    live_release(site),
+                )
                 report.timings = {k: round(v, 3) for k, v in build.timings.items()}
                 report.checks = {"passed": True, **build.checks}
                 model = build.model
@@ -290,6 +295,7 @@ def run_nightly(
                     "hidden_secondary": build.protection.secondary,
                 }
                 report.changes = changes(live_release(site), building)
+                report.changes["revised"] = [k.replace("\x1f", "/") for k in build.revised]
                 final = site / RELEASES / rid
                 os.rename(building, final)
             except BaseException:

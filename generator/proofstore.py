@@ -45,7 +45,7 @@ def default_folder() -> Path | None:
     return Path(base) / "kundval-jamfor" / "proofs"
 
 
-def key(table: pd.DataFrame, k: int, r: int) -> str:
+def key(table: pd.DataFrame, k: int, r: int, *masks: np.ndarray) -> str:
     """Everything a proof depends on, hashed."""
     h = hashlib.sha256(f"{_VERSION} {k} {r}".encode())
     here = Path(__file__).parent
@@ -57,6 +57,8 @@ def key(table: pd.DataFrame, k: int, r: int) -> str:
                "count"]
     present = [c for c in columns if c in table.columns]
     h.update(pd.util.hash_pandas_object(table[present], index=True).to_numpy().tobytes())
+    for mask in masks:  # rows withdrawn, known from the release before, ...
+        h.update(np.flatnonzero(mask).astype(np.int64).tobytes() + b"|")
     return h.hexdigest()
 
 
@@ -117,3 +119,38 @@ def save(folder: Path | None, name: str, hidden: np.ndarray, proof: Proof) -> No
         write_atomically(folder / f"{name}.npz", buffer.getvalue())
     except OSError:
         pass  # a proof that cannot be kept is proved again next time
+
+
+def save_withdrawn(folder: Path | None, name: str, withdrawn: np.ndarray) -> None:
+    """Which rows a table's proof needed withdrawn, so that the next build with the
+    same table starts from them instead of failing its way there again."""
+    if folder is None:
+        return
+    buffer = io.BytesIO()
+    np.save(buffer, np.flatnonzero(withdrawn).astype(np.int64), allow_pickle=False)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder / f"{name}.withdrawn.npy", buffer.getvalue())
+    except OSError:
+        pass
+
+
+def load_withdrawn(folder: Path | None, name: str, n_rows: int) -> np.ndarray:
+    """The rows kept by ``save_withdrawn`` (none where there is nothing readable).
+
+    A wrong list cannot leak: the proof runs with it like with any other, and
+    withdrawing only ever publishes less.
+    """
+    out = np.zeros(n_rows, dtype=bool)
+    if folder is None:
+        return out
+    try:
+        rows = np.load(folder / f"{name}.withdrawn.npy", allow_pickle=False)
+    except (OSError, ValueError):
+        return out
+    if rows.ndim != 1 or rows.dtype.kind != "i":
+        return out
+    if len(rows) and (rows.min() < 0 or rows.max() >= n_rows):
+        return out
+    out[rows] = True
+    return out

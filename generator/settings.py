@@ -32,6 +32,8 @@ PROJECT_SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "Prove before publishing that no hidden figure can be worked out; off only where the "
      "proof is too slow (a national register)"),
     ("POOLED_YEARS", 3, "Headline figures pool this many latest years"),
+    ("REPORTING_LAG_DAYS", 0,
+     "A year is published once the data reach this many days past its 31 December"),
     ("MAX_INPUT_FILE_MB", 200, "A data file larger than this is refused"),
     ("LIST_PAGE_SIZE", 50, "Providers per page of a list; longer lists are split into pages"),
     ("COMPARE_PAGE_SIZE", 8, "Providers side by side per page of a service's comparison"),
@@ -76,6 +78,9 @@ def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
             problems.append(f"{name} must be a whole number of at least 1")
     if not isinstance(settings["POOLED_YEARS"], int) or settings["POOLED_YEARS"] < 1:
         problems.append("POOLED_YEARS must be a whole number of at least 1")
+    lag = settings["REPORTING_LAG_DAYS"]
+    if not isinstance(lag, int) or isinstance(lag, bool) or not 0 <= lag <= 366:
+        problems.append("REPORTING_LAG_DAYS must be a whole number of days from 0 to 366")
     languages = settings["LANGUAGES"]
     if not languages or not all(isinstance(x, str) for x in languages):
         problems.append("LANGUAGES must be a non-empty list of language codes")

@@ -382,7 +382,7 @@ def build_site_model(
     pooled_years: int = 3,
 ) -> SiteModel:
     figures = _figures(table)
-    latest = ds.data_date.year if ds.data_date else dt.date.today().year
+    latest = ds.reporting_year or (ds.data_date.year if ds.data_date else dt.date.today().year)
     pooled = str(latest) if pooled_years == 1 else f"{latest - pooled_years + 1}-{latest}"
     profiles = _profiles(table, pooled)
     premises = _premises(ds)

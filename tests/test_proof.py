@@ -128,6 +128,7 @@ def test_a_build_that_cannot_protect_a_small_group_publishes_nothing_and_names_i
     # count is told exactly, however much else is hidden.
     tables = valid_tables()
     tables["results.csv"] = [tables["results.csv"][0], tables["results.csv"][3]]
+    tables["results.csv"][1] = {**tables["results.csv"][1], "end_date": "2024-12-31"}
     data = write_folder(tmp_path / "data", tables)
     conf = tmp_path / "conf.py"
     conf.write_text(
