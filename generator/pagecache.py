@@ -68,7 +68,10 @@ def model_fingerprint(model: Any) -> str:
     (names, services, districts, languages, sectors and status appear in
     lists, filters and search options on many pages)."""
     h = _hash()
-    shared = dataclasses.replace(model, providers=[], charts={})
+    # The date of the data changes every night but no cached page shows it
+    # (only the editorial pages, which are rendered every time): pages show
+    # the last complete year, which changes once a year.
+    shared = dataclasses.replace(model, providers=[], charts={}, data_date=None)
     h.update(pickle.dumps(shared, protocol=5))
     facets = [
         (

@@ -187,7 +187,13 @@ def joint_table(
         extra = pd.concat([extra, then[left_out]], ignore_index=True)
         extra_known = np.concatenate([extra_known, np.zeros(int(left_out.sum()), dtype=bool)])
         extra_hidden = np.concatenate([extra_hidden, np.zeros(int(left_out.sum()), dtype=bool)])
-    joined = pd.concat([table, extra], ignore_index=True)
+    # Same dtypes as tonight's table, and the very same table when nothing is
+    # added: the proof kept for it is found by a hash of its columns.
+    joined = (
+        table
+        if extra.empty
+        else pd.concat([table, extra.astype(table.dtypes.to_dict())], ignore_index=True)
+    )
     m = len(extra)
     fixed = np.concatenate([np.zeros(n, dtype=bool), np.ones(m, dtype=bool)])
     known = np.concatenate([known, extra_known])

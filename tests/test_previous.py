@@ -127,3 +127,16 @@ def test_a_correction_to_a_closed_year_is_listed_as_a_revision() -> None:
     row = changed[(changed.provider_id == "p2") & (changed.year == "2023")
                   & (changed.indicator == "satisfied_end")]
     assert not row["known"].any()
+
+
+def test_a_night_with_nothing_new_protects_the_very_same_table() -> None:
+    """The proof kept for a table is found by a hash of its columns: a live
+    release that adds no rows must leave the table, dtypes included, as it is."""
+    ds = make_dataset(_records(), data_date=dt.date(2025, 12, 31))
+    cut, table, _, published = _release(ds, 2025, None)
+    joint = joint_table(table, _as_published(published), lambda y: None, K, 2025)
+    assert joint.tonight == len(joint.table)
+    pd.testing.assert_frame_equal(joint.table, table)
+    # Everything published last night is known (the case-mix rows take no part in sums).
+    shown = ~published["suppressed"] & (published["indicator"] != "work_or_studies_vs_expected")
+    assert joint.earlier.known.sum() == shown.sum() > 0
