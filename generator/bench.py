@@ -1,4 +1,5 @@
-"""Benchmark: full build, rebuild with unchanged data, rebuild after one provider changed.
+"""Benchmark: full build, rebuild with unchanged data, a night of new records, and a
+rebuild after one provider's answers were all corrected.
 
 Each build runs in its own process so that its peak memory (RSS, the search
 indexer included) is measured on its own. Prints one table of figures; it
@@ -56,6 +57,28 @@ def _change_one_provider(data: Path) -> None:
             cells[sat_col] = str(6 - int(cells[sat_col]))
         out.append(",".join(cells))
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def _add_one_night(data: Path) -> int:
+    """Append a day's worth of new records, all ended in the open year (the day
+    after the data's last year), as a real night brings them; returns how many."""
+    path = data / "results.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    col = {name: i for i, name in enumerate(header)}
+    last = max(line.split(",")[col["end_date"]] for line in lines[1:])
+    year = int(last[:4]) + 1
+    records = [line.split(",") for line in lines[1:] if line.split(",")[col["end_date"]]]
+    count = max(5, len(lines) // (365 * 3))
+    out = list(lines)
+    for i in range(count):
+        cells = list(records[(i * 7919) % len(records)])
+        cells[col["record_id"]] = f"rnight{i:06d}"
+        cells[col["start_date"]] = f"{year}-01-02"
+        cells[col["end_date"]] = f"{year}-01-{3 + i % 5:02d}"
+        out.append(",".join(cells))
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return count
 
 
 def _tree_rss_mb(root: int) -> float:
@@ -200,6 +223,10 @@ def run_bench(scale: str, work: Path | None = None) -> str:
     data = work / f"data-{scale}"
     if not (data / "results.csv").exists():
         write_sample(data, scale, 1)
+    night = work / f"data-{scale}-night"
+    shutil.rmtree(night, ignore_errors=True)
+    shutil.copytree(data, night)
+    _add_one_night(night)
     changed = work / f"data-{scale}-changed"
     shutil.rmtree(changed, ignore_errors=True)
     shutil.copytree(data, changed)
@@ -212,6 +239,9 @@ def run_bench(scale: str, work: Path | None = None) -> str:
     runs = {
         "full": _timed_build(data, site, work / "full.json", cache),
         "unchanged": _timed_build(data, site, work / "unchanged.json", cache),
+        # New records of the open year: nothing published changes (periods.py).
+        "one night": _timed_build(night, site, work / "night.json", cache),
+        # A correction of a closed year: one provider's answers all revised.
         "one changed": _timed_build(changed, site, work / "changed.json", cache),
     }
     figures = _site_figures(site)
