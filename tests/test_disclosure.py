@@ -18,6 +18,7 @@ from generator.disclosure import (
     FEWER_THAN_K,
     OUTPUT_COLUMNS,
     SECONDARY,
+    WITHDRAWN,
     DisclosureError,
     protect,
 )
@@ -171,7 +172,10 @@ def assert_blank_when_suppressed(out: pd.DataFrame) -> None:
     figures = ["numerator", "denominator", "value", "ci_low", "ci_high"]
     hidden = out[out["suppressed"]]
     assert hidden[figures].isna().all().all()
-    assert hidden["reason"].isin([FEWER_THAN_K, SECONDARY]).all()
+    # Withdrawn rows are left out of what is published (published_rows).
+    assert hidden["reason"].isin([FEWER_THAN_K, SECONDARY, WITHDRAWN]).all()
+    withdrawn = out[out["reason"] == WITHDRAWN]
+    assert withdrawn["suppressed"].all() and (withdrawn["breakdown"] != "total").all()
     assert not hidden["low_reliability"].any()
     assert (out.loc[~out["suppressed"], "reason"] == "").all()
     assert out.loc[~out["suppressed"], "value"].notna().all()
