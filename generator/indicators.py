@@ -239,7 +239,7 @@ def compute_group_sizes(ds: Dataset) -> pd.DataFrame:
 # Which records count where
 
 
-def _years_of(dates: pd.Series) -> np.ndarray:
+def years_of(dates: pd.Series) -> np.ndarray:
     """Calendar year per date, -1 where blank (cheaper than .dt.year on 1M rows)."""
     values = dates.to_numpy(dtype="datetime64[ns]")
     out = values.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -257,7 +257,7 @@ def work_or_studies_records(results: pd.DataFrame) -> tuple[np.ndarray, np.ndarr
 
     The case-mix comparison (indicator 6) must count exactly the same records.
     """
-    end_year = _years_of(results["end_date"])
+    end_year = years_of(results["end_date"])
     outcome = results["outcome"]
     # A blank end_reason on an ended record is not "external": it stays in.
     not_external = ~_flag(results["end_reason"] == "external")
@@ -267,8 +267,8 @@ def work_or_studies_records(results: pd.DataFrame) -> tuple[np.ndarray, np.ndarr
 
 
 def _eligibility(results: pd.DataFrame) -> list[_Eligible]:
-    end_year = _years_of(results["end_date"])
-    start_year = _years_of(results["start_date"])
+    end_year = years_of(results["end_date"])
+    start_year = years_of(results["start_date"])
     ended = end_year >= 0
     sat_end = results["satisfaction_end"]
     sat_4w = results["satisfaction_4w"]
@@ -322,8 +322,8 @@ def _make_frame(ds: Dataset, years: int) -> _Frame:
     providers = np.sort(ids.astype(str).unique())
     if ALL in providers:
         raise ValueError(f"provider_id {ALL!r} is reserved for all providers together")
-    end_year = _years_of(results["end_date"])
-    start_year = _years_of(results["start_date"])
+    end_year = years_of(results["end_date"])
+    start_year = years_of(results["start_date"])
     staff_year = staff["year"].dropna().to_numpy(dtype=np.int64)
     dated = [end_year[end_year >= 0], start_year[start_year >= 0], staff_year]
     seen = np.unique(np.concatenate(dated))

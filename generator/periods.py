@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
+from .indicators import years_of
 
 # What a record only has once it has ended.
 ENDING_COLUMNS = ("end_date", "end_reason", "outcome", "outcome_6m", "satisfaction_end", "grade")
@@ -32,13 +32,6 @@ def last_complete_year(data_date: dt.date | None, lag_days: int = 0) -> int | No
         return None
     reached = data_date - dt.timedelta(days=lag_days)
     return reached.year if (reached.month, reached.day) == (12, 31) else reached.year - 1
-
-
-def _year(dates: pd.Series) -> np.ndarray:
-    values = dates.to_numpy(dtype="datetime64[ns]")
-    out = values.astype("datetime64[Y]").astype(np.int64) + 1970
-    out[np.isnat(values)] = -1
-    return out
 
 
 def complete_years(ds: Dataset, lag_days: int = 0, year: int | None = None) -> Dataset:
@@ -57,7 +50,7 @@ def complete_years(ds: Dataset, lag_days: int = 0, year: int | None = None) -> D
     if year is None:
         return replace(ds, reporting_year=None)
     results = ds.results
-    end, start = _year(results["end_date"]), _year(results["start_date"])
+    end, start = years_of(results["end_date"]), years_of(results["start_date"])
     keep = start <= year
     still_running = keep & (end > year)
     if still_running.any():
