@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from . import marks
 from .files import Identity, identity, load_pickle, save_pickle, walk_files
 from .identity import has_personnummer
 
@@ -47,6 +48,7 @@ _ATTR_RE = re.compile(r'\b(href|src|rel)="([^"]*)"')
 _LANG_RE = re.compile(r'<html\b[^>]*\blang="([^"]*)"')
 _DATA_N_RE = re.compile(r' data-n="([^"]*)"')  # a literal start: scanned 30 times faster
 _SEP = "\0"  # between a page's links: no attribute value holds it
+_FIELD_SEP = "\1"  # between a figure mark's parts
 
 
 @dataclass
@@ -58,6 +60,12 @@ class _PageScan:
     lang: str | None
     joined_ns: str  # every data-n of the page, the same way
     personnummer: bool = False  # something shaped like a personal identity number
+    joined_marks: str = ""  # every figure mark (marks.py), the same way
+
+    def marks(self) -> Iterator[tuple[str, dict[str, str]]]:
+        for mark in self.joined_marks.split(_SEP) if self.joined_marks else []:
+            fig, *fields = mark.split(_FIELD_SEP)
+            yield fig, dict(f.split("=", 1) for f in fields)
 
     def links(self) -> list[str]:
         return self.joined_refs.split(_SEP) if self.joined_refs else []
@@ -66,10 +74,17 @@ class _PageScan:
         return self.joined_ns.split(_SEP) if self.joined_ns else []
 
 
-def _scan_text(text: str, is_html: bool) -> _PageScan:
+def _joined_marks(found: Iterator[tuple[str, dict[str, str]]]) -> str:
+    return _SEP.join(
+        _FIELD_SEP.join([fig, *(f"{f}={v}" for f, v in fields.items())]) for fig, fields in found
+    )
+
+
+def _scan_text(text: str, is_html: bool, is_json: bool = False) -> _PageScan:
     refs: list[str] = []
     lang = None
     ns: list[str] = []
+    figure_marks: Iterator[tuple[str, dict[str, str]]] = iter(())
     if is_html:
         for _tag, attrs in _TAG_RE.findall(text):
             found = dict(_ATTR_RE.findall(attrs))
@@ -79,7 +94,13 @@ def _scan_text(text: str, is_html: bool) -> _PageScan:
         match = _LANG_RE.search(text)
         lang = match.group(1) if match else None
         ns = _DATA_N_RE.findall(text)
-    return _PageScan(_SEP.join(refs), lang, _SEP.join(ns), has_personnummer(text))
+        figure_marks = marks.read(text)
+    elif is_json and ("data-fig" in text or '"fig"' in text):
+        with contextlib.suppress(ValueError):
+            figure_marks = marks.read_json(json.loads(text))
+    return _PageScan(
+        _SEP.join(refs), lang, _SEP.join(ns), has_personnummer(text), _joined_marks(figure_marks)
+    )
 
 
 def _published_text(path: Path, data: bytes) -> str | None:
@@ -123,12 +144,16 @@ def _scan_batch(
             out.append((name, digest, _UNCHANGED))
             continue
         text = _published_text(path, data)
-        scan = None if text is None else _scan_text(text, path.suffix == ".html")
+        scan = (
+            None
+            if text is None
+            else _scan_text(text, path.suffix == ".html", path.suffix == ".json")
+        )
         out.append((name, digest, scan))
     return out
 
 
-_STATE_VERSION = 3  # raised whenever _State or _PageScan change shape
+_STATE_VERSION = 4  # raised whenever _State or _PageScan change shape
 
 
 @dataclass
@@ -386,6 +411,53 @@ def _audit_json(site: Path, k: int) -> Iterator[CheckProblem]:
                     )
 
 
+def _published_figures(site: Path) -> dict[str, dict[str, str]] | None:
+    """Mark key -> {mark field: number as written} for every figure the open
+    data publishes; None when the site has no open data."""
+    path = site / "data" / "indicators.csv"
+    if not path.is_file():
+        return None
+    reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+    col = {name: i for i, name in enumerate(next(reader, []))}
+    parts = [col[c] for c in ("provider_id", "year", "indicator", "breakdown")]
+    numbers = {field: col[column] for field, column in marks.FIELDS.items() if column != "base"}
+    out: dict[str, dict[str, str]] = {}
+    for row in reader:
+        if row[col["suppressed"]] == "yes":
+            continue
+        fields = {field: row[i] for field, i in numbers.items()}
+        fields["n"] = fields["v"] if row[col["indicator"]] == "started" else row[col["denominator"]]
+        out[marks.key(*(row[i] for i in parts))] = fields
+    return out
+
+
+def audit_figures(site: Path, scans: dict[Path, _PageScan] | None = None) -> list[CheckProblem]:
+    """Every marked figure in pages and JSON files is a figure the open data
+    publishes, with the same numbers (see marks.py)."""
+    published = _published_figures(site)
+    if published is None:
+        return []
+    scans = scans if scans is not None else _scan_all(site)
+    problems: list[CheckProblem] = []
+    for path, scan in scans.items():
+        if scan is None or not scan.joined_marks:
+            continue
+        for fig, fields in scan.marks():
+            row = published.get(fig)
+            if row is None:
+                message = f"shows a figure the open data does not publish: {fig}"
+            else:
+                wrong = sorted(f for f, v in fields.items() if row[f] != v)
+                if not wrong:
+                    continue
+                shown = ", ".join(
+                    f"{marks.FIELDS[f]} {fields[f]} (published: {row[f]})" for f in wrong
+                )
+                message = f"shows other numbers than the open data for {fig}: {shown}"
+            problems.append(CheckProblem("figures", str(path.relative_to(site)), message))
+    return problems
+
+
 def audit_anonymity(
     site: Path, k: int, scans: dict[Path, _PageScan] | None = None
 ) -> list[CheckProblem]:
@@ -430,6 +502,7 @@ def run_checks(site: Path, k: int, cache: Path | None = None) -> list[CheckProbl
         check_links(site, scanned, state)
         + check_lang(site, scanned.scans)
         + audit_anonymity(site, k, scanned.scans)
+        + audit_figures(site, scanned.scans)
     )
     passed = not problems
     state.k = k

@@ -60,6 +60,9 @@ class Figure:
     reason: str
     low_reliability: bool
     comparison: str = ""
+    # Which row of the open data this is (see marks.py).
+    provider_id: str = ""
+    breakdown: str = "total"
 
     @property
     def shown(self) -> bool:
@@ -217,6 +220,8 @@ def _figure(row: Any) -> Figure:
         reason=str(row.reason or ""),
         low_reliability=bool(row.low_reliability),
         comparison=str(row.comparison or ""),
+        provider_id=str(row.provider_id),
+        breakdown=str(row.breakdown),
     )
 
 

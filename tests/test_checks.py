@@ -5,12 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from generator.check import audit_anonymity, check_lang, check_links, run_checks
+from generator import marks
+from generator.check import (
+    audit_anonymity,
+    audit_figures,
+    check_lang,
+    check_links,
+    run_checks,
+    scan_site,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -108,6 +118,159 @@ def test_a_figure_resting_on_too_few_is_caught_in_pages_csv_and_json(site: Path)
     assert any(str(page.relative_to(site)) in p for p in problems)
     assert any("indicators.csv" in p for p in problems)
     assert any("providers.json" in p and "head count" in p for p in problems)
+
+
+def _rows(site: Path) -> list[dict[str, str]]:
+    path = site / "data" / "indicators.csv"
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def _write_rows(site: Path, rows: list[dict[str, str]]) -> None:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (site / "data" / "indicators.csv").write_text(out.getvalue(), encoding="utf-8")
+
+
+def _key(row: dict[str, str]) -> str:
+    return marks.key(row["provider_id"], row["year"], row["indicator"], row["breakdown"])
+
+
+def test_every_figure_the_site_shows_is_marked_with_its_published_row(sample_site: Path) -> None:
+    """Pages, comparison JSON and search data carry tens of thousands of marks,
+    and every one matches the open data (the audit runs in every build too)."""
+    scans = scan_site(sample_site).scans
+    found: dict[str, int] = {}
+    for path, scan in scans.items():
+        if scan is not None:
+            found[path.suffix] = found.get(path.suffix, 0) + sum(1 for _ in scan.marks())
+    assert found[".html"] > 20_000 and found[".json"] > 1_000, found
+    assert audit_figures(sample_site, scans) == []
+
+
+def test_a_page_that_shows_what_the_open_data_hides_is_caught(site: Path) -> None:
+    """Three ways a template could leak past the disclosure proof: a hidden
+    figure printed, a number that is not the published one, and a comparison
+    JSON file with another value than the open data."""
+    rows = _rows(site)
+    hidden = next(r for r in rows if r["suppressed"] == "yes" and r["reason"] == "secondary")
+    page = some_page(site)
+    text = page.read_text(encoding="utf-8")
+    leak = f'<p>Share: <span data-fig="{_key(hidden)}" data-v="40">40 %</span></p>'
+    first_v = text.index(' data-v="')
+    end = text.index('"', first_v + 9)
+    text = text[:first_v] + ' data-v="101' + text[end:]
+    page.write_text(text.replace("</main>", leak + "</main>"), encoding="utf-8")
+    compare = next((site / "compare").glob("*.json"))
+    data = json.loads(compare.read_text(encoding="utf-8"))
+    figure = next(iter(data["figures"].values()))
+    figure["low"] = figure["low"] - 1
+    compare.write_text(json.dumps(data), encoding="utf-8")
+
+    problems = [str(p) for p in audit_figures(site)]
+    assert any(
+        page.name in p and "does not publish" in p and _key(hidden) in p for p in problems
+    ), problems
+    assert any(page.name in p and "value 101 (published:" in p for p in problems), problems
+    assert any(compare.name in p and "ci_low" in p for p in problems), problems
+
+
+def test_a_figure_the_open_data_stops_publishing_is_caught_on_every_page(site: Path) -> None:
+    """The audit reads the open data of the site it checks: hide one shown
+    all-provider figure there, and every page that still shows it fails."""
+    rows = _rows(site)
+    shown = next(
+        r
+        for r in rows
+        if r["provider_id"] == "all"
+        and r["breakdown"] == "total"
+        and r["suppressed"] == "no"
+        and r["indicator"] == "work_or_studies"
+        and "-" in r["year"]
+    )
+    shown.update(
+        suppressed="yes",
+        reason="secondary",
+        numerator="",
+        denominator="",
+        value="",
+        ci_low="",
+        ci_high="",
+    )
+    _write_rows(site, rows)
+    files = {p.file for p in audit_figures(site) if _key(shown) in p.message}
+    assert len(files) > 20, files
+
+
+def test_every_share_on_a_page_is_inside_a_figure_mark(sample_site: Path) -> None:
+    """What the audit cannot see it cannot check: a percentage printed outside
+    a marked element would escape it. Every percentage in the text of every
+    page, in a left-to-right and a right-to-left language, sits inside a
+    marked element; only the methodology page's own words ("a 95 % interval")
+    are no figures."""
+    pages = [
+        path
+        for lang in ("en", "ar")
+        for path in sorted((sample_site / lang).rglob("*.html"))
+        if path.name != "methodology.html"
+    ]
+    assert len(pages) > 300
+    shares = 0
+    for path in pages:
+        finder = _UnmarkedShares()
+        finder.feed(path.read_text(encoding="utf-8"))
+        assert finder.unmarked == [], (path, finder.unmarked[:3])
+        shares += finder.marked
+    assert shares > 5_000
+
+
+class _UnmarkedShares(HTMLParser):
+    """Text holding a percentage, outside any element with a figure mark."""
+
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+    SHARE = re.compile(r"\d\s?[%٪]|[%٪]\s?\d")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.unmarked: list[str] = []
+        self.marked = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        names = {name for name, _ in attrs}
+        inside = bool(self.stack and self.stack[-1][1])
+        self.stack.append((tag, inside or "data-fig" in names or "data-n" in names))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1][0] in ("script", "style", "template"):
+            return
+        if self.SHARE.search(data):
+            if self.stack and self.stack[-1][1]:
+                self.marked += 1
+            else:
+                self.unmarked.append(data.strip())
 
 
 def test_a_failed_check_fails_the_build(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from generator import labels
+from generator import labels, marks
 from generator.formatting import Formatter
 from generator.sitemodel import (
     HEADLINE,
@@ -172,6 +172,11 @@ def install_i18n(generator: Any) -> None:
         row_verdict=compare.row_verdict,
         near_tokens=compare.near_tokens,
         search_sort=compare.search_sort,
+        # Marks that tie every shown number to its open-data row (see marks.py).
+        fig_attrs=marks.attributes,
+        fig_span=marks.span,
+        fig_key=marks.figure_key,
+        people_span=marks.people,
         site_url=url,
         # Content-hashed file names of the theme's CSS and JS (assets.py).
         asset=lambda path: settings.get("ASSET_NAMES", {}).get(path, path),
