@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import subprocess
 import sys
@@ -13,10 +14,34 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# How deep the property tests search: `ci` is what `make test` (and so CI) runs,
+# `dev` a quick loop while editing, `thorough` ten times `ci`, for a weekly run
+# or after a change to disclosure control. HYPOTHESIS_PROFILE picks one.
+EXAMPLES_SCALE = {"dev": 0.2, "ci": 1.0, "thorough": 10.0}
+for _name, _scale in EXAMPLES_SCALE.items():
+    settings.register_profile(
+        _name,
+        max_examples=max(1, round(100 * _scale)),  # for tests that do not set their own
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+        print_blob=True,
+    )
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+if PROFILE not in EXAMPLES_SCALE:
+    raise pytest.UsageError(f"HYPOTHESIS_PROFILE must be one of {', '.join(EXAMPLES_SCALE)}")
+settings.load_profile(PROFILE)
+
+
+def examples(n: int) -> int:
+    """A property test's number of examples in the `ci` profile, scaled to the one in use."""
+    return max(1, round(n * EXAMPLES_SCALE[PROFILE]))
+
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -4,60 +4,79 @@ never changes what is published: a rebuild is byte-identical to a build from not
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_DATA, snapshot
 
+from generator.build import BuildReport
+
 pytestmark = pytest.mark.slow
 
 
-def test_builds_with_and_without_the_cache_are_byte_identical(
-    tmp_path: Path, sample_site: Path
-) -> None:
+@dataclass
+class Builds:
+    """Three builds that share the session's sample build (cold cache) as their start."""
+
+    cold: Path  # the session's sample site, built with an empty cache of its own
+    warm: Path  # the same data again, from that cache
+    warm_report: BuildReport
+    after: Path  # one provider's text changed, from the same cache
+    after_report: BuildReport
+    fresh: Path  # the changed data, with no cache at all
+    cached_pages: int
+    cache: Path
+    changed: str  # the provider whose text changed
+
+
+@pytest.fixture(scope="module")
+def builds(sample_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Builds:
     from generator.build import build, default_cache
 
-    fresh = build(SAMPLE_DATA, tmp_path / "fresh", cache=False)
-    assert fresh.cache == {"hits": 0, "misses": 0}
-    # The session's sample site was built with a cold cache of its own.
-    cache = tmp_path / "cache"
+    tmp = tmp_path_factory.mktemp("cache")
+    cache = tmp / "cache"
     shutil.copytree(default_cache(sample_site), cache)
     pages = len([f for f in (cache / "pages").rglob("*") if f.is_file()])
-    assert pages > 1000
-    warm = build(SAMPLE_DATA, tmp_path / "warm", cache=cache)
-    assert warm.cache["misses"] == 0 and warm.cache["hits"] == pages
-    expected = snapshot(tmp_path / "fresh")
-    assert snapshot(sample_site) == expected
-    assert snapshot(tmp_path / "warm") == expected
-
-
-def test_a_changed_provider_text_renders_only_its_own_pages_again(tmp_path: Path) -> None:
-    from generator.build import build
-
-    data = tmp_path / "data"
+    warm = build(SAMPLE_DATA, tmp / "warm", cache=cache)
+    data = tmp / "data"
     shutil.copytree(SAMPLE_DATA, data)
-    cache = tmp_path / "cache"
-    first = build(data, tmp_path / "before", cache=cache)
     pid = sorted(p.name for p in (data / "texts").iterdir())[0]
     text = data / "texts" / pid / "sv.md"
     text.write_text(text.read_text(encoding="utf-8") + "\nNytt stycke om oss.\n", "utf-8")
-    after = build(data, tmp_path / "after", cache=cache)
-    build(data, tmp_path / "fresh", cache=False)
-    assert snapshot(tmp_path / "after") == snapshot(tmp_path / "fresh")
-    assert "Nytt stycke om oss." in (tmp_path / "after" / "provider" / f"{pid}.html").read_text()
+    after = build(data, tmp / "after", cache=cache)
+    fresh = build(data, tmp / "fresh", cache=False)
+    assert fresh.cache == {"hits": 0, "misses": 0}
+    return Builds(
+        sample_site, tmp / "warm", warm, tmp / "after", after, tmp / "fresh", pages, cache, pid
+    )
+
+
+def test_builds_with_and_without_the_cache_are_byte_identical(builds: Builds) -> None:
+    assert builds.cached_pages > 1000
+    assert builds.warm_report.cache == {"hits": builds.cached_pages, "misses": 0}
+    assert snapshot(builds.warm) == snapshot(builds.cold)
+    # The changed data, from the cache and with no cache at all.
+    assert snapshot(builds.after) == snapshot(builds.fresh)
+
+
+def test_a_changed_provider_text_renders_only_its_own_pages_again(builds: Builds) -> None:
+    page = builds.after / "provider" / f"{builds.changed}.html"
+    assert "Nytt stycke om oss." in page.read_text(encoding="utf-8")
+    after = builds.after_report.cache
     # Only that provider's own pages, in each language, were rendered again.
-    assert 0 < after.cache["misses"] <= 7 * 3, after.cache
-    assert after.cache["hits"] == first.cache["misses"] - after.cache["misses"]
+    assert 0 < after["misses"] <= 7 * 3, after
+    assert after["hits"] == builds.cached_pages - after["misses"]
     # The cache keeps only the pages of the latest build: it does not grow night by night.
-    kept = [f for f in (cache / "pages").rglob("*") if f.is_file()]
-    assert len(kept) == after.cache["hits"] + after.cache["misses"]
-    assert len(list((cache / "templates").iterdir())) == 7
+    kept = [f for f in (builds.cache / "pages").rglob("*") if f.is_file()]
+    assert len(kept) == after["hits"] + after["misses"]
+    assert len(list((builds.cache / "templates").iterdir())) == 7
     # Charts come from the cache by hard link: the same file from build to
     # build, which the checks then know unchanged without reading it.
-    chart = next((tmp_path / "after" / "charts").glob("*.svg"))
-    before = tmp_path / "before" / "charts" / chart.name
+    chart = next((builds.after / "charts").glob("*.svg"))
+    before = builds.warm / "charts" / chart.name
     assert chart.stat().st_ino == before.stat().st_ino
-    assert chart.read_bytes() == (tmp_path / "fresh" / "charts" / chart.name).read_bytes()
+    assert chart.read_bytes() == (builds.fresh / "charts" / chart.name).read_bytes()
 
 
 def test_fonts_installed_after_a_build_are_not_taken_for_nothing_changed(

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from conftest import examples
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from make_dataset import make_dataset
 
@@ -407,7 +408,7 @@ def protect_or_refuse(table: pd.DataFrame, k: int) -> pd.DataFrame | None:
         return None
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150))
 @given(micro_tables())
 def test_property_no_group_under_k_is_published_or_recoverable(case) -> None:
     table, k = case
@@ -443,7 +444,8 @@ def datasets(draw: st.DrawFn) -> list[dict[str, Any]]:
     return records
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Each example builds, protects and proves a whole table (about 2 s).
+@settings(max_examples=examples(25))
 @given(datasets(), st.integers(3, 6), st.sampled_from([(), ("born_abroad", "service")]))
 def test_property_end_to_end_from_a_dataset(records, k, breakdowns) -> None:
     staff = [{"provider_id": "p1", "year": 2025, "role": "teacher", "headcount": 4,

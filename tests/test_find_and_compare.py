@@ -155,9 +155,12 @@ def test_difference_verdict_compares_intervals_not_point_estimates() -> None:
 
 def test_search_order_places_hidden_figures_last_never_as_zero() -> None:
     """The search sorts by values that order providers as the pre-rendered lists do."""
+    from generator import proofstore
     from generator.build import BuildReport, check, compute
 
-    _table, model = compute(check(ROOT / "data"), load_settings(), BuildReport())
+    # The proof kept by the session's sample build (or kept for it): not proved again.
+    proofs = proofstore.default_folder()
+    _table, model = compute(check(ROOT / "data"), load_settings(), BuildReport(), proofs)
     before = search_sort_values(model)
     a, b, c, d = model.listed[:4]
     figures = {

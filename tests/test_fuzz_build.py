@@ -11,8 +11,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from datafolder import valid_tables, write_folder
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import run
@@ -51,7 +52,7 @@ cells = st.one_of(
 )
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(12))
 @given(data=st.data(), value=cells)
 def test_any_change_to_a_valid_folder_builds_or_exits_2(data: st.DataObject, value: str) -> None:
     tables = valid_tables()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import examples
 from datafolder import (
     FILE_NAMES,
     LATEST_DATE,
@@ -19,7 +20,7 @@ from datafolder import (
     write_folder,
     write_valid_folder,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.dataset import Dataset
@@ -386,7 +387,7 @@ def valid_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_valid_folder(tmp_path_factory.mktemp("valid"))
 
 
-FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(100))
 csv_cell = st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.sampled_from(
     ["", "yes", "ja", "0", "-1", "2024-02-29", "sfi;sfi", '"', ";", ",", "\r\n", "\ufeff"]
 )
