@@ -37,7 +37,7 @@ lint: $(VENV)/.installed
 
 # Extract every user-facing string and merge it into each language's catalog.
 catalogs: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k NP_:1,2 --no-location --sort-output \
 		-o theme/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i theme/translations/messages.pot -d theme/translations \
 		--no-fuzzy-matching --ignore-obsolete

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import schema
+from . import registry, schema
 from .dataset import Dataset
 from .stats import wilson
 
@@ -37,18 +37,12 @@ TEACHERS_CERTIFIED = "teachers_certified"
 TEACHERS_WITH_DEGREE = "teachers_with_degree"
 COACHES_WITH_DEGREE = "coaches_with_degree"
 
-RESULT_INDICATORS = (
-    SATISFIED_END,
-    SATISFIED_4W,
-    WORK_OR_STUDIES,
-    SELF_SUFFICIENT_6M,
-    PASSED,
-    STARTED,
-)
-STAFF_INDICATORS = (TEACHERS_CERTIFIED, TEACHERS_WITH_DEGREE, COACHES_WITH_DEGREE)
+# What this module counts, by kind, from the registry (registry.py).
+RESULT_INDICATORS = registry.names(kind="share") + registry.names(kind="count")
+STAFF_INDICATORS = registry.STAFF
 INDICATORS = RESULT_INDICATORS + STAFF_INDICATORS
 # Indicator 7 of the contract ("by profile") covers indicators 1-3 only.
-BREAKDOWN_INDICATORS = (SATISFIED_END, SATISFIED_4W, WORK_OR_STUDIES, SELF_SUFFICIENT_6M)
+BREAKDOWN_INDICATORS = registry.BREAKDOWN
 # Contract order of the values, so that pages list them the same way everywhere.
 BREAKDOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "age_band": schema.AGE_BANDS,

@@ -6,6 +6,8 @@ templates translate it with ``_()`` in the visitor's language.
 
 from __future__ import annotations
 
+from . import registry
+
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     return message
@@ -38,29 +40,10 @@ SECTORS = {
     "offentlig": N_("Public sector"),
 }
 
-# Headline indicators, in the order pages show them.
-INDICATORS = {
-    "satisfied_end": N_("Satisfied customers at the end"),
-    "satisfied_4w": N_("Satisfied customers after four weeks"),
-    "work_or_studies": N_("Went on to work or studies"),
-    "self_sufficient_6m": N_("Still self-sufficient after six months"),
-    "passed": N_("Passed grades"),
-    "started": N_("Customers who started"),
-    "work_or_studies_vs_expected": N_("Work or studies compared with what its customers predict"),
-    "teachers_certified": N_("Teachers with a teacher certification"),
-    "teachers_with_degree": N_("Teachers with a relevant degree"),
-    "coaches_with_degree": N_("Coaches with a relevant degree"),
-}
-
-# Short column headings for tables.
-INDICATORS_SHORT = {
-    "satisfied_end": N_("Satisfied"),
-    "satisfied_4w": N_("Satisfied after 4 weeks"),
-    "work_or_studies": N_("Work or studies"),
-    "self_sufficient_6m": N_("Self-sufficient after 6 months"),
-    "passed": N_("Passed"),
-    "started": N_("Started"),
-}
+# The indicators' names and column headings live with the rest of what an
+# indicator is, in registry.py; these are the lookups templates use.
+INDICATORS = {i.name: i.label for i in registry.INDICATORS}
+INDICATORS_SHORT = {i.name: i.short for i in registry.INDICATORS if i.short}
 
 STATUSES = {
     "active": N_("Active"),

@@ -14,24 +14,14 @@ from typing import Any
 
 import pandas as pd
 
+from . import registry
 from .disclosure import FEWER_THAN_K, OUTPUT_COLUMNS, SECONDARY
 from .sitemodel import SiteModel
 
 # The contract's columns of indicators.csv, in order: what protect() returns.
 INDICATOR_COLUMNS = OUTPUT_COLUMNS
 
-INDICATOR_NAMES = (
-    "satisfied_end",
-    "satisfied_4w",
-    "work_or_studies",
-    "self_sufficient_6m",
-    "passed",
-    "started",
-    "work_or_studies_vs_expected",
-    "teachers_certified",
-    "teachers_with_degree",
-    "coaches_with_degree",
-)
+INDICATOR_NAMES = registry.NAMES
 
 REASONS = ("", FEWER_THAN_K, SECONDARY)
 

@@ -14,26 +14,20 @@ from typing import Any
 
 import pandas as pd
 
-from . import labels, schema
+from . import labels, registry, schema
 from .dataset import Dataset
 from .disclosure import FEWER_THAN_K, SECONDARY
 from .indicators import BREAKDOWN_COLUMNS as BREAKDOWN_VALUES
 from .sanitize import render_markdown
 from .slugs import slugify
 
-HEADLINE = ("satisfied_end", "work_or_studies", "self_sufficient_6m", "passed")
-SHARE_INDICATORS = (
-    "satisfied_end",
-    "satisfied_4w",
-    "work_or_studies",
-    "self_sufficient_6m",
-    "passed",
-)
-STAFF_INDICATORS = ("teachers_certified", "teachers_with_degree", "coaches_with_degree")
+HEADLINE = registry.HEADLINE
+SHARE_INDICATORS = registry.SHARES
+STAFF_INDICATORS = registry.STAFF
 SORT_KEYS = ("name",) + HEADLINE
 VS_EXPECTED = "work_or_studies_vs_expected"
 # Indicator 7 as the pages show it (the open data also has satisfied_4w).
-PROFILE_INDICATORS = ("work_or_studies", "satisfied_end", "self_sufficient_6m")
+PROFILE_INDICATORS = registry.PROFILE
 # The situations a visitor can pick ("people like me"), in the order the form asks.
 PROFILE_COLUMNS = ("age_band", "born_abroad", "education_level", "service")
 # Every breakdown column the provider page shows: all that indicator 7 has.

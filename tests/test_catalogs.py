@@ -34,6 +34,8 @@ def extracted_ids(tmp_path: Path) -> set[str]:
             "babel.cfg",
             "-k",
             "N_",
+            "-k",
+            "NP_:1,2",
             "--no-location",
             "-o",
             str(pot),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from generator import registry
 from generator.ranking import search_sort_values
 from generator.sitemodel import SHARE_INDICATORS, Figure, Provider, SiteModel
 
@@ -21,17 +22,9 @@ TRANSIT_STEPS = (200, 400, 800)
 EMPLOYER_SERVICES = ("larling", "praktik", "studieforberedande", "yrkesvux", "jobbcoachning")
 
 # Figures shown in a search result entry, next to name, services and district.
-RESULT_FIGURES = ("satisfied_end", "work_or_studies")
+RESULT_FIGURES = registry.SEARCH_RESULT
 
-RESULT_KEYS = (
-    "satisfied_end",
-    "satisfied_4w",
-    "work_or_studies",
-    "work_or_studies_vs_expected",
-    "self_sufficient_6m",
-    "passed",
-    "started",
-)
+RESULT_KEYS = registry.with_differences(registry.RESULTS)
 
 # The comparison, as sections of rows. A row key is a fact ("services") or a
 # figure in a period ("pooled:work_or_studies", "latest:passed").
@@ -42,11 +35,11 @@ COMPARE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "staff",
         (
-            "teachers",
-            "teachers_certified",
-            "teachers_with_degree",
-            "coaches",
-            "coaches_with_degree",
+            *(
+                row
+                for role, head_count in (("teacher", "teachers"), ("coach", "coaches"))
+                for row in (head_count, *registry.names(kind="staff", staff_role=role))
+            ),
             "group_sizes",
         ),
     ),

@@ -20,7 +20,7 @@ from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from generator import labels, marks
+from generator import labels, marks, registry
 from generator.formatting import Formatter
 from generator.sitemodel import (
     HEADLINE,
@@ -173,6 +173,10 @@ def install_i18n(generator: Any) -> None:
         near_tokens=compare.near_tokens,
         search_sort=compare.search_sort,
         # Marks that tie every shown number to its open-data row (see marks.py).
+        # Every indicator's uses and words (registry.py).
+        INDICATOR=registry.BY_NAME,
+        RESULT_ROWS=registry.with_differences(registry.RESULTS),
+        FACTSHEET_ROWS=registry.FACTSHEET,
         fig_attrs=marks.attributes,
         fig_span=marks.span,
         fig_key=marks.figure_key,
