@@ -85,6 +85,18 @@ def start_cli_writing(args: list[str], parent: Path, pattern: str) -> subprocess
     raise AssertionError(f"`generator {args[0]}` never started writing into {parent}/{pattern}")
 
 
+def extract_messages(project: Path, pot: Path) -> None:
+    """Extract the gettext messages of a project folder into ``pot``, as
+    `make catalogs` does (the same keywords: ``N_``, and ``NP_`` for plurals)."""
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg"]
+        + ["-k", "N_", "-k", "NP_:1,2", "--no-location", "-o", str(pot), "."],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under folder with its bytes: equal snapshots mean an untouched folder."""
     return {

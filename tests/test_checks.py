@@ -92,8 +92,7 @@ def test_a_figure_resting_on_too_few_is_caught_in_pages_csv_and_json(site: Path)
     page = some_page(site)
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace('data-n="', 'data-n="3" data-was="', 1), encoding="utf-8")
-    path = site / "data" / "indicators.csv"
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows = _rows(site)
     leak = next(r for r in rows if r["suppressed"] == "yes")
     leak.update(
         suppressed="no",
@@ -104,11 +103,7 @@ def test_a_figure_resting_on_too_few_is_caught_in_pages_csv_and_json(site: Path)
         ci_low="21",
         ci_high="94",
     )
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    _write_rows(site, rows)
     pj = site / "data" / "providers.json"
     data = json.loads(pj.read_text(encoding="utf-8"))
     data["providers"][0]["staff"]["roles"] = {"coach": {"headcount": 2, "headcount_below_k": False}}

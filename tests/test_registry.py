@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, extract_messages
 
 from generator import registry
 
@@ -122,27 +122,7 @@ def test_adding_an_indicator_is_one_registry_entry(tmp_path: Path) -> None:
     assert seen["unit"] == "7 mid-way answers"
 
     pot = tmp_path / "messages.pot"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "N_",
-            "-k",
-            "NP_:1,2",
-            "--no-location",
-            "-o",
-            str(pot),
-            ".",
-        ],
-        cwd=tmp_path,
-        check=True,
-        capture_output=True,
-    )
+    extract_messages(tmp_path, pot)
     messages = pot.read_text(encoding="utf-8")
     assert 'msgid "Satisfied customers half way"' in messages
     assert 'msgid "%(num)s mid-way answer"\nmsgid_plural "%(num)s mid-way answers"' in messages
