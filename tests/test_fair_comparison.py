@@ -9,8 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from test_accessibility import WCAG_TAGS
+from conftest import axe_violations
 
 from generator.settings import load_settings
 
@@ -334,14 +333,11 @@ def test_people_like_me_combines_answers_and_follows_to_provider_pages(
 
 
 def test_like_me_pages_have_no_violations_with_results(page, site_url: str) -> None:
-    axe = Axe()
     page.goto(site_url + "ar/like-me/index.html")
     page.locator("select").first.select_option(index=2)
     page.locator("button[type=submit]").click()
     page.locator("[data-like-me-results] table").wait_for()
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    assert results.response["violations"] == []
+    assert axe_violations(page) == []
     page.goto(site_url + "ar/provider/" + "orminge-jobbcoach.html")
     page.locator("[data-like-me-box]").wait_for()
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    assert results.response["violations"] == []
+    assert axe_violations(page) == []

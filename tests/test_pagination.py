@@ -8,9 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from conftest import ROOT, SAMPLE_DATA, serve
-from test_accessibility import WCAG_TAGS
+from conftest import ROOT, SAMPLE_DATA, axe_violations, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -120,5 +118,4 @@ def test_service_comparison_and_group_pages_are_split_too(page, paged_site) -> N
 def test_pagination_has_no_violations(page, paged_site) -> None:
     _site, url = paged_site
     page.goto(url + "en/providers/all-page-2.html")
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    assert results.response["violations"] == []
+    assert axe_violations(page) == []
