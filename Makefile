@@ -27,10 +27,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
+# One pytest worker per core; --dist loadfile keeps each module in one worker,
+# so a build a module's tests share (a module fixture) is made once.
 test: $(VENV)/.installed node_modules/.installed
 	./scripts/install-system-packages --test
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -44,8 +44,10 @@ def identity(stat: os.stat_result) -> Identity:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write path in one step (a temporary file renamed over it): a reader, or a
-    build interrupted half-way, never sees a half-written cache file."""
-    tmp = path.with_name(path.name + ".tmp")
+    build interrupted half-way, never sees a half-written cache file. The
+    temporary name is the process's own, so two builds that share a cache (the
+    proofs kept in the user's cache folder) never write into each other's."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
 
