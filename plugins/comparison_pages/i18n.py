@@ -20,7 +20,7 @@ from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from generator import labels, marks, registry
+from generator import labels, marks, registry, verdicts
 from generator.formatting import Formatter
 from generator.sitemodel import (
     HEADLINE,
@@ -177,6 +177,10 @@ def install_i18n(generator: Any) -> None:
         INDICATOR=registry.BY_NAME,
         RESULT_ROWS=registry.with_differences(registry.RESULTS),
         FACTSHEET_ROWS=registry.FACTSHEET,
+        # The statistical rules behind the sentences (verdicts.py).
+        verdict_versus_all=verdicts.versus_all,
+        expected_share=verdicts.expected_share,
+        trend=verdicts.trend,
         fig_attrs=marks.attributes,
         fig_span=marks.span,
         fig_key=marks.figure_key,

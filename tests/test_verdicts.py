@@ -1,0 +1,136 @@
+"""The rules behind the plain-language sentences, and that no template decides one."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from conftest import ROOT
+from statsmodels.stats.proportion import proportion_confint
+
+from generator.sitemodel import Figure, Provider
+from generator.verdicts import expected_share, trend, versus_all
+
+
+def fig(value, low=None, high=None, *, few=False, hidden=False, period="2025", n=100) -> Figure:
+    return Figure(
+        "work_or_studies",
+        period,
+        None if hidden else value,
+        None if hidden else low,
+        None if hidden else high,
+        None,
+        None if hidden else n,
+        hidden,
+        "secondary" if hidden else "",
+        few,
+    )
+
+
+def test_versus_all_decides_by_the_providers_interval_its_ends_included() -> None:
+    own = fig(60, 50, 70)
+    assert versus_all(own, fig(49)) == "higher"
+    assert versus_all(own, fig(50)) == "chance"
+    assert versus_all(own, fig(70)) == "chance"
+    assert versus_all(own, fig(71)) == "lower"
+    # Nothing to say: a figure missing or hidden, or resting on few answers.
+    assert versus_all(own, None) is None
+    assert versus_all(None, fig(40)) is None
+    assert versus_all(own, fig(None, hidden=True)) is None
+    assert versus_all(fig(None, hidden=True), fig(40)) is None
+    assert versus_all(fig(90, 60, 98, few=True), fig(40)) is None
+
+
+def _percent(fraction: float) -> int:
+    return int(Decimal(repr(fraction * 100)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def test_versus_all_agrees_with_statsmodels_wilson_away_from_rounding() -> None:
+    """Cross-check on unrounded numbers: the all-provider share below
+    statsmodels' Wilson interval is "higher", above it "lower". The rule sees
+    whole percent, so cases within one point of a bound are left out."""
+    compared = 0
+    for n in (20, 35, 60, 120, 400):
+        for x in range(0, n + 1, max(1, n // 15)):
+            low, high = proportion_confint(x, n, alpha=0.05, method="wilson")
+            own = fig(_percent(x / n), _percent(low), _percent(high), n=n)
+            for share in range(0, 101, 3):
+                p = share / 100
+                if min(abs(p - low), abs(p - high)) < 0.011:
+                    continue
+                expected = "higher" if p < low else "lower" if p > high else "chance"
+                assert versus_all(own, fig(share)) == expected, (x, n, share)
+                compared += 1
+    assert compared > 2_000
+
+
+def test_expected_share_adds_up_and_needs_both_figures() -> None:
+    assert expected_share(fig(62, 50, 72), fig(8, -3, 19)) == 54
+    assert expected_share(fig(62, 50, 72), fig(-5, -15, 4)) == 67
+    assert expected_share(fig(62, 50, 72), fig(None, hidden=True)) is None
+    assert expected_share(fig(None, hidden=True), fig(8, -3, 19)) is None
+    assert expected_share(fig(62, 50, 72), None) is None
+
+
+def _provider(figures: dict[str, Figure]) -> Provider:
+    return Provider(
+        id="p",
+        name="P",
+        org_number="",
+        website=None,
+        email=None,
+        phone=None,
+        services=(),
+        staff_languages=(),
+        employer_sectors=(),
+        authorised_since=None,
+        status="active",
+        premises=[],
+        staff={},
+        staff_year=None,
+        groups=[],
+        groups_year=None,
+        texts={},
+        figures={year: {"work_or_studies": f} for year, f in figures.items()},
+        profiles={},
+    )
+
+
+def test_a_trend_names_the_first_and_last_shown_years_or_the_only_one() -> None:
+    years = ("2021", "2022", "2023", "2024", "2025")
+    p = _provider(
+        {
+            "2021": fig(None, hidden=True, period="2021"),
+            "2022": fig(70, 60, 80, period="2022"),
+            "2024": fig(75, 65, 83, period="2024"),
+            "2025": fig(None, hidden=True, period="2025"),
+        }
+    )
+    found = trend(p, years, "work_or_studies")
+    assert found is not None and found.last is not None
+    assert (found.first.period, found.last.period) == ("2022", "2024")
+    one = trend(_provider({"2023": fig(70, 60, 80, period="2023")}), years, "work_or_studies")
+    assert one is not None and one.first.period == "2023" and one.last is None
+    assert trend(_provider({}), years, "work_or_studies") is None
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        # Jinja's "-%}" and "-}}" trim whitespace: no arithmetic.
+        r"\.(value|ci_low|ci_high|numerator|denominator)\s*[-+*/<>](?![%}])",
+        r"[-+*/<>]\s*[\w.]+\.(value|ci_low|ci_high|numerator|denominator)\b",
+        r"shown\|length|shown_figures\(",
+    ],
+)
+def test_no_template_decides_a_statistical_rule(pattern: str) -> None:
+    """Comparing or computing with figures belongs in verdicts.py, where it is tested."""
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "theme" / "templates").rglob("*"))
+        if path.is_file()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(pattern, line)
+    ]
+    assert not found, found
