@@ -24,7 +24,7 @@ from .casemix import compare_with_expected
 from .charts import render_chart_files, trend_chart_data
 from .check import ChecksFailed, run_checks
 from .dataset import Dataset
-from .disclosure import Earlier, Protection, protect, published_rows
+from .disclosure import Earlier, Protection, left_out_counts, protect, published_rows
 from .files import count_pages, walk_files
 from .fonts import build_fonts, font_files_fingerprint, source_characters
 from .indicators import BREAKDOWN_COLUMNS, compute_group_sizes, compute_indicators, pooled_period
@@ -153,9 +153,8 @@ def compute(
     with report.stage("compute"):
         groups = compute_group_sizes(ds)
     with report.stage("suppress"):
-        protected = published_rows(
-            _protect_with_live(ds, table, settings, report, proofs, live)
-        )
+        everything = _protect_with_live(ds, table, settings, report, proofs, live)
+        protected = published_rows(everything)
         model = build_site_model(
             ds,
             protected,
@@ -163,6 +162,7 @@ def compute(
             k=settings["DISCLOSURE_K"],
             r=settings["RELIABILITY_R"],
             pooled_years=settings["POOLED_YEARS"],
+            left_out=left_out_counts(everything),
         )
     return protected, model
 

@@ -541,6 +541,12 @@ def published_rows(protected: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def left_out_counts(protected: pd.DataFrame) -> dict[str, int]:
+    """Per indicator, how many rows the publication leaves out (withdrawn)."""
+    withdrawn = protected[(protected["reason"] == WITHDRAWN).to_numpy(dtype=bool)]
+    return {str(k): int(v) for k, v in withdrawn["indicator"].value_counts().items()}
+
+
 def withdrawn_breakdowns(
     table: pd.DataFrame, rows: Iterable[int], settled: np.ndarray | None = None
 ) -> np.ndarray:

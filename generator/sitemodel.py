@@ -162,9 +162,14 @@ class SiteModel:
     profile_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # (provider_id, indicator) -> the trend chart's file (charts.ChartFile)
     charts: dict[tuple[str, str], Any] = field(default_factory=dict)
-    # The cost of protection, for the methodology page: indicator ->
-    # (figures, hidden as resting on fewer than K, hidden to protect others).
-    hidden_counts: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    # The cost of protection, for the methodology page: indicator -> (figures
+    # in the open data, hidden as resting on fewer than K, hidden to protect
+    # others, left out of the site as withdrawn breakdowns).
+    hidden_counts: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+
+    @property
+    def any_left_out(self) -> bool:
+        return any(counts[3] for counts in self.hidden_counts.values())
 
     @property
     def trend_years(self) -> tuple[str, ...]:
@@ -379,6 +384,7 @@ def build_site_model(
     k: int,
     r: int,
     pooled_years: int = 3,
+    left_out: dict[str, int] | None = None,
 ) -> SiteModel:
     figures = _figures(table)
     latest = ds.reporting_year or (ds.data_date.year if ds.data_date else dt.date.today().year)
@@ -451,20 +457,24 @@ def build_site_model(
             }
         ),
         profile_groups=_profile_groups(profiles.get("all", {})),
-        hidden_counts=_hidden_counts(table),
+        hidden_counts=_hidden_counts(table, left_out or {}),
     )
 
 
-def _hidden_counts(table: pd.DataFrame) -> dict[str, tuple[int, int, int]]:
-    """Per indicator, in page order: how many figures, and how many hidden for each reason."""
-    out: dict[str, tuple[int, int, int]] = {}
+def _hidden_counts(
+    table: pd.DataFrame, left_out: dict[str, int]
+) -> dict[str, tuple[int, int, int, int]]:
+    """Per indicator, in page order: how many figures, how many hidden for each
+    reason, and how many left out of the publication altogether."""
+    out: dict[str, tuple[int, int, int, int]] = {}
     for indicator in labels.INDICATORS:
         rows = table[table["indicator"] == indicator]
-        if len(rows):
+        if len(rows) or left_out.get(indicator):
             reason = rows["reason"].astype("string")
             out[indicator] = (
                 len(rows),
                 int((reason == FEWER_THAN_K).sum()),
                 int((reason == SECONDARY).sum()),
+                left_out.get(indicator, 0),
             )
     return out
