@@ -10,8 +10,8 @@ from pathlib import Path
 from .build import build
 
 
-def main(data: str, output: str, report: str, cache: str) -> None:
-    result = build(Path(data), Path(output), cache=Path(cache))
+def main(data: str, output: str, report: str, cache: str, settings: str) -> None:
+    result = build(Path(data), Path(output), Path(settings), cache=Path(cache))
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     Path(report).write_text(
@@ -28,4 +28,4 @@ def main(data: str, output: str, report: str, cache: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])

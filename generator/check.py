@@ -438,24 +438,34 @@ def audit_figures(site: Path, scans: dict[Path, _PageScan] | None = None) -> lis
     if published is None:
         return []
     scans = scans if scans is not None else _scan_all(site)
+    # A page in seven languages carries the same marks (raw numbers, not the
+    # language's), so each distinct set is checked once: 45,000 pages of a
+    # national site hold about 6,000 of them.
+    found: dict[str, list[str]] = {}
     problems: list[CheckProblem] = []
     for path, scan in scans.items():
         if scan is None or not scan.joined_marks:
             continue
-        for fig, fields in scan.marks():
-            row = published.get(fig)
-            if row is None:
-                message = f"shows a figure the open data does not publish: {fig}"
-            else:
-                wrong = sorted(f for f, v in fields.items() if row[f] != v)
-                if not wrong:
-                    continue
-                shown = ", ".join(
-                    f"{marks.FIELDS[f]} {fields[f]} (published: {row[f]})" for f in wrong
-                )
-                message = f"shows other numbers than the open data for {fig}: {shown}"
-            problems.append(CheckProblem("figures", str(path.relative_to(site)), message))
+        messages = found.get(scan.joined_marks)
+        if messages is None:
+            messages = found[scan.joined_marks] = _wrong_marks(scan, published)
+        where = str(path.relative_to(site))
+        problems += [CheckProblem("figures", where, message) for message in messages]
     return problems
+
+
+def _wrong_marks(scan: _PageScan, published: dict[str, dict[str, str]]) -> list[str]:
+    messages = []
+    for fig, fields in scan.marks():
+        row = published.get(fig)
+        if row is None:
+            messages.append(f"shows a figure the open data does not publish: {fig}")
+            continue
+        wrong = sorted(f for f, v in fields.items() if row[f] != v)
+        if wrong:
+            shown = ", ".join(f"{marks.FIELDS[f]} {fields[f]} (published: {row[f]})" for f in wrong)
+            messages.append(f"shows other numbers than the open data for {fig}: {shown}")
+    return messages
 
 
 def audit_anonymity(
