@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from . import marks
+from . import marks, registry
 from .files import Identity, identity, load_pickle, save_pickle, walk_files
 from .identity import has_personnummer
 
@@ -360,29 +360,44 @@ def _too_small(value: object, k: int) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value < k
 
 
-def _audit_csv(site: Path, k: int) -> Iterator[CheckProblem]:
+@dataclass(frozen=True)
+class _OpenData:
+    """The rows of the site's data/indicators.csv, read once for every audit."""
+
+    col: dict[str, int]  # column name -> place
+    rows: list[list[str]]  # the file's line N is rows[N - 2]
+
+    def base(self, row: list[str]) -> str:
+        """What a row's figure rests on: its denominator, or its own value for
+        a count (registry.py says which indicators are counts)."""
+        indicator = registry.BY_NAME.get(row[self.col["indicator"]])
+        counted = indicator is not None and indicator.kind == "count"
+        return row[self.col["value" if counted else "denominator"]]
+
+
+def _read_open_data(site: Path) -> _OpenData | None:
     path = site / "data" / "indicators.csv"
     if not path.is_file():
-        return
+        return None
     # csv.reader and column places, not DictReader: the file has a row per
     # figure, hundreds of thousands at national scale.
     reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
-    header = next(reader, [])
-    col = {name: i for i, name in enumerate(header)}
-    suppressed, indicator, value, denominator = (
-        col["suppressed"],
-        col["indicator"],
-        col["value"],
-        col["denominator"],
-    )
-    shown = [col[c] for c in ("numerator", "denominator", "value", "ci_low", "ci_high")]
-    for line, row in enumerate(reader, start=2):
+    col = {name: i for i, name in enumerate(next(reader, []))}
+    return _OpenData(col, list(reader))
+
+
+def _audit_csv(data: _OpenData | None, k: int) -> Iterator[CheckProblem]:
+    if data is None:
+        return
+    suppressed = data.col["suppressed"]
+    shown = [data.col[c] for c in ("numerator", "denominator", "value", "ci_low", "ci_high")]
+    for line, row in enumerate(data.rows, start=2):
         if row[suppressed] == "yes":
             if any(row[i] for i in shown):
                 where = f"data/indicators.csv:{line}"
                 yield CheckProblem("anonymity", where, "a suppressed row shows figures")
             continue
-        base = row[value] if row[indicator] == "started" else row[denominator]
+        base = data.base(row)
         if base and float(base) < k:
             where = f"data/indicators.csv:{line}"
             yield CheckProblem("anonymity", where, f"a published figure rests on fewer than {k}")
@@ -411,32 +426,31 @@ def _audit_json(site: Path, k: int) -> Iterator[CheckProblem]:
                     )
 
 
-def _published_figures(site: Path) -> dict[str, dict[str, str]] | None:
+def _published_figures(data: _OpenData) -> dict[str, dict[str, str]]:
     """Mark key -> {mark field: number as written} for every figure the open
-    data publishes; None when the site has no open data."""
-    path = site / "data" / "indicators.csv"
-    if not path.is_file():
-        return None
-    reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
-    col = {name: i for i, name in enumerate(next(reader, []))}
+    data publishes."""
+    col = data.col
     parts = [col[c] for c in ("provider_id", "year", "indicator", "breakdown")]
     numbers = {field: col[column] for field, column in marks.FIELDS.items() if column != "base"}
     out: dict[str, dict[str, str]] = {}
-    for row in reader:
+    for row in data.rows:
         if row[col["suppressed"]] == "yes":
             continue
         fields = {field: row[i] for field, i in numbers.items()}
-        fields["n"] = fields["v"] if row[col["indicator"]] == "started" else row[col["denominator"]]
+        fields["n"] = data.base(row)
         out[marks.key(*(row[i] for i in parts))] = fields
     return out
 
 
-def audit_figures(site: Path, scans: dict[Path, _PageScan] | None = None) -> list[CheckProblem]:
+def audit_figures(
+    site: Path, scans: dict[Path, _PageScan] | None = None, data: _OpenData | None = None
+) -> list[CheckProblem]:
     """Every marked figure in pages and JSON files is a figure the open data
     publishes, with the same numbers (see marks.py)."""
-    published = _published_figures(site)
-    if published is None:
+    data = data if data is not None else _read_open_data(site)
+    if data is None:
         return []
+    published = _published_figures(data)
     scans = scans if scans is not None else _scan_all(site)
     # A page in seven languages carries the same marks (raw numbers, not the
     # language's), so each distinct set is checked once: 45,000 pages of a
@@ -469,11 +483,15 @@ def _wrong_marks(scan: _PageScan, published: dict[str, dict[str, str]]) -> list[
 
 
 def audit_anonymity(
-    site: Path, k: int, scans: dict[Path, _PageScan] | None = None
+    site: Path,
+    k: int,
+    scans: dict[Path, _PageScan] | None = None,
+    data: _OpenData | None = None,
 ) -> list[CheckProblem]:
     """No figure resting on fewer than K records, no personal identity number, anywhere."""
     scans = scans if scans is not None else _scan_all(site)
-    problems = list(_audit_csv(site, k)) + list(_audit_json(site, k))
+    data = data if data is not None else _read_open_data(site)
+    problems = list(_audit_csv(data, k)) + list(_audit_json(site, k))
     for page, scan in _pages(scans).items():
         for n in scan.ns():
             if not n.isdigit() or int(n) < k:
@@ -508,11 +526,12 @@ def run_checks(site: Path, k: int, cache: Path | None = None) -> list[CheckProbl
     if state.k != k:
         state = _State()
     scanned = scan_site(site, state)
+    open_data = _read_open_data(site)  # read once for both audits
     problems = (
         check_links(site, scanned, state)
         + check_lang(site, scanned.scans)
-        + audit_anonymity(site, k, scanned.scans)
-        + audit_figures(site, scanned.scans)
+        + audit_anonymity(site, k, scanned.scans, open_data)
+        + audit_figures(site, scanned.scans, open_data)
     )
     passed = not problems
     state.k = k

@@ -20,6 +20,8 @@ from typing import Any, Protocol
 
 from markupsafe import Markup, escape
 
+from . import registry
+
 SEP = "|"  # between the key's parts: no provider id, period or breakdown holds it
 
 # Attribute name -> the open data's column. The order is the order attributes
@@ -58,7 +60,8 @@ def figure_key(fig: MarkedFigure) -> str:
 
 def base(fig: MarkedFigure) -> int | None:
     """What a figure rests on: its denominator, or its own value for a count."""
-    return fig.value if fig.indicator == "started" else fig.denominator
+    indicator = registry.BY_NAME.get(fig.indicator)
+    return fig.value if indicator is not None and indicator.kind == "count" else fig.denominator
 
 
 def _raw(fig: MarkedFigure, field: str) -> Any:
