@@ -7,11 +7,7 @@ templates translate it with ``_()`` in the visitor's language.
 from __future__ import annotations
 
 from . import registry
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
-    return message
-
+from .registry import N_
 
 SERVICES = {
     "sfi": N_("Swedish for immigrants (SFI)"),

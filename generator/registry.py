@@ -22,6 +22,7 @@ Kind = Literal["share", "count", "difference", "staff"]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Marks a message for extraction; labels.py uses this one too."""
     return message
 
 
