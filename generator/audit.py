@@ -28,16 +28,26 @@ many such local searches are solved together as one sparse LP (HiGHS via
 variables. Only where no local witness exists is the whole connected set of
 hidden rows solved: that answer is exact, and a row it cannot protect is a
 leak.
+
+Any witness is a whole alternative table, so each one found is tried on the
+facts still open before they are searched for (one that empties a group
+often shows another size for it too). Searches stand alone, so large audits
+share them out among worker processes; what is found exposed does not
+depend on which search, or which process, found a witness first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
 
 from .relations import LinkedSystem
 
@@ -57,8 +67,13 @@ _TOLERANCE = 1e-6
 _BATCH_VARIABLES = 300
 # Rows allowed to move in a local search, tried in turn: most witnesses are
 # found among a few rows, and small blocks make the solver several times faster.
-_LOCAL_ROWS = (24, 80, 300)
+_LOCAL_ROWS = (24, 80, 300, 1500)
 _FAN_OUT = 8  # hidden rows taken from one sum at each step
+# Targets from which the searches are shared out among processes: starting a
+# worker (a fresh interpreter with NumPy and SciPy) costs about a second, a
+# local search a hundredth of that, an exact one up to seconds.
+_PARALLEL_FROM = 1500
+_PARALLEL_EXACT_FROM = 40
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,48 @@ class _Structure:
             system, row_ptr, row_rel, row_sign, np.cumsum(rel_ptr), rows[order], links, pairs_of
         )
 
+    def components(self, hidden: np.ndarray) -> Callable[[int], _Block]:
+        """The connected set of hidden rows each hidden row belongs to: rows that
+        share a sum or a link, and theirs, as far as it goes (the block of an
+        exact search). Computed once for every row instead of a search per row."""
+        n = len(hidden)
+        rel_of_entry = np.repeat(np.arange(len(self.rel_ptr) - 1), np.diff(self.rel_ptr))
+        keep = hidden[self.rel_rows]
+        rows, rels = self.rel_rows[keep], rel_of_entry[keep]
+        # Each hidden member of a sum is joined to a node standing for the sum.
+        a = [rows]
+        b = [n + rels]
+        for pairs in (self.system.at_most, self.system.same_denominator):
+            if len(pairs):
+                both = hidden[pairs[:, 0]] & hidden[pairs[:, 1]]
+                a.append(pairs[both, 0])
+                b.append(pairs[both, 1])
+        a_all, b_all = np.concatenate(a), np.concatenate(b)
+        size = n + len(self.rel_ptr) - 1
+        graph = sparse.coo_matrix(
+            (np.ones(len(a_all), dtype=np.int8), (a_all, b_all)), shape=(size, size)
+        )
+        _, label = connected_components(graph, directed=False)
+        label = label[:n]
+        order = np.argsort(label, kind="stable")
+        order = order[hidden[order]]
+        starts = np.searchsorted(label[order], label[order], side="left")
+        ends = np.searchsorted(label[order], label[order], side="right")
+        first = dict(zip(order.tolist(), zip(starts.tolist(), ends.tolist(), strict=True),
+                         strict=True))
+        blocks: dict[int, _Block] = {}
+
+        def block(row: int) -> _Block:
+            start, end = first[row]
+            if start not in blocks:
+                # The target first, as a search from it would have it.
+                members = order[start:end]
+                blocks[start] = _Block(members)
+            members = blocks[start].rows
+            return _Block(np.concatenate([[row], members[members != row]]))
+
+        return block
+
     def relations_of(self, row: int) -> np.ndarray:
         return self.row_rel[self.row_ptr[row] : self.row_ptr[row + 1]]
 
@@ -175,9 +232,23 @@ class Auditor:
         self.witnesses: dict[Target, Witness] = {}
 
     def unproven(
-        self, wanted: Iterable[Target], hidden: np.ndarray, primary: np.ndarray, exact: bool = False
+        self,
+        wanted: Iterable[Target],
+        hidden: np.ndarray,
+        primary: np.ndarray,
+        exact: bool = False,
+        workers: int | None = None,
     ) -> list[Target]:
-        """The targets no witness was found for (exact: over whole connected sets)."""
+        """The targets no witness was found for (exact: over whole connected sets).
+
+        Many targets are shared out among ``workers`` processes (all CPUs by
+        default): each search stands alone, so which process finds a witness
+        changes nothing in what is found exposed.
+        """
+        wanted = list(wanted)
+        workers = workers or _cpus()
+        if workers > 1 and len(wanted) >= (_PARALLEL_EXACT_FROM if exact else _PARALLEL_FROM):
+            return self._in_parallel(wanted, hidden, primary, exact, workers)
         if exact:
             return self._unproven(wanted, hidden, primary, None)
         for limit in _LOCAL_ROWS:
@@ -192,7 +263,11 @@ class Auditor:
         return self.unproven(failed, hidden, primary, exact=True) if failed else []
 
     def repairs(
-        self, wanted: list[Target], hidden: np.ndarray, primary: np.ndarray
+        self,
+        wanted: list[Target],
+        hidden: np.ndarray,
+        primary: np.ndarray,
+        workers: int | None = None,
     ) -> tuple[set[int], list[Target]]:
         """Published rows to hide so that every target gets a witness, and the
         targets no hiding can help.
@@ -202,8 +277,20 @@ class Auditor:
         cheapest witness are the ones to hide. A published row, once hidden,
         is known to hold K or more records, so it moves within that bound.
         Hiding only widens what an attacker must allow, so every witness
-        found before stays one.
+        found before stays one. Each target is solved alone, so sharing them
+        out among ``workers`` processes gives the same rows.
         """
+        workers = workers or _cpus()
+        if workers > 1 and len(wanted) >= _PARALLEL_EXACT_FROM:
+            rows: set[int] = set()
+            failed: set[Target] = set()
+            for (chunk_rows, chunk_stuck), witnesses in self._shared_out(
+                _repair, wanted, hidden, primary, False, workers
+            ):
+                rows |= chunk_rows
+                failed.update(chunk_stuck)
+                self.witnesses.update(witnesses)
+            return rows, [t for t in wanted if t in failed]
         k = self.counts.k
         low, high = self.counts.bounds(hidden, primary)
         movable = ~hidden & (self.counts.den >= k)
@@ -212,7 +299,7 @@ class Auditor:
         low = np.where(movable, float(k), low)
         high = np.where(movable, np.inf, high)
         everything = np.ones(len(hidden), dtype=bool)
-        rows: set[int] = set()
+        rows = set()
         stuck: list[Target] = []
         for target in wanted:
             # "Another size" is reached either way.
@@ -223,6 +310,9 @@ class Auditor:
                 if not self._possible(attempt, low, high):
                     continue
                 moved: list[list[int]] = []
+                # A search from the target, not the connected set in row
+                # order: the order of the rows decides which of equally cheap
+                # witnesses the solver returns, so which figures are hidden.
                 block = self._block(attempt, everything, None)
                 if not self._solve([(attempt, block)], low, high, movable, moved):
                     self.witnesses[target] = self.witnesses[attempt]
@@ -232,34 +322,93 @@ class Auditor:
                 stuck.append(target)
         return rows, stuck
 
+    def _in_parallel(
+        self, wanted: list[Target], hidden: np.ndarray, primary: np.ndarray, exact: bool,
+        workers: int,
+    ) -> list[Target]:
+        failed: set[Target] = set()
+        for chunk_failed, witnesses in self._shared_out(
+            _search, wanted, hidden, primary, exact, workers
+        ):
+            failed.update(chunk_failed)
+            self.witnesses.update(witnesses)
+        return [t for t in wanted if t in failed]
+
+    def _shared_out(
+        self, work: Callable, wanted: list[Target], hidden: np.ndarray, primary: np.ndarray,
+        exact: bool, workers: int,
+    ) -> list:
+        """``work(chunk, exact)`` run on chunks of ``wanted`` in worker processes."""
+        # Neighbouring rows in chunks of their own, so witnesses found for one
+        # target are there to be tried on the next; several chunks per worker
+        # even out the time the large connected sets take.
+        ordered = sorted(wanted, key=lambda t: t.row)
+        n_chunks = min(len(ordered), workers * 4)
+        bounds = np.linspace(0, len(ordered), n_chunks + 1).astype(int)
+        chunks = [ordered[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        # spawn: forking a process that has loaded pandas and HiGHS is unsafe.
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(self.structure.system, self.counts, hidden, primary),
+        ) as pool:
+            return list(pool.map(work, chunks, [exact] * len(chunks)))
+
     def _unproven(
         self, wanted: Iterable[Target], hidden: np.ndarray, primary: np.ndarray, limit: int | None
     ) -> list[Target]:
         low, high = self.counts.bounds(hidden, primary)
         wanted = list(wanted)
-        impossible = [t for t in wanted if not self._possible(t, low, high)]
-        wanted = [t for t in wanted if t not in impossible]
-        blocks = [self._block(t, hidden, limit) for t in wanted]
-        failed: list[Target] = list(impossible)
+        impossible = {t for t in wanted if not self._possible(t, low, high)}
+        # Any witness is a whole alternative table, so one found for a group's
+        # "nobody" often shows another size too, and a witness over a whole
+        # connected set shows something for many of its groups: each is tried
+        # on what is still open before solving for it. Sizes go last for that.
+        todo = sorted((t for t in wanted if t not in impossible), key=_size_last)
+        component = self.structure.components(hidden) if limit is None else None
+        found: dict[int, list[Witness]] = {}  # row -> witnesses found here that move it
+        failed: set[Target] = set(impossible)
         batch: list[tuple[Target, _Block]] = []
         size = 0
-        for target, block in zip(wanted, blocks, strict=True):
+
+        def solve() -> None:
+            failed.update(self._solve(batch, low, high))
+            for target, _ in batch:
+                witness = self.witnesses.get(target)
+                if target not in failed and witness is not None:
+                    for row in witness.rows.tolist():
+                        found.setdefault(row, []).append(witness)
+            batch.clear()
+
+        for target in todo:
+            shown = next(
+                (w for w in found.get(target.row, ()) if _aimed(target, w, self.counts)), None
+            )
+            if shown is not None:
+                self.witnesses[target] = shown
+                continue
+            block = (
+                self._block(target, hidden, limit)
+                if component is None
+                else component(target.row)
+            )
             batch.append((target, block))
             size += len(block.rows)
             if size >= _BATCH_VARIABLES:
-                failed += self._solve(batch, low, high)
-                batch, size = [], 0
+                solve()
+                size = 0
         if batch:
-            failed += self._solve(batch, low, high)
+            solve()
         # A kind of "another size" has two ways to be true.
-        retry = [Target(t.row, SMALLER) for t in failed if t.kind == LARGER]
+        retry = [Target(t.row, SMALLER) for t in wanted if t in failed and t.kind == LARGER]
         if retry:
             still = {t.row for t in self._unproven(retry, hidden, primary, limit)}
-            for t in failed:
-                if t.kind == LARGER and t.row not in still:
-                    self.witnesses[t] = self.witnesses[Target(t.row, SMALLER)]
-            failed = [t for t in failed if t.kind != LARGER or t.row in still]
-        return failed
+            for t in retry:
+                if t.row not in still:
+                    self.witnesses[Target(t.row, LARGER)] = self.witnesses[t]
+                    failed.discard(Target(t.row, LARGER))
+        return [t for t in wanted if t in failed]
 
     def _possible(self, target: Target, low: np.ndarray, high: np.ndarray) -> bool:
         """False where the row's own bounds already rule the alternative out."""
@@ -500,6 +649,46 @@ class Auditor:
 @dataclass(frozen=True)
 class _Block:
     rows: np.ndarray
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_WORKER: tuple[Auditor, np.ndarray, np.ndarray] | None = None
+
+
+def _start_worker(
+    system: LinkedSystem, counts: Counts, hidden: np.ndarray, primary: np.ndarray
+) -> None:
+    global _WORKER
+    _WORKER = (Auditor(system, counts), hidden, primary)
+
+
+def _search(wanted: list[Target], exact: bool) -> tuple[list[Target], dict[Target, Witness]]:
+    """One worker's share of ``Auditor.unproven``: what failed, and every witness found."""
+    assert _WORKER is not None
+    auditor, hidden, primary = _WORKER
+    auditor.witnesses = {}
+    failed = auditor.unproven(wanted, hidden, primary, exact, workers=1)
+    return failed, auditor.witnesses
+
+
+def _repair(
+    wanted: list[Target], _exact: bool
+) -> tuple[tuple[set[int], list[Target]], dict[Target, Witness]]:
+    """One worker's share of ``Auditor.repairs``."""
+    assert _WORKER is not None
+    auditor, hidden, primary = _WORKER
+    auditor.witnesses = {}
+    return auditor.repairs(wanted, hidden, primary, workers=1), auditor.witnesses
+
+
+def _size_last(target: Target) -> int:
+    return 1 if target.kind in (LARGER, SMALLER) else 0
 
 
 def told_by_labels(target: Target) -> bool:

@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 
 from . import proofstore
-from .audit import counts_of
+from .audit import Target, Witness, counts_of
 from .indicators import (
     ALL,
     SELF_SUFFICIENT_6M,
@@ -137,6 +137,7 @@ class Protection:
     rounds: int = 0
     proved: int = 0  # facts about hidden groups the audit showed unknowable
     repaired: int = 0  # figures hidden because the audit found no witness
+    carried: int = 0  # facts proved by witnesses carried from the last proof
     told_by_labels: int = 0  # facts only the "too few" labels tell (audit.told_by_labels)
     withdrawn: int = 0  # breakdown rows not published at all (withdrawn_breakdowns)
     proved_at_all: bool = True  # False where DISCLOSURE_PROOF is off
@@ -154,6 +155,8 @@ class Protection:
         return (
             f"The audit proved {self.proved} facts about hidden groups unknowable from what "
             "is published"
+            + (f" ({self.carried} by witnesses carried from the last proof)"
+               if self.carried else "")
             + (f", after hiding {self.repaired} more figures" if self.repaired else "")
             + (
                 f"; {self.told_by_labels} more (somebody or not everybody in a small group "
@@ -224,6 +227,9 @@ def protect(
     withdrawn = proofstore.load_withdrawn(proofs, plain, len(table))
     withdrawn &= ~(earlier.fixed | earlier.known | earlier.hidden)
     withdrawn |= earlier.free
+    keys = proofstore.row_keys(table) if proofs is not None and prove_it else None
+    line = proofstore.lineage(table, k, r) if keys is not None else None
+    carried: dict[Target, Witness] | None = None
     while True:
         suppressed = must | withdrawn | earlier.hidden
         # Not keyed by what the live release told: a kept pattern that hides
@@ -235,12 +241,14 @@ def protect(
         try:
             if kept is None or not _reuse(kept, table, system, suppressed, primary, is_diff, k,
                                           r, report, given):
+                if carried is None and line is not None and keys is not None:
+                    carried = proofstore.carried(proofs, line, keys)
                 proof = _choose_and_prove(
                     table, system, suppressed, primary, size, rank, is_diff, k, r, report,
-                    prove_it, given,
+                    prove_it, given, carried,
                 )
                 if proof is not None:
-                    proofstore.save(proofs, name, suppressed & ~is_diff, proof)
+                    proofstore.save(proofs, name, suppressed & ~is_diff, proof, keys, line)
             break
         except DisclosureError as err:
             rows = [int(row) for row in err.rows]
@@ -293,6 +301,7 @@ def _choose_and_prove(
     report: Protection,
     prove_it: bool = True,
     given: _Given | None = None,
+    carried: dict[Target, Witness] | None = None,
 ) -> Proof | None:
     """Choose what else to hide by the rules, then prove it (``suppressed`` in place)."""
     given = given if given is not None else _Given(*(np.zeros(len(table), dtype=bool),) * 3)
@@ -330,7 +339,7 @@ def _choose_and_prove(
     counts, _ = counts_of(table, k, given.withdrawn, given.known)
     given.public(suppressed)
     hidden = suppressed & ~is_diff
-    proof = prove(system, counts, hidden, primary & ~is_diff, r, settle)
+    proof = prove(system, counts, hidden, primary & ~is_diff, r, settle, carried)
     suppressed |= hidden
     _count_proof(proof, report)
     if proof.leaks:
@@ -370,6 +379,7 @@ def _reuse(
 def _count_proof(proof: Proof, report: Protection) -> None:
     report.proved = proof.targets - len(proof.stuck)
     report.repaired = proof.repaired
+    report.carried = proof.carried
     report.told_by_labels = len(proof.by_labels)
 
 

@@ -32,6 +32,7 @@ class Proof:
 
     targets: int = 0  # facts about hidden groups shown to be unknowable
     repaired: int = 0  # figures hidden because the audit found no witness
+    carried: int = 0  # facts proved by a witness carried from the last proof
     stuck: tuple[Target, ...] = ()  # what no hiding could protect
     witnesses: dict[Target, Witness] = field(default_factory=dict)
 
@@ -53,17 +54,29 @@ def prove(
     primary: np.ndarray,
     r: int,
     settle: Callable[[np.ndarray], None],
+    carried: dict[Target, Witness] | None = None,
 ) -> Proof:
     """Prove the pattern ``hidden`` (updated in place) safe, hiding more where needed.
 
     ``settle`` re-applies the rules of ``disclosure`` after figures were
-    added; it may only hide more.
+    added; it may only hide more. ``carried`` holds claimed witnesses from an
+    earlier proof (``proofstore.carried``): each that checks out here proves
+    its fact without a search, which changes how soon the audit is done, not
+    what it finds exposed.
     """
     auditor = Auditor(system, counts)
     asked = targets(counts, hidden, primary, r)
     seen = set(asked)
     proof = Proof(targets=len(asked))
-    exposed = auditor.exposed(asked, hidden, primary)
+    search = asked
+    if carried:
+        claims = {t: carried[t] for t in asked if t in carried}
+        wrong = set(verify(system, counts, hidden, primary, claims))
+        good = {t: w for t, w in claims.items() if t not in wrong}
+        auditor.witnesses.update(good)
+        proof.carried = len(good)
+        search = [t for t in asked if t not in good]
+    exposed = auditor.exposed(search, hidden, primary)
     stuck: list[Target] = []
     for _ in range(_MAX_ROUNDS):
         if not exposed:

@@ -9,6 +9,14 @@ by every build of the user), and ``proof.recheck`` checks every witness of a
 kept proof before it is used, so a damaged or doctored file only costs the
 time to prove afresh.
 
+When the table changes (a closed year corrected, a provider added), the
+proof kept for the last table of the same providers is *carried*: its
+witnesses are found again by the keys of their rows, and every one that
+still checks out for the new table and pattern (``audit.verify``) proves its
+fact without a search. What the audit finds exposed does not depend on
+which witnesses it started from, so a carried proof publishes the same
+pattern as a fresh one, sooner.
+
 The folder is ``$XDG_CACHE_HOME/kundval-jamfor/proofs`` (``~/.cache/...``):
 one folder for every site the user builds, so a test run or a second output
 folder reuses what the first build proved.
@@ -25,11 +33,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .audit import KINDS, Target, Witness
+from .audit import KINDS, LARGER, SMALLER, Target, Witness
 from .files import write_atomically
 from .proof import Proof
 
-_VERSION = 1
+_VERSION = 2
 _SOURCES = ("audit.py", "disclosure.py", "proof.py", "proofstore.py", "rectangles.py",
             "relations.py")
 
@@ -45,14 +53,19 @@ def default_folder() -> Path | None:
     return Path(base) / "kundval-jamfor" / "proofs"
 
 
-def key(table: pd.DataFrame, k: int, r: int, *masks: np.ndarray) -> str:
-    """Everything a proof depends on, hashed."""
+def _code(k: int, r: int) -> hashlib._Hash:
     h = hashlib.sha256(f"{_VERSION} {k} {r}".encode())
     here = Path(__file__).parent
     for name in _SOURCES:
         h.update((here / name).read_bytes())
     for lib in ("numpy", "scipy"):
         h.update(importlib.metadata.version(lib).encode())
+    return h
+
+
+def key(table: pd.DataFrame, k: int, r: int, *masks: np.ndarray) -> str:
+    """Everything a proof depends on, hashed."""
+    h = _code(k, r)
     columns = ["provider_id", "year", "indicator", "breakdown", "numerator", "denominator",
                "count"]
     present = [c for c in columns if c in table.columns]
@@ -62,8 +75,68 @@ def key(table: pd.DataFrame, k: int, r: int, *masks: np.ndarray) -> str:
     return h.hexdigest()
 
 
+def lineage(table: pd.DataFrame, k: int, r: int) -> str:
+    """The name under which the last proof for these providers is found again."""
+    h = _code(k, r)
+    for provider in sorted(set(table["provider_id"].astype(str))):
+        h.update(provider.encode() + b"|")
+    return h.hexdigest()
+
+
+def row_keys(table: pd.DataFrame) -> np.ndarray:
+    """A number per row, from its provider, period, indicator and breakdown."""
+    columns = ["provider_id", "year", "indicator", "breakdown"]
+    return pd.util.hash_pandas_object(table[columns].astype(str), index=False).to_numpy()
+
+
 def load(folder: Path | None, name: str, n_rows: int) -> tuple[np.ndarray, Proof] | None:
     """The kept pattern and proof, or None when there is none that reads back whole."""
+    read = _read(folder, name)
+    if read is None or len(read[0]) != n_rows:
+        return None
+    return read[0], read[1]
+
+
+def carried(folder: Path | None, line: str, keys: np.ndarray) -> dict[Target, Witness]:
+    """The witnesses of the last proof kept under ``line``, in this table's rows.
+
+    A witness with a row this table does not have is dropped; the others are
+    claims only, to be checked (``audit.verify``) before they prove anything.
+    """
+    if folder is None:
+        return {}
+    try:
+        name = (folder / f"{line}.latest").read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    read = _read(folder, name) if name.isalnum() else None
+    now = pd.Index(keys)
+    if read is None or read[2] is None or not now.is_unique:
+        return {}
+    _, proof, then = read
+    try:
+        to_now = now.get_indexer(then)
+    except (TypeError, ValueError):
+        return {}
+    out: dict[Target, Witness] = {}
+    for target, witness in proof.witnesses.items():
+        if max(target.row, int(witness.rows.max(initial=0))) >= len(to_now):
+            continue
+        row = int(to_now[target.row])
+        rows = to_now[witness.rows]
+        if row < 0 or (rows < 0).any():
+            continue
+        mapped = Witness(rows, witness.den, witness.num)
+        out[Target(row, target.kind)] = mapped
+        # Which way "another size" is asked depends on the size, which may have changed.
+        if target.kind in (LARGER, SMALLER):
+            out[Target(row, SMALLER if target.kind == LARGER else LARGER)] = mapped
+    return out
+
+
+def _read(
+    folder: Path | None, name: str
+) -> tuple[np.ndarray, Proof, np.ndarray | None] | None:
     if folder is None:
         return None
     path = folder / f"{name}.npz"
@@ -74,9 +147,12 @@ def load(folder: Path | None, name: str, n_rows: int) -> tuple[np.ndarray, Proof
             ptr, rows, den, num = f["ptr"], f["rows"], f["den"], f["num"]
             stuck_rows, stuck_kinds = f["stuck_rows"], f["stuck_kinds"]
             repaired = int(f["repaired"])
+            keys = f["keys"] if "keys" in f.files else None
     except (OSError, KeyError, ValueError, EOFError):
         return None
-    if len(hidden) != n_rows or len(ptr) != len(target_rows) + 1:
+    if len(ptr) != len(target_rows) + 1 or (keys is not None and len(keys) != len(hidden)):
+        return None
+    if len(rows) and (rows.min() < 0 or rows.max() >= len(hidden)):
         return None
     try:
         witnesses = {
@@ -91,10 +167,19 @@ def load(folder: Path | None, name: str, n_rows: int) -> tuple[np.ndarray, Proof
         )
     except (IndexError, ValueError):
         return None
-    return hidden, Proof(repaired=repaired, stuck=stuck, witnesses=witnesses)
+    return hidden, Proof(repaired=repaired, stuck=stuck, witnesses=witnesses), keys
 
 
-def save(folder: Path | None, name: str, hidden: np.ndarray, proof: Proof) -> None:
+def save(
+    folder: Path | None,
+    name: str,
+    hidden: np.ndarray,
+    proof: Proof,
+    keys: np.ndarray | None = None,
+    line: str | None = None,
+) -> None:
+    """Keep a proof under ``name``; with ``keys`` and ``line``, also as the one to
+    carry to the next table of the same providers (``carried``)."""
     if folder is None:
         return
     items = list(proof.witnesses.items())
@@ -113,10 +198,13 @@ def save(folder: Path | None, name: str, hidden: np.ndarray, proof: Proof) -> No
         stuck_rows=np.array([t.row for t in proof.stuck], dtype=np.int64),
         stuck_kinds=np.array([KINDS.index(t.kind) for t in proof.stuck], dtype=np.int8),
         repaired=np.array(proof.repaired),
+        **({"keys": keys} if keys is not None else {}),
     )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / f"{name}.npz", buffer.getvalue())
+        if keys is not None and line:
+            write_atomically(folder / f"{line}.latest", name.encode("ascii"))
     except OSError:
         pass  # a proof that cannot be kept is proved again next time
 

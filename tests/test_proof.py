@@ -144,3 +144,89 @@ def test_a_build_that_cannot_protect_a_small_group_publishes_nothing_and_names_i
     assert "Traceback" not in proc.stderr
     assert not out.exists()
 
+
+
+def _city_cells(seed: int) -> dict:
+    """Eight providers over three years by age band, some groups small."""
+    rng = np.random.default_rng(seed)
+    cells = {}
+    for p in range(8):
+        for year in (2023, 2024, 2025):
+            for band in ("16-24", "25-39", "40-64"):
+                den = int(rng.choice([1, 2, 3, 6, 9, 14, 30]))
+                cells[(f"p{p}", year, band)] = (int(rng.binomial(den, 0.7)), den)
+    return cells
+
+
+def test_a_corrected_year_carries_the_last_proof_and_publishes_what_a_fresh_proof_does(
+    tmp_path: Path,
+) -> None:
+    cells = _city_cells(3)
+    table = table_from_cells(cells, "satisfied_end", pooled=(2023, 2025), column="age_band")
+    # A late correction to a closed year: one more person, and every sum moves with it.
+    num, den = cells[("p5", 2024, "25-39")]
+    cells[("p5", 2024, "25-39")] = (num + 1, den + 1)
+    corrected = table_from_cells(cells, "satisfied_end", pooled=(2023, 2025), column="age_band")
+    fresh_report = Protection()
+    fresh = protect(corrected, k=5, r=20, report=fresh_report)
+    assert fresh_report.carried == 0
+
+    folder = tmp_path / "proofs"
+    protect(table, k=5, r=20, proofs=folder)
+    report = Protection()
+    assert protect(corrected, k=5, r=20, report=report, proofs=folder).equals(fresh)
+    assert 0 < report.carried <= report.proved == fresh_report.proved
+    assert "carried from the last proof" in report.summary()
+    assert measure(corrected, fresh, 5, 20).leaks == []
+
+    # Witnesses that no longer add up prove nothing: searched for again, same result.
+    (line,) = folder.glob("*.latest")
+    kept = folder / f"{line.read_text()}.npz"
+    for name in folder.glob("*.npz"):
+        if name != kept:
+            name.unlink()
+    with np.load(kept, allow_pickle=False) as f:
+        arrays = {name: f[name] for name in f.files}
+    arrays["den"] = arrays["den"] + 1
+    np.savez_compressed(kept, **arrays)
+    doctored = Protection()
+    assert protect(corrected, k=5, r=20, report=doctored, proofs=folder).equals(fresh)
+    assert doctored.carried < report.carried
+
+
+def test_searches_shared_out_among_processes_find_what_one_process_finds(monkeypatch) -> None:
+    import generator.audit as audit
+
+    table = table_from_cells(_city_cells(5), "satisfied_end", pooled=(2023, 2025),
+                             column="age_band")
+    out = protect(table, k=5, r=20, prove_it=False)
+    counts, is_diff = counts_of(table, 5)
+    hidden = out["suppressed"].to_numpy(bool) & ~is_diff
+    primary = (out["reason"] == "fewer_than_k").to_numpy(bool, na_value=False)
+    system = linked_system(table)
+    wanted = targets(counts, hidden, primary, 20)
+    alone = Auditor(system, counts)
+    expected = alone.unproven(wanted, hidden, primary)
+    monkeypatch.setattr(audit, "_PARALLEL_FROM", 1)
+    shared = Auditor(system, counts)
+    assert shared.unproven(wanted, hidden, primary, workers=2) == expected
+    proved = {t: w for t, w in shared.witnesses.items() if t in set(wanted) - set(expected)}
+    assert len(proved) == len(wanted) - len(expected) > 0
+    assert verify(system, counts, hidden, primary, proved) == []
+    assert shared.unproven(expected, hidden, primary, exact=True, workers=2) == (
+        alone.unproven(expected, hidden, primary, exact=True)
+    )
+    # Repairs shared out hide the same figures as repairs in one process.
+    table = repair_table()
+    out = protect(table, k=5, r=20, prove_it=False)
+    counts, is_diff = counts_of(table, 5)
+    hidden = out["suppressed"].to_numpy(bool) & ~is_diff
+    primary = (out["reason"] == "fewer_than_k").to_numpy(bool, na_value=False)
+    system = linked_system(table)
+    alone = Auditor(system, counts)
+    exposed = alone.exposed(targets(counts, hidden, primary, 20), hidden, primary)
+    assert exposed
+    monkeypatch.setattr(audit, "_PARALLEL_EXACT_FROM", 1)
+    assert Auditor(system, counts).repairs(exposed, hidden, primary, workers=2) == (
+        alone.repairs(exposed, hidden, primary, workers=1)
+    )
