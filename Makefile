@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 DATA ?= data
+SETTINGS ?= data/settings.py
 OUTPUT ?= output
 
 .PHONY: serve build test lint catalogs sample clean
@@ -17,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 
 build: $(VENV)/.installed
 	./scripts/install-system-packages
-	$(PY) -m generator build --data $(DATA) --output $(OUTPUT)
+	$(PY) -m generator build --data $(DATA) --output $(OUTPUT) --settings $(SETTINGS)
 
 serve: build
 	@echo "Serving $(OUTPUT)/ at http://localhost:$(PORT)/ (Ctrl-C stops)"

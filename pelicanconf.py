@@ -1,24 +1,29 @@
-"""Site settings. A municipality edits this file; ``python -m generator build`` reads it.
+"""The default settings of every site. ``python -m generator build`` (or ``jamfor
+build``) reads this file, then the municipality's own settings file if one is
+given with ``--settings``: that file needs to hold only what it changes
+(``jamfor init DIR`` writes one with every setting explained). The sample's
+municipality has its own in ``data/settings.py``.
 
 Settings in CAPITALS are Pelican's own or this project's (documented in README.md).
 """
 
 # --- About the municipality and the choice system -------------------------------
-MUNICIPALITY = "Nacka kommun"
+# A real site sets these in its own settings file.
+MUNICIPALITY = "Kommunen"
 # Shown in the footer and on the accessibility and contact pages.
-CONTACT_EMAIL = "kundval@nacka.example"
-CONTACT_PHONE = "08-718 80 00"
+CONTACT_EMAIL = ""
+CONTACT_PHONE = ""
 # Accessibility statement (lagen om tillgänglighet till digital offentlig service).
-ACCESSIBILITY_CONTACT_EMAIL = "tillganglighet@nacka.example"
-ACCESSIBILITY_CONTACT_PHONE = "08-718 80 00"
+ACCESSIBILITY_CONTACT_EMAIL = ""
+ACCESSIBILITY_CONTACT_PHONE = ""
 ACCESSIBILITY_RESPONSE_DAYS = 5  # working days until the municipality answers
 ACCESSIBILITY_ENFORCEMENT_NAME = "Myndigheten för digital förvaltning (Digg)"
 ACCESSIBILITY_ENFORCEMENT_URL = "https://www.digg.se/tdosanmalan"
-ACCESSIBILITY_STATEMENT_DATE = "2026-11-23"  # when the statement was last reviewed
+ACCESSIBILITY_STATEMENT_DATE = ""  # when the statement was last reviewed (YYYY-MM-DD)
 # Absolute address where the site is published, used only for the sitemap
 # (sitemaps need absolute addresses). Links between pages are always relative,
 # so the output folder can be served from any sub-folder. Empty: no sitemap.
-SITE_URL = "https://jamfor.nacka.example/"
+SITE_URL = ""
 
 # --- Languages -----------------------------------------------------------------
 # The first language is the default and is served at the root of the site; the

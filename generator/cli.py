@@ -13,7 +13,7 @@ EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m generator",
+        prog="jamfor" if Path(sys.argv[0]).name == "jamfor" else "python -m generator",
         description="Build the provider comparison site from a folder of data files.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
         "--settings", type=Path, default=None, help="settings file (default: pelicanconf.py)"
     )
 
+    i = sub.add_parser(
+        "init", help="write a starter settings file with every setting explained"
+    )
+    i.add_argument("folder", type=Path, help="folder to write settings.py into")
+
     s = sub.add_parser("sample", help="write a synthetic data set in the data contract")
     s.add_argument("--out", type=Path, required=True, help="folder to write")
     s.add_argument("--scale", choices=("small", "city", "national"), default="small")
@@ -75,7 +80,13 @@ def _parser() -> argparse.ArgumentParser:
 def _warn_about_placeholders(data: Path, settings_file: Path) -> None:
     """The committed settings describe the sample's municipality; say so when they
     are used for other data, before anything is published with them."""
-    from .settings import ROOT, SettingsError, load_settings, placeholder_settings
+    from .settings import (
+        DEFAULT_SETTINGS_FILE,
+        ROOT,
+        SettingsError,
+        load_settings,
+        placeholder_settings,
+    )
 
     if data.resolve() == (ROOT / "data").resolve():
         return
@@ -87,6 +98,13 @@ def _warn_about_placeholders(data: Path, settings_file: Path) -> None:
         print(
             f"warning: {settings_file} still holds the sample's placeholder addresses "
             f"({', '.join(names)}); edit the municipality's settings before publishing.",
+            file=sys.stderr,
+        )
+    if settings_file.resolve() == DEFAULT_SETTINGS_FILE.resolve():
+        print(
+            "warning: built with the default settings (no municipality's name, no contact "
+            "addresses); write the municipality's own with 'jamfor init DIR' and pass it "
+            "with --settings.",
             file=sys.stderr,
         )
 
@@ -168,6 +186,19 @@ def run(argv: list[str] | None = None) -> int:
                 f"{len(ds.results)} records)."
             )
             return EXIT_OK
+        if args.command == "init":
+            from .settings import write_starter
+
+            written = write_starter(args.folder)
+            if written is None:
+                print(f"{args.folder / 'settings.py'} exists already; nothing was written.",
+                      file=sys.stderr)
+                return EXIT_FAILURE
+            print(
+                f"Wrote {written}. Edit it, then build with: "
+                f"jamfor build --data DATA --settings {written}"
+            )
+            return EXIT_OK
         if args.command == "sample":
             from .sample import write_sample
 
@@ -235,3 +266,8 @@ def run(argv: list[str] | None = None) -> int:
         print(f"{kind}: {err}", file=sys.stderr)
         print("The previous site was left as it was.", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def main() -> None:
+    """The ``jamfor`` command."""
+    sys.exit(run())

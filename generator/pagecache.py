@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from .files import walk_files
-from .render import ROOT
+from .render import PACKAGE, ROOT
 
-CODE_FOLDERS = ("theme", "plugins", "generator")
+CODE_FOLDERS = ("theme", "plugins")  # of ROOT; and the package itself
 LIBRARIES = ("pelican", "jinja2", "babel", "markdown", "nh3", "markupsafe")
 
 
@@ -46,7 +46,7 @@ def _hash() -> Any:
 def code_fingerprint(settings_file: Path, content: Path) -> str:
     """A hash of every file the pages are rendered from, and of the libraries' versions."""
     h = _hash()
-    folders = [ROOT / f for f in CODE_FOLDERS] + [content]
+    folders = [ROOT / f for f in CODE_FOLDERS] + [PACKAGE, content]
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".mo":
@@ -55,6 +55,9 @@ def code_fingerprint(settings_file: Path, content: Path) -> str:
                 continue
             h.update(str(path.relative_to(folder.parent)).encode())
             h.update(path.read_bytes())
+    from .settings import DEFAULT_SETTINGS_FILE
+
+    h.update(DEFAULT_SETTINGS_FILE.read_bytes())
     h.update(settings_file.read_bytes())
     for name in LIBRARIES:
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):

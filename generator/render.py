@@ -23,7 +23,20 @@ from typing import Any
 from .files import count_pages
 from .sitemodel import SiteModel
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _site_root() -> Path:
+    """Where the theme, the plugin, the default pages and the default settings
+    are: the checkout the package runs from, or the copy an installed package
+    carries in ``generator/site`` (see setup.py)."""
+    checkout = PACKAGE.parent
+    if all((checkout / name).exists() for name in ("theme", "plugins", "pelicanconf.py")):
+        return checkout
+    return PACKAGE / "site"
+
+
+ROOT = _site_root()
 # Below this many providers a worker's start-up (about two seconds of imports)
 # costs more than rendering the languages one after the other.
 PARALLEL_FROM_PROVIDERS = 100
@@ -76,7 +89,9 @@ def _render_language(
         "THEME_STATIC_PATHS": ["static"] if job.first else [],
         **job.overrides,
     }
-    pelican_settings = read_settings(str(job.settings_file), override=override)
+    from .settings import DEFAULT_SETTINGS_FILE
+
+    pelican_settings = read_settings(str(DEFAULT_SETTINGS_FILE), override=override)
     if job.overrides.get("PAGE_CACHE_DIR"):
         # Compiled templates are kept with the page cache, per language and per
         # version of the code: Jinja folds filters on constants into the compiled
@@ -127,6 +142,9 @@ def render_site(
     """
     languages: list[str] = settings["LANGUAGES"]
     overrides = {
+        # Pelican reads the default settings file; the municipality's settings
+        # (and its folders, made absolute) come on top (settings.load_settings).
+        **{k: v for k, v in settings.items() if k != "PATH"},
         "DISCLOSURE_K": model.k,
         "RELIABILITY_R": model.r,
         "LIST_PAGE_SIZE": settings["LIST_PAGE_SIZE"],

@@ -1,4 +1,4 @@
-"""Site settings from pelicanconf.py, checked up front."""
+"""Site settings: the defaults in pelicanconf.py and a municipality's own, checked up front."""
 
 from __future__ import annotations
 
@@ -23,9 +23,14 @@ PROJECT_SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("ACCESSIBILITY_ENFORCEMENT_URL", "https://www.digg.se/tdosanmalan",
      "Where visitors can complain to the supervisory authority"),
     ("ACCESSIBILITY_STATEMENT_DATE", "", "Date (YYYY-MM-DD) the statement was last reviewed"),
-    ("CONTENT_SECURITY_POLICY", "default-src 'self'", "Content-Security-Policy of every page"),
+    ("CONTENT_SECURITY_POLICY",
+     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+     "img-src 'self'; font-src 'self'; connect-src 'self'; worker-src 'self'; "
+     "object-src 'none'; base-uri 'self'; form-action 'self'",
+     "Content-Security-Policy of every page"),
     ("SITE_URL", "", "Absolute address of the site, used only in the sitemap; empty: no sitemap"),
-    ("LANGUAGES", ["sv", "en"], "Site languages; the first is the default, served at the root"),
+    ("LANGUAGES", ["sv", "en", "ar", "fa", "so", "ti", "uk"],
+     "Site languages; the first is the default, served at the root"),
     ("DISCLOSURE_K", 5, "No figure rests on fewer records than this (3 or more)"),
     ("RELIABILITY_R", 20, "Figures on fewer records are marked 'few answers'"),
     ("DISCLOSURE_PROOF", True,
@@ -54,14 +59,30 @@ def placeholder_settings(settings: dict[str, Any]) -> list[str]:
     ]
 
 
+def _read(path: Path) -> dict[str, Any]:
+    """A settings file's CAPITALS, its folders made absolute from where it is."""
+    raw = runpy.run_path(str(path))
+    own: dict[str, Any] = {k: v for k, v in raw.items() if k.isupper()}
+    for name in ("PATH", "THEME"):
+        if isinstance(own.get(name), str):
+            own[name] = str((path.parent / own[name]).resolve())
+    if isinstance(own.get("PLUGIN_PATHS"), list):
+        own["PLUGIN_PATHS"] = [str((path.parent / p).resolve()) for p in own["PLUGIN_PATHS"]]
+    return own
+
+
 def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
+    """The default settings (``pelicanconf.py``, in the checkout or the installed
+    package), overridden by those of ``path``: a municipality's file needs to
+    hold only what it changes."""
     if not path.is_file():
         raise SettingsError(f"{path}: the settings file is missing")
-    raw = runpy.run_path(str(path))
-    settings: dict[str, Any] = {k: v for k, v in raw.items() if k.isupper()}
+    settings = {} if path.resolve() == DEFAULT_SETTINGS_FILE.resolve() else _read(
+        DEFAULT_SETTINGS_FILE
+    )
+    settings.update(_read(path))
     for name, default, _help in PROJECT_SETTINGS:
         settings.setdefault(name, default)
-    settings["PATH"] = str((path.parent / settings.get("PATH", "content")).resolve())
     problems = []
     k, r = settings["DISCLOSURE_K"], settings["RELIABILITY_R"]
     if not isinstance(k, int) or k < 3:
@@ -96,3 +117,25 @@ def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
     if problems:
         raise SettingsError("; ".join(f"{path.name}: {p}" for p in problems))
     return settings
+
+
+def write_starter(folder: Path) -> Path | None:
+    """``jamfor init``: a settings file holding every project setting at its
+    default, each with what it does; None where one exists already."""
+    path = folder / "settings.py"
+    if path.exists():
+        return None
+    lines = [
+        '"""Settings of the comparison site (jamfor build --settings THIS_FILE).',
+        "",
+        "Every setting here is optional: one left out keeps the default shown. Pelican's",
+        "own settings may be added too; PATH (the editorial pages, one folder per",
+        "language) and THEME are read relative to this file.",
+        '"""',
+        "",
+    ]
+    for name, default, help_text in PROJECT_SETTINGS:
+        lines += [f"# {help_text}.", f"{name} = {default!r}", ""]
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -19,6 +19,8 @@ from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = ROOT / "data"
+# The sample municipality's own settings, as `make serve` builds with them.
+SAMPLE_SETTINGS = SAMPLE_DATA / "settings.py"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # How deep the property tests search: `ci` is what `make test` (and so CI) runs,
@@ -130,7 +132,7 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from generator.build import build
 
     out = tmp_path_factory.mktemp("site") / "output"
-    build(SAMPLE_DATA, out)
+    build(SAMPLE_DATA, out, SAMPLE_SETTINGS)
     return out
 
 

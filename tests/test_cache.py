@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_DATA, snapshot
+from conftest import SAMPLE_DATA, SAMPLE_SETTINGS, snapshot
 
 from generator.build import BuildReport
 
@@ -38,14 +38,14 @@ def builds(sample_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Build
     cache = tmp / "cache"
     shutil.copytree(default_cache(sample_site), cache)
     pages = len([f for f in (cache / "pages").rglob("*") if f.is_file()])
-    warm = build(SAMPLE_DATA, tmp / "warm", cache=cache)
+    warm = build(SAMPLE_DATA, tmp / "warm", SAMPLE_SETTINGS, cache=cache)
     data = tmp / "data"
     shutil.copytree(SAMPLE_DATA, data)
     pid = sorted(p.name for p in (data / "texts").iterdir())[0]
     text = data / "texts" / pid / "sv.md"
     text.write_text(text.read_text(encoding="utf-8") + "\nNytt stycke om oss.\n", "utf-8")
-    after = build(data, tmp / "after", cache=cache)
-    fresh = build(data, tmp / "fresh", cache=False)
+    after = build(data, tmp / "after", SAMPLE_SETTINGS, cache=cache)
+    fresh = build(data, tmp / "fresh", SAMPLE_SETTINGS, cache=False)
     assert fresh.cache == {"hits": 0, "misses": 0}
     return Builds(
         sample_site, tmp / "warm", warm, tmp / "after", after, tmp / "fresh", pages, cache, pid

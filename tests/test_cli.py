@@ -63,12 +63,14 @@ def test_build_of_a_spreadsheet_export_replaces_the_old_site(
     tmp_path: Path, old_site: Path
 ) -> None:
     proc = run_cli(
-        "build", "--data", str(FIXTURES / "spreadsheet-export"), "--output", str(old_site)
+        "build", "--data", str(FIXTURES / "spreadsheet-export"), "--output", str(old_site),
+        "--settings", str(SAMPLE_DATA / "settings.py"),
     )
     assert proc.returncode == 0, proc.stderr
-    # Other data with the committed settings: the sample's placeholder addresses
-    # would be published in a real municipality's name, so the build says so.
+    # Other data with the sample's settings: its placeholder addresses would be
+    # published in a real municipality's name, so the build says so.
     assert "placeholder addresses (CONTACT_EMAIL, ACCESSIBILITY_CONTACT_EMAIL" in proc.stderr
+    assert "Nacka kommun" in (old_site / "index.html").read_text(encoding="utf-8")
     assert "<title>old</title>" not in (old_site / "index.html").read_text(encoding="utf-8")
     assert (old_site / "en" / "index.html").exists()
     assert (old_site / "data" / "indicators.csv").exists()

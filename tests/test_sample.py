@@ -36,11 +36,13 @@ LOW_SATISFACTION = {"nacka-karriarpartner", "nacka-jobbmatchning"}
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    """Every generated file by relative path (a folder's README is documentation, not data)."""
+    """Every generated file by relative path (a folder's README is documentation, and
+    the sample's settings.py its municipality's settings, not data)."""
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.relative_to(folder).as_posix() != "README.md"
+        if path.is_file()
+        and path.relative_to(folder).as_posix() not in ("README.md", "settings.py")
     }
 
 

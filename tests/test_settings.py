@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,31 @@ def test_bad_settings_are_refused(tmp_path: Path, line: str, message: str) -> No
     (tmp_path / "content").symlink_to(ROOT / "content")
     with pytest.raises(SettingsError, match=message):
         load_settings(conf)
+
+
+def test_the_default_file_gives_every_setting_its_documented_default() -> None:
+    defaults = load_settings()
+    for name, default, _help in PROJECT_SETTINGS:
+        assert defaults[name] == default, name
+
+
+def test_a_municipalitys_file_holds_only_what_it_changes(tmp_path: Path) -> None:
+    conf = tmp_path / "settings.py"
+    conf.write_text("MUNICIPALITY = 'Testby kommun'\nDISCLOSURE_K = 7\n", encoding="utf-8")
+    settings = load_settings(conf)
+    assert settings["MUNICIPALITY"] == "Testby kommun" and settings["DISCLOSURE_K"] == 7
+    assert settings["RELIABILITY_R"] == 20 and settings["PATH"] == str(ROOT / "content")
+    assert settings["THEME"] == str(ROOT / "theme")
+    # Its own folders are its own, read from where the file is.
+    shutil.copytree(ROOT / "content" / "sv", tmp_path / "pages" / "sv")
+    conf.write_text("PATH = 'pages'\nLANGUAGES = ['sv']\n", encoding="utf-8")
+    assert load_settings(conf)["PATH"] == str(tmp_path / "pages")
+
+
+def test_the_sample_municipality_keeps_its_settings_in_the_sample(tmp_path: Path) -> None:
+    # A real build with the defaults gets no one else's name or addresses.
+    defaults = load_settings()
+    assert defaults["MUNICIPALITY"] == "Kommunen"
+    assert not [v for v in defaults.values() if isinstance(v, str) and "nacka" in v.lower()]
+    sample = load_settings(ROOT / "data" / "settings.py")
+    assert sample["MUNICIPALITY"] == "Nacka kommun" and sample["LANGUAGES"][0] == "sv"
