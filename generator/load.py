@@ -21,7 +21,9 @@ import contextlib
 import csv
 import gc
 import io
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -598,16 +600,35 @@ def find_personnummer(cells: Sequence[str]) -> list[int]:
 # ---------------------------------------------------------------- provider texts
 
 
+_LINK = (
+    "is a link or not an ordinary file; put the text itself here, as a file inside the "
+    "data folder"
+)
+
+
 def _load_texts(folder: Path, raw: RawData, problems: ProblemList) -> None:
     """Read texts/<provider_id>/<lang>.md; other files in texts/ are ignored."""
     texts_dir = folder / "texts"
+    if texts_dir.is_symlink():
+        problems.add(printable(str(texts_dir)), None, None, _LINK)
+        return
     if not texts_dir.is_dir():
         return
     for provider_dir in sorted(texts_dir.iterdir()):
-        if provider_dir.name.startswith(".") or not provider_dir.is_dir():
+        if provider_dir.name.startswith("."):
+            continue
+        if provider_dir.is_symlink():
+            problems.add(printable(str(provider_dir)), None, None, _LINK)
+            continue
+        if not provider_dir.is_dir():
             continue
         for path in sorted(provider_dir.iterdir()):
-            if path.name.startswith(".") or path.suffix.lower() != ".md" or not path.is_file():
+            if path.name.startswith(".") or path.suffix.lower() != ".md":
+                continue
+            # A link could publish any file the build can read (/etc/passwd,
+            # /proc/self/status); only the text itself is taken.
+            if path.is_symlink() or not path.is_file():
+                problems.add(printable(str(path)), None, None, _LINK)
                 continue
             text = _read_text(path, problems)
             if text is not None:
@@ -628,12 +649,19 @@ def _read_text(path: Path, problems: ProblemList) -> str | None:
         )
         return None
     try:
-        if path.stat().st_size > MAX_TEXT_BYTES:
+        # Not following a link swapped in since the check above, and reading
+        # no more than the limit whatever the size the file system reports.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                problems.add(display, None, None, _LINK)
+                return None
+            data = file.read(MAX_TEXT_BYTES + 1)
+        if len(data) > MAX_TEXT_BYTES:
             problems.add(
                 display, None, None, f"the text is over {MAX_TEXT_BYTES // 1024} KB; shorten it"
             )
             return None
-        data = path.read_bytes()
     except OSError as err:
         problems.add(display, None, None, f"the file cannot be read ({err.strerror or err})")
         return None

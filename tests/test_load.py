@@ -469,3 +469,23 @@ def test_contract_column_order_is_what_the_loader_expects() -> None:
     # The fixture header and the schema must agree, or every test above is moot.
     header = (FIXTURE / "results.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert tuple(header.split(";")) == RESULTS.column_names
+
+
+def test_links_in_texts_are_refused_and_nothing_they_point_at_is_read(tmp_path: Path) -> None:
+    folder = write_valid_folder(tmp_path, texts={("alfa-utbildning", "en"): "# Alfa\n"})
+    texts = folder / "texts"
+    secret = tmp_path / "secret.md"
+    secret.write_text("root:x:0:0:hemligt\n", encoding="utf-8")
+    (texts / "alfa-utbildning" / "sv.md").symlink_to(secret)
+    (texts / "alfa-utbildning" / "ar.md").symlink_to("/proc/self/status")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "sv.md").write_text("utanför\n", encoding="utf-8")
+    (texts / "beta-coachning").symlink_to(outside, target_is_directory=True)
+    refused = "is a link or not an ordinary file; put the text itself here, as a file inside " \
+        "the data folder"
+    assert problem_lines(folder) == [
+        f"{texts / 'alfa-utbildning' / 'ar.md'}: {refused}",
+        f"{texts / 'alfa-utbildning' / 'sv.md'}: {refused}",
+        f"{texts / 'beta-coachning'}: {refused}",
+    ]
