@@ -24,6 +24,7 @@ folder reuses what the first build proved.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import io
@@ -53,13 +54,22 @@ def default_folder() -> Path | None:
     return Path(base) / "kundval-jamfor" / "proofs"
 
 
-def _code(k: int, r: int) -> hashlib._Hash:
-    h = hashlib.sha256(f"{_VERSION} {k} {r}".encode())
+@functools.cache
+def _code_digest() -> bytes:
+    """The code of disclosure control and the solver's version, read once per
+    process: every key and lineage of a build is made with the same code."""
+    h = hashlib.sha256()
     here = Path(__file__).parent
     for name in _SOURCES:
         h.update((here / name).read_bytes())
     for lib in ("numpy", "scipy"):
         h.update(importlib.metadata.version(lib).encode())
+    return h.digest()
+
+
+def _code(k: int, r: int) -> hashlib._Hash:
+    h = hashlib.sha256(f"{_VERSION} {k} {r}".encode())
+    h.update(_code_digest())
     return h
 
 

@@ -147,8 +147,6 @@ def render_site(
         **{k: v for k, v in settings.items() if k != "PATH"},
         "DISCLOSURE_K": model.k,
         "RELIABILITY_R": model.r,
-        "LIST_PAGE_SIZE": settings["LIST_PAGE_SIZE"],
-        "COMPARE_PAGE_SIZE": settings["COMPARE_PAGE_SIZE"],
         "ASSET_NAMES": asset_names or {},
         "PAGE_CACHE_DIR": str(page_cache[0]) if page_cache else "",
         "PAGE_CACHE_SALT": page_cache[1] if page_cache else "",
