@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from . import addresses
 from .sample import write_sample
 from .settings import DEFAULT_SETTINGS_FILE, ROOT
 
@@ -185,7 +186,7 @@ def _first_search_bytes(site: Path) -> int | None:
                     sizes.__setitem__(r.url, len(r.body())) if "/pagefind/" in r.url else None
                 ),
             )
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/en/search.html")
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/en/{addresses.SEARCH}")
             page.locator("input[type=search]").fill("sfi")
             page.locator(".search__results > li").first.wait_for(timeout=30_000)
             page.wait_for_load_state("networkidle")
@@ -211,7 +212,7 @@ def _page_weight(page: Path) -> int:
 def _site_figures(site: Path) -> dict[str, Any]:
     pages = list(site.rglob("*.html"))
     provider_pages = sorted(p for p in pages if p.parent.name == "provider")
-    weights = sorted((_page_weight(p), p) for p in provider_pages) or [(0, site / "index.html")]
+    weights = sorted((_page_weight(p), p) for p in provider_pages) or [(0, site / addresses.START)]
     median_page = weights[len(weights) // 2][1]
     css_kb, js_kb = _page_assets_kb(site, median_page)
     return {

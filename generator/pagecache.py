@@ -8,8 +8,8 @@ A page's key is a hash of everything its bytes are made of:
 * the parts of the site model that any page may show (figures for all
   providers, the lists of services and districts, the providers' names and
   facets, ...) and the page's language (the ``salt``);
-* the page's own path and template, and the variables it is rendered with,
-  which for a provider page include its charts (``PageCache.key``). Its
+* the page's own path and template, and its view (``pages.py``), which for a
+  provider page includes its charts (``PageCache.key``). Its
   values in the search's sort orders depend only on its own figures and the
   providers' names (ranking.search_sort_values), so one provider's new
   figure does not change the pages of all the providers it overtakes.
@@ -144,15 +144,17 @@ class PageCache:
             self._digests[memo] = digest
         return digest
 
-    def key(self, path: str, template: str, variables: dict[str, Any]) -> str:
-        """The page's key: the salt, its path and template, and its variables.
+    def key(self, page: Any) -> str:
+        """The page's key (``pages.Page``): the salt, its path, template and view.
 
-        ``provider`` (a page about one provider) counts with its texts,
-        ``providers`` (a list) without them.
+        A view's ``provider`` (a page about one provider) counts with its
+        texts, its ``providers`` (a list) without them.
         """
         h = _hash()
         h.update(self.salt)
-        h.update(path.encode() + b"\0" + template.encode())
+        h.update(page.path.encode() + b"\0" + page.template.encode())
+        h.update(type(page.view).__name__.encode() + b"\0")
+        variables = page.view.variables()
         for name in sorted(variables):
             value = variables[name]
             h.update(name.encode() + b"\0")

@@ -51,6 +51,25 @@ class RenderJob:
     content: Path
     cache_root: Path
     overrides: dict[str, Any]
+    page_cache: tuple[Path, str] | None = None  # (folder, salt): see pagecache.py
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """What the plugin writes pages from during one language's Pelican run."""
+
+    model: SiteModel
+    cache: Any  # pagecache.PageCache, or None without a page cache
+
+
+_CURRENT: Rendering | None = None
+
+
+def current() -> Rendering:
+    """The site model and page cache of the Pelican run in progress."""
+    if _CURRENT is None:
+        raise RuntimeError("the comparison pages are written by python -m generator build")
+    return _CURRENT
 
 
 def _quiet_pelican() -> None:
@@ -82,7 +101,6 @@ def _render_language(
         "OUTPUT_PATH": str(lang_out),
         "DEFAULT_LANG": job.lang,
         "CACHE_PATH": str(job.cache_root / job.lang),
-        "COMPARISON_MODEL": model if model is not None else _MODEL,
         "DELETE_OUTPUT_DIRECTORY": False,
         "OUTPUT_RETENTION": [],
         # Theme assets once, at the site root; other languages link there.
@@ -92,22 +110,31 @@ def _render_language(
     from .settings import DEFAULT_SETTINGS_FILE
 
     pelican_settings = read_settings(str(DEFAULT_SETTINGS_FILE), override=override)
-    if job.overrides.get("PAGE_CACHE_DIR"):
+    cache = None
+    if job.page_cache is not None:
+        from .pagecache import PageCache  # pagecache imports this module
+
+        cache_dir, salt = job.page_cache
+        cache = PageCache(cache_dir, salt + job.lang)
         # Compiled templates are kept with the page cache, per language and per
         # version of the code: Jinja folds filters on constants into the compiled
         # template ({{ 50|percent }} becomes "50 %"), and only checks the
         # template's own source when it reuses one.
         from jinja2 import FileSystemBytecodeCache
 
-        folder = Path(job.overrides["PAGE_CACHE_DIR"]) / "templates" / _templates_folder(
-            job.lang, job.overrides["PAGE_CACHE_SALT"]
-        )
+        folder = cache_dir / "templates" / _templates_folder(job.lang, salt)
         folder.mkdir(parents=True, exist_ok=True)
         environment = dict(pelican_settings["JINJA_ENVIRONMENT"])
         environment["bytecode_cache"] = FileSystemBytecodeCache(str(folder))
         pelican_settings["JINJA_ENVIRONMENT"] = environment
-    Pelican(pelican_settings).run()
-    cache = pelican_settings.get("PAGE_CACHE_STATS")
+    global _CURRENT
+    chosen = model if model is not None else _MODEL
+    assert chosen is not None
+    _CURRENT = Rendering(chosen, cache)
+    try:
+        Pelican(pelican_settings).run()
+    finally:
+        _CURRENT = None
     return (cache.hits, cache.misses, cache.used) if cache is not None else (0, 0, set())
 
 
@@ -148,8 +175,6 @@ def render_site(
         "DISCLOSURE_K": model.k,
         "RELIABILITY_R": model.r,
         "ASSET_NAMES": asset_names or {},
-        "PAGE_CACHE_DIR": str(page_cache[0]) if page_cache else "",
-        "PAGE_CACHE_SALT": page_cache[1] if page_cache else "",
     }
     if workers is None:
         many = len(model.providers) >= PARALLEL_FROM_PROVIDERS
@@ -164,6 +189,7 @@ def render_site(
                 Path(settings["PATH"]),
                 Path(cache),
                 overrides,
+                page_cache,
             )
             for i, lang in enumerate(languages)
         ]

@@ -17,6 +17,7 @@ from typing import Any
 
 import cbor2
 
+from .addresses import PAGEFIND_FOLDER, PROVIDER_FOLDER
 from .assets import name_hash
 from .files import Identity, identity, load_pickle, save_pickle, write_atomically
 from .pagecache import link_or_copy, prune
@@ -32,21 +33,22 @@ class SearchIndexError(Exception):
 
 # Only provider pages are searchable (they alone carry data-pagefind-body), so
 # Pagefind reads only them instead of parsing every list and table of the site.
-INDEXED = "{provider/*.html,*/provider/*.html}"
+_PAGES = f"{PROVIDER_FOLDER}*.html"
+INDEXED = f"{{{_PAGES},*/{_PAGES}}}"
 
 
 def _indexed_pages(site: Path) -> list[Path]:
-    return sorted(site.glob("provider/*.html")) + sorted(site.glob("*/provider/*.html"))
+    return sorted(site.glob(_PAGES)) + sorted(site.glob(f"*/{_PAGES}"))
 
 
 def _language_globs(site: Path) -> dict[str, str]:
     """One glob per language folder that has provider pages: the default
     language's pages are at the root (named "root" here), the others under
     their language code."""
-    globs = {"root": "provider/*.html"} if any(site.glob("provider/*.html")) else {}
-    for folder in sorted(site.glob("*/provider")):
+    globs = {"root": _PAGES} if any(site.glob(_PAGES)) else {}
+    for folder in sorted(site.glob(f"*/{PROVIDER_FOLDER.rstrip('/')}")):
         if any(folder.glob("*.html")):
-            globs[folder.parent.name] = f"{folder.parent.name}/provider/*.html"
+            globs[folder.parent.name] = f"{folder.parent.name}/{_PAGES}"
     return globs
 
 
@@ -183,7 +185,7 @@ def build_search_index(site: Path, cache: Path | None = None, workers: int | Non
         _run_all(view, jobs, workers)
         for name, (_glob, staged) in jobs.items():
             staged.replace(bundles[name])
-        _merge(list(bundles.values()), site / "pagefind")
+        _merge(list(bundles.values()), site / PAGEFIND_FOLDER)
         if cache is not None:
             save_pickle(cache / _IDENTITIES, seen)
             prune(documents, {f"{digest.hex()}.html" for digest in seen.values()})

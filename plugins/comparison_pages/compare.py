@@ -18,9 +18,6 @@ COMPARE_MAX = 4
 # Walking distance to public transport, in metres: the "near me" choices.
 TRANSIT_STEPS = (200, 400, 800)
 
-# Services through which an employer can recruit, in the order the pages show them.
-EMPLOYER_SERVICES = ("larling", "praktik", "studieforberedande", "yrkesvux", "jobbcoachning")
-
 # Figures shown in a search result entry, next to name, services and district.
 RESULT_FIGURES = registry.SEARCH_RESULT
 
@@ -129,26 +126,6 @@ def search_sort(model: SiteModel, p: Provider) -> dict[str, str]:
     return _SORT_VALUES[0][1][p.id]
 
 
-def employer_providers(listed: list[Provider]) -> list[Provider]:
-    """Listed providers an employer can recruit through: a sector partnership or an
-    employer service (apprenticeships, placements, vocational education, coaching)."""
-    return [
-        p
-        for p in listed
-        if p.employer_sectors or any(s in EMPLOYER_SERVICES for s in p.services)
-    ]
-
-
-def paged(path: str, page: int) -> str:
-    """Page 2 onwards of a split list: 'x/y.html' -> 'x/y-page-2.html'."""
-    if page <= 1:
-        return path
-    stem = path.removesuffix(".html")
-    if stem.endswith("/index"):
-        stem = stem.removesuffix("index") + "all"
-    return f"{stem}-page-{page}.html"
-
-
 def page_window(pages: int, current: int, around: int = 2) -> list[int | None]:
     """Page numbers to offer: the first, the last and those near the current one,
     with None where numbers are left out (shown as an ellipsis)."""
@@ -161,29 +138,3 @@ def page_window(pages: int, current: int, around: int = 2) -> list[int | None]:
             out.append(None)
     return out
 
-
-def split(items: list, size: int) -> list[list]:
-    """Items in pages of at most size; an empty list is one empty page."""
-    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
-
-
-def compare_path() -> str:
-    return "compare.html"
-
-
-def compare_service_path(service: str, page: int = 1) -> str:
-    return paged(f"compare/service-{service}.html", page)
-
-
-def compare_data_path(provider_id: str) -> str:
-    return f"compare/{provider_id}.json"
-
-
-def factsheet_path(provider_id: str) -> str:
-    return f"factsheet/{provider_id}.html"
-
-
-def employers_path(kind: str = "all", code: str | None = None, page: int = 1) -> str:
-    if kind == "all" or code is None:
-        return paged("employers.html", page)
-    return paged(f"employers/{kind}-{code}.html", page)

@@ -20,7 +20,7 @@ from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from generator import labels, marks, registry, verdicts
+from generator import addresses, labels, marks, pages, registry, verdicts
 from generator.formatting import Formatter
 from generator.sitemodel import (
     HEADLINE,
@@ -32,7 +32,6 @@ from generator.sitemodel import (
 from generator.slugs import slugify
 
 from . import compare
-from .compare import paged
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "theme" / "translations"
 
@@ -64,27 +63,6 @@ def site_url(settings: dict[str, Any], siteurl: str, lang: str, path: str) -> st
     if path.endswith("/") and not url.endswith("/"):
         url += "/"
     return url
-
-
-def list_path(filter_key: str = "all", sort: str = "name", page: int = 1) -> str:
-    """Path of a pre-rendered provider list: one page per filter, sort order and page."""
-    if filter_key == "all" and sort == "name":
-        return paged("providers/index.html", page)
-    return paged(f"providers/{filter_key}-by-{sort.replace('_', '-')}.html", page)
-
-
-def provider_path(provider_id: str) -> str:
-    return f"provider/{provider_id}.html"
-
-
-def group_slug(group: str) -> str:
-    """'age_band=55+' -> 'age-band-55plus': safe in a path and in an HTML id."""
-    return group.replace("=", "-").replace("_", "-").replace("+", "plus")
-
-
-def like_me_path(group: str | None = None, page: int = 1) -> str:
-    """The "people like me" page, or the pre-built page for one customer group."""
-    return paged(f"like-me/{group_slug(group)}.html", page) if group else "like-me/index.html"
 
 
 def _isodate(value: str) -> dt.date:
@@ -151,20 +129,22 @@ def install_i18n(generator: Any) -> None:
         HEADLINE=HEADLINE,
         SORT_KEYS=SORT_KEYS,
         STAFF_INDICATORS=STAFF_INDICATORS,
-        list_path=list_path,
-        provider_path=provider_path,
-        like_me_path=like_me_path,
-        group_slug=group_slug,
+        # Every page's address (addresses.py).
+        address=addresses,
+        list_path=addresses.list_path,
+        provider_path=addresses.provider_path,
+        like_me_path=addresses.like_me_path,
+        group_slug=addresses.group_slug,
         PROFILE_INDICATORS=PROFILE_INDICATORS,
         PROFILE_COLUMNS=PROFILE_COLUMNS,
-        compare_path=compare.compare_path,
-        compare_service_path=compare.compare_service_path,
-        factsheet_path=compare.factsheet_path,
-        employers_path=compare.employers_path,
+        compare_path=addresses.compare_path,
+        compare_service_path=addresses.compare_service_path,
+        factsheet_path=addresses.factsheet_path,
+        employers_path=addresses.employers_path,
         COMPARE_SECTIONS=compare.COMPARE_SECTIONS,
         COMPARE_MAX=compare.COMPARE_MAX,
         TRANSIT_STEPS=compare.TRANSIT_STEPS,
-        EMPLOYER_SERVICES=compare.EMPLOYER_SERVICES,
+        EMPLOYER_SERVICES=pages.EMPLOYER_SERVICES,
         RESULT_FIGURES=compare.RESULT_FIGURES,
         has_verdict=compare.has_verdict,
         page_window=compare.page_window,

@@ -1,0 +1,102 @@
+"""Every page's address, relative to its language's root: the one home of the URL scheme.
+
+The data pages get theirs from the functions below; the editorial pages in
+``content/`` get theirs from their slug (``PAGE_SAVE_AS = "{slug}.html"``),
+and the constants here name them (tests/test_addresses.py checks that every
+language's pages are written there). Templates reach this module as the
+global ``address``; the search index and the sitemap find pages by the same
+names.
+"""
+
+from __future__ import annotations
+
+# Editorial pages (content/<lang>/*.md).
+START = "index.html"
+METHODOLOGY = "methodology.html"
+OPEN_DATA = "open-data.html"
+ACCESSIBILITY = "accessibility.html"
+EASY_READ_FOLDER = "lattlast/"
+
+# Data pages without parameters.
+SEARCH = "search.html"
+COMPARE = "compare.html"
+LIST = "providers/index.html"
+EMPLOYERS = "employers.html"
+LIKE_ME = "like-me/index.html"
+
+PROVIDER_FOLDER = "provider/"  # one page per provider: provider/<id>.html
+COMPARE_DATA_FOLDER = "compare/"  # one JSON file per provider for the comparison's script
+PAGEFIND_FOLDER = "pagefind/"  # the search index, at the site root (one for every language)
+
+# The main menu's sections, and the pages that belong to each (``section``).
+_SECTIONS = (
+    ("start", (START,), ()),
+    ("list", (), ("providers/",)),
+    ("search", (SEARCH,), ()),
+    ("like-me", (), ("like-me/",)),
+    ("compare", (COMPARE,), ("compare/",)),
+    ("employers", (EMPLOYERS,), ("employers/",)),
+    ("methodology", (METHODOLOGY,), ()),
+)
+
+
+def section(path: str) -> str:
+    """The main menu's section a page belongs to ('' for none): the menu marks it."""
+    for name, pages, folders in _SECTIONS:
+        if path in pages or path.startswith(folders):
+            return name
+    return ""
+
+
+def paged(path: str, page: int) -> str:
+    """Page 2 onwards of a split list: 'x/y.html' -> 'x/y-page-2.html'."""
+    if page <= 1:
+        return path
+    stem = path.removesuffix(".html")
+    if stem.endswith("/index"):
+        stem = stem.removesuffix("index") + "all"
+    return f"{stem}-page-{page}.html"
+
+
+def list_path(filter_key: str = "all", sort: str = "name", page: int = 1) -> str:
+    """Path of a pre-rendered provider list: one page per filter, sort order and page."""
+    if filter_key == "all" and sort == "name":
+        return paged(LIST, page)
+    return paged(f"providers/{filter_key}-by-{sort.replace('_', '-')}.html", page)
+
+
+def provider_path(provider_id: str) -> str:
+    return f"{PROVIDER_FOLDER}{provider_id}.html"
+
+
+def group_slug(group: str) -> str:
+    """'age_band=55+' -> 'age-band-55plus': safe in a path and in an HTML id."""
+    return group.replace("=", "-").replace("_", "-").replace("+", "plus")
+
+
+def like_me_path(group: str | None = None, page: int = 1) -> str:
+    """The "people like me" page, or the pre-built page for one customer group."""
+    return paged(f"like-me/{group_slug(group)}.html", page) if group else LIKE_ME
+
+
+def compare_path() -> str:
+    return COMPARE
+
+
+def compare_service_path(service: str, page: int = 1) -> str:
+    return paged(f"compare/service-{service}.html", page)
+
+
+def compare_data_path(provider_id: str) -> str:
+    """The figures of one provider that the comparison's script fetches."""
+    return f"{COMPARE_DATA_FOLDER}{provider_id}.json"
+
+
+def factsheet_path(provider_id: str) -> str:
+    return f"factsheet/{provider_id}.html"
+
+
+def employers_path(kind: str = "all", code: str | None = None, page: int = 1) -> str:
+    if kind == "all" or code is None:
+        return paged(EMPLOYERS, page)
+    return paged(f"employers/{kind}-{code}.html", page)

@@ -1,0 +1,244 @@
+"""Every data page as a path, a template and a view (generator/pages.py), every
+address in one module (generator/addresses.py), and the page cache's key made
+of the view. Milliseconds: no site is built."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from generator import addresses
+from generator.charts import ChartFile
+from generator.pagecache import PageCache
+from generator.pages import (
+    EmployerList,
+    GroupList,
+    Listing,
+    Page,
+    ProviderList,
+    ProviderPage,
+    ProviderView,
+    pages,
+)
+from generator.sitemodel import HEADLINE, Figure, Provider, SiteModel
+
+
+def _figure(indicator: str, value: int, n: int = 100) -> Figure:
+    return Figure(indicator, "2023-2025", value, value - 9, value + 9, None, n, False, "", False)
+
+
+def _provider(pid: str, name: str, services: tuple[str, ...], value: int, **kw: object) -> Provider:
+    fields = dict(
+        id=pid,
+        name=name,
+        org_number="",
+        website=None,
+        email=None,
+        phone=None,
+        services=services,
+        staff_languages=("sv",),
+        employer_sectors=(),
+        authorised_since=None,
+        status="active",
+        premises=[{"district": "Orminge"}],
+        staff={},
+        staff_year=None,
+        groups=[],
+        groups_year=None,
+        texts={"sv": "<p>Om oss</p>"},
+        figures={"2023-2025": {"work_or_studies": _figure("work_or_studies", value)}},
+        profiles={"age_band=20-24": {"work_or_studies": _figure("work_or_studies", value)}},
+    )
+    fields.update(kw)
+    return Provider(**fields)  # type: ignore[arg-type]
+
+
+def _model() -> SiteModel:
+    providers = [
+        _provider("a", "Alfa", ("sfi", "praktik"), 50),
+        _provider("b", "Beta", ("sfi",), 70, employer_sectors=("vard",)),
+        _provider("c", "Cesar", ("sfi",), 60),
+        _provider("d", "Delta", ("praktik",), 80),
+        _provider("e", "Eko", ("sfi",), 90),
+        _provider("x", "Xenon", ("sfi",), 99, status="deauthorised"),
+    ]
+    charts = {("a", "work_or_studies"): ChartFile("charts/abc.svg", 300, 200)}
+    return SiteModel(
+        providers,
+        {},
+        "2025",
+        "2023-2025",
+        None,
+        5,
+        20,
+        ("sfi", "praktik"),
+        {"orminge": "Orminge"},
+        ("vard",),
+        profile_groups={"age_band": ("age_band=20-24",)},
+        charts=charts,
+    )
+
+
+def _by_path(model: SiteModel, size: int = 2) -> dict[str, Page]:
+    found = list(pages(model, size, size))
+    by_path = {page.path: page for page in found}
+    assert len(by_path) == len(found), "two pages with one address"
+    return by_path
+
+
+def _whole_list(by_path: dict[str, Page], first: str) -> list[str]:
+    """The provider ids of a split list, page after page, checking its pagination."""
+    head = by_path[first].view
+    assert isinstance(head, Listing)
+    ids: list[str] = []
+    for number, path in enumerate(head.page_paths, start=1):
+        view = by_path[path].view
+        assert isinstance(view, Listing)
+        assert view.page_paths == head.page_paths
+        assert (view.page_number, view.first_number) == (number, len(ids) + 1)
+        assert view.total_count == head.total_count
+        ids += [p.id for p in view.providers]
+    assert len(ids) == head.total_count
+    return ids
+
+
+def test_lists_are_split_into_pages_in_their_sort_order_without_deauthorised_providers() -> None:
+    by_path = _by_path(_model())
+    assert _whole_list(by_path, addresses.list_path()) == ["a", "b", "c", "d", "e"]
+    assert _whole_list(by_path, addresses.list_path("all", "work_or_studies")) == [
+        "e", "d", "b", "c", "a"
+    ]
+    assert _whole_list(by_path, addresses.list_path("service-praktik")) == ["a", "d"]
+    assert addresses.list_path("all", "name", 3) == "providers/all-page-3.html"
+    assert addresses.list_path("all", "name", 4) not in by_path
+    # Each list's view says what it is filtered by and how it is sorted.
+    view = by_path[addresses.list_path("district-orminge", "work_or_studies")].view
+    assert isinstance(view, ProviderList)
+    assert (view.filter_kind, view.filter_value, view.sort) == (
+        "district", "Orminge", "work_or_studies"
+    )
+    # The people-like-me lists sort by the group's figure.
+    group = by_path[addresses.like_me_path("age_band=20-24")].view
+    assert isinstance(group, GroupList) and group.column == "age_band"
+    assert _whole_list(by_path, addresses.like_me_path("age_band=20-24"))[0] == "e"
+
+
+def test_an_empty_list_is_one_empty_page() -> None:
+    model = _model()
+    model.services = ("sfi", "praktik", "yrkesvux")
+    by_path = _by_path(model)
+    view = by_path[addresses.list_path("service-yrkesvux")].view
+    assert isinstance(view, Listing)
+    assert (view.providers, view.page_paths, view.total_count) == (
+        (), (addresses.list_path("service-yrkesvux"),), 0
+    )
+
+
+def test_every_provider_has_a_page_and_only_listed_ones_can_be_compared() -> None:
+    by_path = _by_path(_model())
+    for pid in "abcdex":
+        assert isinstance(by_path[addresses.provider_path(pid)].view, ProviderPage)
+    for pid in "abcde":
+        assert by_path[addresses.compare_data_path(pid)].template == "compare-provider.json"
+        assert isinstance(by_path[addresses.factsheet_path(pid)].view, ProviderView)
+    assert addresses.compare_data_path("x") not in by_path
+    assert addresses.factsheet_path("x") not in by_path
+    # A provider page's view holds its own charts and only those that exist.
+    charts = by_path[addresses.provider_path("a")].view.charts  # type: ignore[attr-defined]
+    assert charts == {"work_or_studies": ChartFile("charts/abc.svg", 300, 200)}
+    assert set(charts) <= set(HEADLINE)
+    assert by_path[addresses.provider_path("b")].view.charts == {}  # type: ignore[attr-defined]
+
+
+def test_the_employer_pages_offer_only_filters_that_find_someone() -> None:
+    by_path = _by_path(_model())
+    view = by_path[addresses.employers_path()].view
+    assert isinstance(view, EmployerList)
+    assert view.employer_services == ("praktik",)
+    assert view.employer_sectors == ("vard",)
+    assert [p.id for p in view.providers] == ["a", "b"]
+    assert addresses.employers_path("sector", "vard") in by_path
+    assert addresses.employers_path("service", "sfi") not in by_path
+
+
+def test_a_pages_cache_key_is_its_view() -> None:
+    model = _model()
+    cache = PageCache(Path("/nonexistent"), "salt")
+    keys = {page.path: cache.key(page) for page in pages(model, 2, 2)}
+    assert len(set(keys.values())) == len(keys)
+
+    # A provider's own text changes its own pages, not the lists it is on.
+    changed = dataclasses.replace(model.providers[0], texts={"sv": "<p>Ny text</p>"})
+    model.providers[0] = changed
+    cache = PageCache(Path("/nonexistent"), "salt")
+    again = {page.path: cache.key(page) for page in pages(model, 2, 2)}
+    differ = {path for path in keys if keys[path] != again[path]}
+    assert differ == {
+        addresses.provider_path("a"),
+        addresses.compare_data_path("a"),
+        addresses.factsheet_path("a"),
+    }
+
+    # A new chart changes only its provider's page.
+    model.charts[("b", "work_or_studies")] = ChartFile("charts/def.svg", 300, 200)
+    cache = PageCache(Path("/nonexistent"), "salt")
+    third = {page.path: cache.key(page) for page in pages(model, 2, 2)}
+    assert {path for path in again if again[path] != third[path]} == {
+        addresses.provider_path("b")
+    }
+
+
+def test_every_menu_section_is_known_by_its_pages() -> None:
+    assert addresses.section(addresses.START) == "start"
+    assert addresses.section(addresses.list_path("service-sfi", "name", 2)) == "list"
+    assert addresses.section(addresses.compare_service_path("sfi")) == "compare"
+    assert addresses.section(addresses.COMPARE) == "compare"
+    assert addresses.section(addresses.employers_path("sector", "vard")) == "employers"
+    assert addresses.section(addresses.like_me_path("age_band=55+")) == "like-me"
+    assert addresses.section(addresses.provider_path("a")) == ""
+    assert addresses.section(addresses.OPEN_DATA) == ""
+
+
+@pytest.mark.parametrize("lang", [p.name for p in sorted((ROOT / "content").iterdir())])
+def test_the_editorial_pages_are_written_where_the_addresses_say(lang: str) -> None:
+    """An editorial page's address comes from its slug (PAGE_SAVE_AS = "{slug}.html")
+    or its Save_as; the ones the templates link to are named in addresses.py."""
+    written = set()
+    for md in (ROOT / "content" / lang).glob("*.md"):
+        head = md.read_text(encoding="utf-8").split("\n\n", 1)[0]
+        meta = dict(re.findall(r"^(\w+):\s*(.*)$", head, re.M))
+        written.add(meta.get("Save_as") or f"{meta['Slug']}.html")
+    assert {
+        addresses.START, addresses.METHODOLOGY, addresses.OPEN_DATA, addresses.ACCESSIBILITY
+    } <= written
+
+
+_ADDRESS = re.compile(r"""['"]([\w./-]*\.html)['"]""")
+# What a web server serves for a folder's address: the link checker's rule, not a page.
+_ALLOWED = {"check.py: index.html"}
+_TEMPLATE_TAG = re.compile(r"{%-?\s*(?:extends|import|include|from)\b.*?%}", re.S)
+
+
+def test_no_page_address_is_written_outside_the_addresses_module() -> None:
+    """Templates and code name pages through addresses.py, so the URL scheme has one home."""
+    found = []
+    for template in sorted((ROOT / "theme" / "templates").rglob("*.html")):
+        text = _TEMPLATE_TAG.sub("", template.read_text(encoding="utf-8"))
+        found += [f"{template.name}: {m.group(1)}" for m in _ADDRESS.finditer(text)]
+    for folder in ("generator", "plugins"):
+        for source in sorted((ROOT / folder).rglob("*.py")):
+            if source.name == "addresses.py":
+                continue
+            for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and re.fullmatch(r"(?:[a-z-]+/)?[a-z-]+\.html", node.value)
+                ):
+                    found.append(f"{source.name}: {node.value}")
+    assert set(found) == _ALLOWED
