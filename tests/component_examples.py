@@ -1,0 +1,176 @@
+"""Example calls of the theme's components, as GOV.UK Frontend keeps fixtures
+beside each component: every state a component has (shown, few answers,
+hidden for each reason, missing; one page or many), with what a visitor must
+see. tests/test_components.py renders each in every language, checks the
+text and runs axe-core on it, without building a site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.sitemodel import Figure
+
+
+def figure(
+    value: int | None,
+    n: int | None = 120,
+    *,
+    indicator: str = "work_or_studies",
+    few: bool = False,
+    reason: str = "",
+    comparison: str = "",
+) -> Figure:
+    hidden = bool(reason)
+    return Figure(
+        indicator,
+        "2023-2025",
+        None if hidden else value,
+        None if hidden or value is None else max(value - 8, 0),
+        None if hidden or value is None else min(value + 8, 100),
+        None if hidden or value is None or n is None else round(value * n / 100),
+        None if hidden else n,
+        hidden,
+        reason,
+        few,
+        comparison,
+        provider_id="example",
+    )
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    component: str  # the file in theme/templates/components/
+    call: str  # a Jinja expression calling one of its macros
+    arguments: dict[str, Any] = field(default_factory=dict)
+    # Text a visitor must see, and text that must not be there (English).
+    shows: tuple[str, ...] = ()
+    never: tuple[str, ...] = ()
+
+
+SHOWN = figure(78, 40)
+EXAMPLES = (
+    Example("cell: shown", "figure", "figure.cell(fig)", {"fig": SHOWN}, ("78", "70", "86")),
+    Example(
+        "cell: few answers",
+        "figure",
+        "figure.cell(fig)",
+        {"fig": figure(90, 10, few=True)},
+        ("90", "Few answers"),
+    ),
+    Example(
+        "cell: too few",
+        "figure",
+        "figure.cell(fig)",
+        {"fig": figure(None, reason="fewer_than_k")},
+        ("Too few to show",),
+        ("%",),
+    ),
+    Example(
+        "cell: hidden to protect others",
+        "figure",
+        "figure.cell(fig)",
+        {"fig": figure(None, reason="secondary")},
+        ("Hidden to protect privacy",),
+        ("Too few", "%"),
+    ),
+    Example("cell: no figures", "figure", "figure.cell(None)", {}, ("No figures",)),
+    Example(
+        "cell: a count",
+        "figure",
+        "figure.cell(fig)",
+        {"fig": figure(134, None, indicator="started")},
+        ("134",),
+        ("%",),
+    ),
+    Example(
+        "detail: shown",
+        "figure",
+        "figure.detail(fig)",
+        {"fig": SHOWN},
+        ("78", "Likely between 70", "31 of 40"),
+    ),
+    Example(
+        "detail: too few, with its reason",
+        "figure",
+        "figure.detail(fig)",
+        {"fig": figure(None, reason="fewer_than_k")},
+        ("Too few to show", "Fewer than 5 people."),
+        ("%",),
+    ),
+    Example(
+        "detail: hidden to protect others, never 'too few'",
+        "figure",
+        "figure.detail(fig)",
+        {"fig": figure(None, reason="secondary")},
+        ("Hidden to protect privacy", "Hidden so that no one's result can be worked out."),
+        ("Too few", "Fewer than"),
+    ),
+    Example(
+        "head count under K",
+        "figure",
+        "figure.headcount(role)",
+        {"role": {"headcount": None, "headcount_below_k": True, "headcount_hidden": False}},
+        ("fewer than 5",),
+    ),
+    Example(
+        "head count",
+        "figure",
+        "figure.headcount(role)",
+        {"role": {"headcount": 12, "headcount_below_k": False, "headcount_hidden": False}},
+        ("12",),
+    ),
+    Example(
+        "sentence: shown, against all providers",
+        "plain",
+        "plain.sentence(fig, all_fig, '2023-2025')",
+        {"fig": SHOWN, "all_fig": figure(60, 900)},
+        ("31", "40", "78", "For all providers: 60", "clearly higher"),
+    ),
+    Example(
+        "sentence: few answers",
+        "plain",
+        "plain.sentence(fig, all_fig, '2023-2025')",
+        {"fig": figure(90, 10, few=True), "all_fig": figure(60, 900)},
+        ("uncertain",),
+        ("clearly",),
+    ),
+    Example(
+        "sentence: hidden to protect others",
+        "plain",
+        "plain.sentence(fig, none, '2023-2025')",
+        {"fig": figure(None, reason="secondary")},
+        ("is hidden",),
+        ("Too few",),
+    ),
+    Example(
+        "points: better than expected",
+        "plain",
+        "plain.points(fig)",
+        {"fig": figure(12, 200, indicator="work_or_studies_vs_expected", comparison="better")},
+        ("12 points", "Likely between"),
+    ),
+    Example(
+        "pagination: one page shows nothing",
+        "pagination",
+        "pagination.nav(paths, 1)",
+        {"paths": ("providers/index.html",)},
+        (),
+        ("Next page",),
+    ),
+    Example(
+        "pagination: page 6 of 12",
+        "pagination",
+        "pagination.nav(paths, 6) ~ pagination.range_text(251, 50, 600)",
+        {"paths": tuple(f"providers/all-page-{n}.html" for n in range(1, 13))},
+        ("Previous page", "Next page", "Showing 251–300 of 600."),
+    ),
+    Example(
+        "compare tick box",
+        "shortlist",
+        "shortlist.toggle(p)",
+        {"p": {"id": "example", "name": "Exempel AB"}},
+    ),
+)
