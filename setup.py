@@ -3,7 +3,7 @@
 They stay top-level folders of the repository (``theme/``, ``plugins/``,
 ``content/``, ``pelicanconf.py``), where a municipality and Pelican expect
 them; an installed package finds its copy in ``generator/site``
-(``generator.render.ROOT``).
+(``generator.pages.render.ROOT``).
 """
 
 import shutil

@@ -1,6 +1,6 @@
 import sys
 
-from .cli import run
+from generator.build.cli import run
 
 # The guard matters: charts and pages are made in spawned worker processes,
 # which import the main module again.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.sitemodel import Figure
+from generator.model.sitemodel import Figure
 
 
 def figure(

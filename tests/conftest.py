@@ -129,7 +129,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built from the committed sample data, by the real build."""
-    from generator.build import build
+    from generator.build.pipeline import build
 
     out = tmp_path_factory.mktemp("site") / "output"
     build(SAMPLE_DATA, out, SAMPLE_SETTINGS)

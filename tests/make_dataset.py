@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from generator import schema
-from generator.dataset import Dataset
+from generator.ingest import schema
+from generator.ingest.dataset import Dataset
 
 RESULT_DEFAULTS: dict[str, Any] = {
     "provider_id": "p1",

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import ROOT, axe_violations
 
-from generator.settings import load_settings
+from generator.build.settings import load_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from test_disclosure import table_from_cells
 
-from generator.audit import LARGER, NOBODY, measure
-from generator.disclosure import protect
+from generator.protect.audit import LARGER, NOBODY, measure
+from generator.protect.disclosure import protect
 
 
 def test_two_small_groups_hidden_together_still_tell_their_results() -> None:

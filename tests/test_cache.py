@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_DATA, SAMPLE_SETTINGS, snapshot
 
-from generator.build import BuildReport
+from generator.build.pipeline import BuildReport
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ class Builds:
 
 @pytest.fixture(scope="module")
 def builds(sample_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    from generator.build import build, default_cache
+    from generator.build.pipeline import build, default_cache
 
     tmp = tmp_path_factory.mktemp("cache")
     cache = tmp / "cache"
@@ -87,8 +87,8 @@ def test_fonts_installed_after_a_build_are_not_taken_for_nothing_changed(
     leave it as it is because the data are the same."""
     from conftest import FIXTURES
 
-    from generator import fonts
-    from generator.build import build
+    from generator.build.pipeline import build
+    from generator.outputs import fonts
 
     data = FIXTURES / "spreadsheet-export"
     out, cache = tmp_path / "out", tmp_path / "cache"

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator import casemix_simulation as sim
-from generator.casemix import compare_with_expected
-from generator.dataset import Dataset
-from generator.disclosure import protect
-from generator.indicators import compute_indicators
+from generator.compute.casemix import compare_with_expected
+from generator.compute.indicators import compute_indicators
+from generator.ingest.dataset import Dataset
+from generator.protect.disclosure import protect
+from generator.tools import casemix_simulation as sim
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 from conftest import ROOT, extract_messages
 
-from generator.settings import load_settings
+from generator.build.settings import load_settings
 
 CATALOGS = ROOT / "theme" / "translations"
 LANGUAGES = load_settings()["LANGUAGES"]

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import marks
-from generator.check import (
+from generator.outputs.check import (
     audit_anonymity,
     audit_figures,
     check_lang,
@@ -21,6 +20,7 @@ from generator.check import (
     run_checks,
     scan_site,
 )
+from generator.pages import marks
 
 pytestmark = pytest.mark.slow
 
@@ -273,9 +273,9 @@ def test_a_failed_check_fails_the_build(tmp_path: Path) -> None:
     leak in an editorial page, which the data load never reads."""
     from conftest import FIXTURES
 
-    from generator.build import build
-    from generator.check import ChecksFailed
-    from generator.settings import ROOT
+    from generator.build.pipeline import build
+    from generator.build.settings import ROOT
+    from generator.outputs.check import ChecksFailed
 
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "spreadsheet-export", data)
@@ -302,8 +302,8 @@ def test_an_identity_number_in_a_provider_text_is_refused_at_load(tmp_path: Path
     anything is rendered, with the file and line."""
     from conftest import FIXTURES
 
-    from generator.build import build
-    from generator.problems import InvalidData
+    from generator.build.pipeline import build
+    from generator.ingest.problems import InvalidData
 
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "spreadsheet-export", data)
@@ -323,8 +323,8 @@ def test_the_builds_own_file_names_never_look_like_identity_numbers() -> None:
     """Content hashes name charts, assets, fonts and index files; in hex, one name in a
     few thousand holds ten digits shaped like a personal identity number, and the audit
     would refuse the site. They are written in letters instead."""
-    from generator.assets import name_hash
-    from generator.check import has_personnummer
+    from generator.outputs.assets import name_hash
+    from generator.outputs.check import has_personnummer
 
     names = [name_hash(str(i).encode(), 16) for i in range(20_000)]
     assert not any(c.isdigit() for name in names for c in name)

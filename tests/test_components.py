@@ -15,8 +15,8 @@ from conftest import ROOT, axe_violations
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from generator.formatting import Formatter
-from generator.settings import DEFAULT_SETTINGS_FILE, load_settings
+from generator.build.settings import DEFAULT_SETTINGS_FILE, load_settings
+from generator.pages.formatting import Formatter
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from make_dataset import make_dataset
 
-from generator.audit import measure
-from generator.disclosure import (
+from generator.compute.indicators import ALL, INDICATOR_COLUMNS, compute_indicators
+from generator.compute.stats import wilson
+from generator.protect.audit import measure
+from generator.protect.disclosure import (
     FEWER_THAN_K,
     OUTPUT_COLUMNS,
     SECONDARY,
@@ -23,8 +25,6 @@ from generator.disclosure import (
     DisclosureError,
     protect,
 )
-from generator.indicators import ALL, INDICATOR_COLUMNS, compute_indicators
-from generator.stats import wilson
 
 KEY = ["provider_id", "year", "indicator", "breakdown"]
 
@@ -505,7 +505,7 @@ def test_everybody_in_a_group_of_r_or_more_is_published() -> None:
 
 
 def test_two_groups_do_not_give_the_smaller_away_through_the_median() -> None:
-    from generator.sitemodel import _groups
+    from generator.model.sitemodel import _groups
 
     sizes = pd.DataFrame(
         [("p1", "2025", "sfi", 2, 7.0, 11), ("p2", "2025", "sfi", 2, 8.0, 10),
@@ -525,7 +525,7 @@ def test_hidden_groups_at_100_percent_get_a_companion_with_other_answers() -> No
     """The seed report's case: three small providers at 100 % hidden in a sum
     whose other parts are published would add up to "28 of 28": all three
     were 100 %. A provider with "no" answers is hidden with them."""
-    from generator.audit import measure
+    from generator.protect.audit import measure
 
     cells = {
         ("tiny1", 2025, ""): (10, 10), ("tiny2", 2025, ""): (11, 11),
@@ -543,7 +543,7 @@ def test_hidden_groups_at_100_percent_get_a_companion_with_other_answers() -> No
 def test_two_small_groups_that_must_hold_more_than_either_can_get_room() -> None:
     """Two hidden age groups of at most 4 that must hold 5 "yes" between them
     would both be known to hold one; a larger group is hidden with them."""
-    from generator.audit import measure
+    from generator.protect.audit import measure
 
     cells = {
         ("p1", 2025, "16-19"): (1, 2), ("p1", 2025, "55+"): (4, 4),
@@ -586,7 +586,7 @@ def test_a_rectangle_of_companions_keeps_every_sum_open() -> None:
     in the year and in the pooled period) is hidden with it, and the audit finds
     nothing left to pin down. Found by search among random tables where room
     per sum alone left the audit an answer."""
-    from generator.audit import measure
+    from generator.protect.audit import measure
 
     cells = {
         ("p0", 2024, "16-19"): (3, 5), ("p0", 2024, "55+"): (2, 5),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import axe_violations
 
-from generator.settings import load_settings
+from generator.build.settings import load_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -243,7 +243,7 @@ def _dots(svg: str) -> list[tuple[float, float]]:
 
 
 def test_suppressed_years_are_absent_from_the_chart_never_zero() -> None:
-    from generator.charts import ChartData, Point, render_charts
+    from generator.outputs.charts import ChartData, Point, render_charts
 
     years = ("2021", "2022", "2023", "2024", "2025")
     reference = tuple(Point(y, 70) for y in years)

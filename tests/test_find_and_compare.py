@@ -17,14 +17,14 @@ from urllib.parse import urlparse
 import pytest
 from conftest import ROOT, axe_violations, serve
 
-from generator.settings import load_settings
-from generator.sitemodel import Figure
+from generator.build.settings import load_settings
+from generator.model.sitemodel import Figure
 from generator.slugs import slugify
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from comparison_pages.compare import TRANSIT_STEPS, difference_verdict  # noqa: E402
 
-from generator.ranking import search_sort_values, sort_providers  # noqa: E402
+from generator.model.ranking import search_sort_values, sort_providers  # noqa: E402
 
 LANGUAGES: list[str] = load_settings()["LANGUAGES"]
 POOLED, LATEST = "2023-2025", "2025"
@@ -153,8 +153,8 @@ def test_difference_verdict_compares_intervals_not_point_estimates() -> None:
 
 def test_search_order_places_hidden_figures_last_never_as_zero() -> None:
     """The search sorts by values that order providers as the pre-rendered lists do."""
-    from generator import proofstore
-    from generator.build import BuildReport, check, compute
+    from generator.build.pipeline import BuildReport, check, compute
+    from generator.protect import proofstore
 
     # The proof kept by the session's sample build (or kept for it): not proved again.
     proofs = proofstore.default_folder()

@@ -16,7 +16,7 @@ from datafolder import valid_tables, write_folder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.cli import run
+from generator.build.cli import run
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from generator.build import build
-from generator.opendata import neutralise
+from generator.build.pipeline import build
+from generator.outputs.opendata import neutralise
 
 pytestmark = pytest.mark.slow
 
@@ -116,14 +116,14 @@ def test_text_cells_that_a_spreadsheet_would_run_are_neutralised(text: str) -> N
 
 
 def test_numbers_and_ordinary_text_stay_as_they_are() -> None:
-    from generator.opendata import _cell
+    from generator.outputs.opendata import _cell
 
     assert _cell(-3) == "-3" and _cell(42) == "42" and _cell("sfi") == "sfi"
 
 
 def test_oversized_input_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    from generator.problems import InvalidData
-    from generator.validate import load_and_validate
+    from generator.ingest.problems import InvalidData
+    from generator.ingest.validate import load_and_validate
 
     with pytest.raises(InvalidData) as err:
         load_and_validate(FIXTURES / "spreadsheet-export", max_file_bytes=1000)

@@ -10,14 +10,14 @@ import pandas as pd
 import pytest
 from make_dataset import make_dataset
 
-from generator.indicators import (
+from generator.compute.indicators import (
     ALL,
     BREAKDOWN_INDICATORS,
     INDICATOR_COLUMNS,
     compute_group_sizes,
     compute_indicators,
 )
-from generator.stats import wilson
+from generator.compute.stats import wilson
 
 
 def ended(year: int = 2025, **fields: Any) -> dict[str, Any]:

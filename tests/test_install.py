@@ -41,7 +41,8 @@ def test_an_installed_wheel_builds_a_site_from_an_empty_folder(tmp_path: Path) -
     assert (target / "bin" / "jamfor").is_file()
     home = tmp_path / "municipality"
     home.mkdir()
-    where = _python(["-c", "import generator.render as r; print(r.__file__, r.ROOT)"], home, target)
+    code = "import generator.pages.render as r; print(r.__file__, r.ROOT)"
+    where = _python(["-c", code], home, target)
     assert where.stdout.startswith(str(target)), where.stdout + where.stderr
     assert str(ROOT) not in where.stdout
 

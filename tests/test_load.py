@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from datafolder import csv_text, line_of, valid_tables, write_folder, write_valid_folder
 
-from generator import load
-from generator.identity import has_personnummer
-from generator.load import find_personnummer, load_folder
-from generator.problems import InvalidData, ProblemList
-from generator.schema import RESULTS
-from generator.validate import load_and_validate
+from generator.ingest import load
+from generator.ingest.identity import has_personnummer
+from generator.ingest.load import find_personnummer, load_folder
+from generator.ingest.problems import InvalidData, ProblemList
+from generator.ingest.schema import RESULTS
+from generator.ingest.validate import load_and_validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "spreadsheet-export"
 

@@ -13,9 +13,9 @@ def test_figures_left_out_are_counted_per_indicator_and_shown_when_there_are_any
     import pandas as pd
     from jinja2 import Environment, FileSystemLoader
 
-    from generator import labels
-    from generator.disclosure import FEWER_THAN_K, SECONDARY, WITHDRAWN, left_out_counts
-    from generator.sitemodel import SiteModel, _hidden_counts
+    from generator.model import labels
+    from generator.model.sitemodel import SiteModel, _hidden_counts
+    from generator.protect.disclosure import FEWER_THAN_K, SECONDARY, WITHDRAWN, left_out_counts
 
     protected = pd.DataFrame(
         {

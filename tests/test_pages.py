@@ -1,5 +1,5 @@
-"""Every data page as a path, a template and a view (generator/pages.py), every
-address in one module (generator/addresses.py), and the page cache's key made
+"""Every data page as a path, a template and a view (generator/pages/views.py), every
+address in one module (generator/pages/addresses.py), and the page cache's key made
 of the view. Milliseconds: no site is built."""
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator import addresses
-from generator.charts import ChartFile
-from generator.pagecache import PageCache
-from generator.pages import (
+from generator.model.sitemodel import HEADLINE, Figure, Provider, SiteModel
+from generator.outputs.charts import ChartFile
+from generator.pages import addresses
+from generator.pages.pagecache import PageCache
+from generator.pages.views import (
     EmployerList,
     GroupList,
     Listing,
@@ -25,7 +26,6 @@ from generator.pages import (
     ProviderView,
     pages,
 )
-from generator.sitemodel import HEADLINE, Figure, Provider, SiteModel
 
 
 def _figure(indicator: str, value: int, n: int = 100) -> Figure:

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    from generator.build import build
+    from generator.build.pipeline import build
 
     root = tmp_path_factory.mktemp("paged")
     for folder in ("content", "theme", "plugins"):

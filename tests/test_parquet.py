@@ -11,10 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
 
-from generator import proofstore
-from generator.build import BuildReport, check, compute
-from generator.problems import InvalidData
-from generator.settings import load_settings
+from generator.build.pipeline import BuildReport, check, compute
+from generator.build.settings import load_settings
+from generator.ingest.problems import InvalidData
+from generator.protect import proofstore
 
 DATE_COLUMNS = {"results": ["start_date", "end_date"], "providers": ["authorised_since"]}
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator.build import BuildReport, _indicator_table, _published_years
-from generator.periods import complete_years, last_complete_year
-from generator.settings import load_settings
-from generator.validate import load_and_validate
+from generator.build.pipeline import BuildReport, _indicator_table, _published_years
+from generator.build.settings import load_settings
+from generator.ingest.periods import complete_years, last_complete_year
+from generator.ingest.validate import load_and_validate
 from tests.make_dataset import make_dataset
 
 ROOT = Path(__file__).resolve().parents[1]

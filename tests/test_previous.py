@@ -16,12 +16,12 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from generator.audit import measure
-from generator.disclosure import protect, published_rows
-from generator.indicators import compute_indicators
-from generator.opendata import indicators_csv
-from generator.periods import complete_years
-from generator.previous import KEY, joint_table
+from generator.compute.indicators import compute_indicators
+from generator.ingest.periods import complete_years
+from generator.outputs.opendata import indicators_csv
+from generator.protect.audit import measure
+from generator.protect.disclosure import protect, published_rows
+from generator.protect.previous import KEY, joint_table
 from tests.make_dataset import make_dataset
 
 K, R = 5, 20

@@ -12,10 +12,10 @@ from conftest import ROOT, run_cli
 from datafolder import valid_tables, write_folder
 from test_disclosure import subtraction_attack, table_from_cells
 
-from generator import proofstore
-from generator.audit import Auditor, counts_of, measure, targets, verify
-from generator.disclosure import Protection, protect
-from generator.relations import linked_system
+from generator.protect import proofstore
+from generator.protect.audit import Auditor, counts_of, measure, targets, verify
+from generator.protect.disclosure import Protection, protect
+from generator.protect.relations import linked_system
 
 # Two providers over three years, no breakdown: the rules of disclosure.py
 # leave groups whose result an attacker with a solver can still work out.
@@ -195,7 +195,7 @@ def test_a_corrected_year_carries_the_last_proof_and_publishes_what_a_fresh_proo
 
 
 def test_searches_shared_out_among_processes_find_what_one_process_finds(monkeypatch) -> None:
-    import generator.audit as audit
+    import generator.protect.audit as audit
 
     table = table_from_cells(_city_cells(5), "satisfied_end", pooled=(2023, 2025),
                              column="age_band")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.publish import recover, replace_atomically, staging_dir
+from generator.outputs.publish import recover, replace_atomically, staging_dir
 
 
 def make_site(folder: Path, marker: str) -> None:

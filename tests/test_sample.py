@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import schema
-from generator.sample import write_sample
+from generator.ingest import schema
+from generator.tools.sample import write_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "data"
@@ -25,7 +25,7 @@ PERSONAL_NUMBER = re.compile(r"\d{6}[-+]?\d{4}|\d{8}-?\d{4}")
 SUCCESS = {"work", "studies", "own_business"}
 SATISFIED = {"4", "5"}
 
-# The truth behind the small sample (see _SMALL_PROVIDERS in generator/sample.py):
+# The truth behind the small sample (see _SMALL_PROVIDERS in generator/tools/sample.py):
 # logit effects on work-or-studies. These two have hard-to-place customers and
 # effect ~0, so their raw results are low but as expected for their customers.
 AS_EXPECTED_DESPITE_MIX = ("orminge-arbetstraning", "fisksatra-sprakcenter")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.sanitize import render_markdown
+from generator.ingest.sanitize import render_markdown
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.search import canonicalise, search_document
+from generator.outputs.search import canonicalise, search_document
 
 
 def _index_whole_pages(site: Path, glob: str, out: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator.settings import PROJECT_SETTINGS, SettingsError, load_settings
+from generator.build.settings import PROJECT_SETTINGS, SettingsError, load_settings
 
 
 def test_the_readme_settings_table_is_the_codes_defaults_and_help() -> None:
@@ -29,17 +29,34 @@ def test_the_readme_settings_table_is_the_codes_defaults_and_help() -> None:
     assert rows == expected
 
 
-def test_the_readme_module_map_names_every_module() -> None:
-    """The "How it is built" table names every pipeline module, and nothing that is gone."""
+def test_the_readme_module_map_is_the_package_layout() -> None:
+    """The "How it is built" table has one row per stage subpackage, in pipeline
+    order, and names exactly the modules each one holds."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## How it is built") :]
     section = section[: section.index("\n\n", section.index("| stage"))]
-    named = set(re.findall(r"`generator/(\w+)\.py`", section))
-    modules = {p.stem for p in (ROOT / "generator").glob("*.py")}
-    assert named <= modules, named - modules
-    # Tools around the build (benchmark, simulation, sample data), not its stages.
-    tools = {"__init__", "__main__", "bench", "bench_worker", "casemix_simulation", "sample"}
-    assert modules - tools <= named, sorted(modules - tools - named)
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "`" in line]
+    generator = ROOT / "generator"
+    packages = sorted(
+        p.parent.name for p in generator.glob("*/__init__.py") if p.parent.name != "site"
+    )
+    named_packages = []
+    for row in rows:
+        _stage, package, modules = (cell.strip() for cell in row.strip("|").split("|"))
+        name = re.fullmatch(r"`generator/(\w+)/`", package).group(1)  # type: ignore[union-attr]
+        named_packages.append(name)
+        named = set(re.findall(r"`generator/(\w+)/(\w+)\.py`", modules))
+        assert {folder for folder, _ in named} == {name}, row
+        held = {p.stem for p in (generator / name).glob("*.py")} - {"__init__"}
+        assert {module for _, module in named} == held, (name, held)
+    assert sorted(named_packages) == packages
+    assert named_packages == [
+        "ingest", "compute", "protect", "model", "pages", "outputs", "build", "tools"
+    ]
+    # Beside the stages only the entry point and two helpers every stage uses.
+    assert {p.name for p in generator.glob("*.py")} == {
+        "__init__.py", "__main__.py", "files.py", "slugs.py"
+    }
 
 
 @pytest.mark.parametrize(

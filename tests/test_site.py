@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.opendata import INDICATOR_COLUMNS
-from generator.settings import load_settings
+from generator.build.settings import load_settings
+from generator.outputs.opendata import INDICATOR_COLUMNS
 
 pytestmark = pytest.mark.slow
 
@@ -229,7 +229,7 @@ def test_the_fonts_cover_every_arabic_and_ethiopic_character_on_the_pages(
     sample_site: Path,
 ) -> None:
     """The subsets are chosen from the sources before rendering: check them against the pages."""
-    from generator.fonts import FONTS, used_characters
+    from generator.outputs.fonts import FONTS, used_characters
 
     css = read(sample_site / "theme" / "css" / "fonts.css")
     covered = {int(code, 16) for code in re.findall(r"U\+([0-9A-F]+)", css)}

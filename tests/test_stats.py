@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
-from generator.stats import Z95, wilson
+from generator.compute.stats import Z95, wilson
 
 
 def reference(x: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -23,10 +23,10 @@ from datafolder import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.dataset import Dataset
-from generator.problems import MAX_PROBLEMS, InvalidData
-from generator.schema import FILES
-from generator.validate import load_and_validate
+from generator.ingest.dataset import Dataset
+from generator.ingest.problems import MAX_PROBLEMS, InvalidData
+from generator.ingest.schema import FILES
+from generator.ingest.validate import load_and_validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "spreadsheet-export"
 

@@ -9,8 +9,8 @@ import pytest
 from conftest import ROOT
 from statsmodels.stats.proportion import proportion_confint
 
-from generator.sitemodel import Figure, Provider
-from generator.verdicts import expected_share, trend, versus_all
+from generator.model.sitemodel import Figure, Provider
+from generator.model.verdicts import expected_share, trend, versus_all
 
 
 def fig(value, low=None, high=None, *, few=False, hidden=False, period="2025", n=100) -> Figure:

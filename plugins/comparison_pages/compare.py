@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator import registry
-from generator.ranking import search_sort_values
-from generator.sitemodel import SHARE_INDICATORS, Figure, Provider, SiteModel
+from generator.compute import registry
+from generator.model.ranking import search_sort_values
+from generator.model.sitemodel import SHARE_INDICATORS, Figure, Provider, SiteModel
 
 # Most providers to put side by side (the issue asks for 2-4).
 COMPARE_MAX = 4

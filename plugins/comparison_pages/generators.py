@@ -14,8 +14,8 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from generator.pages import Page, pages
-from generator.render import current
+from generator.pages.render import current
+from generator.pages.views import Page, pages
 
 
 class ComparisonPagesGenerator(Generator):

@@ -20,15 +20,17 @@ from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from generator import addresses, labels, marks, pages, registry, verdicts
-from generator.formatting import Formatter
-from generator.sitemodel import (
+from generator.compute import registry
+from generator.model import labels, verdicts
+from generator.model.sitemodel import (
     HEADLINE,
     PROFILE_COLUMNS,
     PROFILE_INDICATORS,
     SORT_KEYS,
     STAFF_INDICATORS,
 )
+from generator.pages import addresses, marks, views
+from generator.pages.formatting import Formatter
 from generator.slugs import slugify
 
 from . import compare
@@ -144,7 +146,7 @@ def install_i18n(generator: Any) -> None:
         COMPARE_SECTIONS=compare.COMPARE_SECTIONS,
         COMPARE_MAX=compare.COMPARE_MAX,
         TRANSIT_STEPS=compare.TRANSIT_STEPS,
-        EMPLOYER_SERVICES=pages.EMPLOYER_SERVICES,
+        EMPLOYER_SERVICES=views.EMPLOYER_SERVICES,
         RESULT_FIGURES=compare.RESULT_FIGURES,
         has_verdict=compare.has_verdict,
         page_window=compare.page_window,

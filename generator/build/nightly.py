@@ -1,0 +1,338 @@
+"""The nightly run: build a new release next to the live one, check it, switch atomically.
+
+Layout of the site folder (the web server serves ``live``)::
+
+    SITE/live -> releases/20261124T020000Z   symlink, swapped in one rename
+    SITE/releases/<id>/                       complete, checked releases (the last N kept)
+    SITE/releases/.building-<pid>/            a release being built (removed if the run dies)
+    SITE/reports/<id>.json, latest.json       machine-readable run reports
+    SITE/nightly.log                          one line per event, always written
+    SITE/.lock                                held while a run works (released by the OS if it dies)
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import fcntl
+import io
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from generator.build.pipeline import BuildReport, build_into
+from generator.ingest.problems import InvalidData
+from generator.outputs.publish import remove_dead_runs_folders
+from generator.build.settings import DEFAULT_SETTINGS_FILE, load_settings
+
+LIVE = "live"
+RELEASES = "releases"
+REPORTS = "reports"
+BUILDING_PREFIX = ".building-"
+
+
+class LockHeld(Exception):
+    pass
+
+
+class RollbackImpossible(Exception):
+    pass
+
+
+@contextmanager
+def site_lock(site: Path) -> Iterator[None]:
+    """An exclusive, non-blocking lock on the site folder for the whole run."""
+    site.mkdir(parents=True, exist_ok=True)
+    fh = open(site / ".lock", "a+")  # noqa: SIM115 - held for the duration of the run
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise LockHeld(
+                f"{site}: another nightly run is in progress ({holder}); try again later"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        yield
+    finally:
+        fh.close()
+
+
+class Log:
+    """Appends every event to nightly.log; shows progress only on a terminal."""
+
+    def __init__(self, site: Path, stream: TextIO = sys.stderr) -> None:
+        self.path = site / "nightly.log"
+        self.interactive = stream.isatty()
+        self.stream = stream
+
+    def __call__(self, message: str) -> None:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            with self.path.open("a", encoding="utf-8") as fh:
+                fh.write(f"{stamp} {message}\n")
+        except OSError:
+            pass  # a full disk must not hide the real error
+        if self.interactive:
+            print(f"… {message}", file=self.stream, flush=True)
+
+
+def releases(site: Path) -> list[Path]:
+    folder = site / RELEASES
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def live_release(site: Path) -> Path | None:
+    link = site / LIVE
+    if not link.is_symlink():
+        return None
+    target = (site / os.readlink(link)).resolve()
+    return target if target.is_dir() else None
+
+
+def switch_live(site: Path, release: Path) -> None:
+    """Point SITE/live at release in one rename: a web server never sees it half-done."""
+    tmp = site / f".{LIVE}.{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(release, site), tmp)
+    link = site / LIVE
+    if link.exists() and not link.is_symlink():
+        tmp.unlink()
+        raise OSError(f"{link} is a folder, not a link; move it away once to start nightly runs")
+    os.replace(tmp, link)
+
+
+def recover(site: Path, log: Log) -> None:
+    """Clean up after runs that died: half-built releases and stray links."""
+    folder = site / RELEASES
+    if folder.is_dir():
+        for stale in remove_dead_runs_folders(list(folder.glob(f"{BUILDING_PREFIX}*"))):
+            log(f"removed the unfinished release {stale.name} of a run that died")
+    for tmp in site.glob(f".{LIVE}.*"):
+        tmp.unlink(missing_ok=True)
+    if live_release(site) is None and releases(site):
+        switch_live(site, releases(site)[-1])
+        log(f"pointed {LIVE} at the newest complete release {releases(site)[-1].name}")
+
+
+def prune(site: Path, keep: int, log: Log) -> None:
+    live = live_release(site)
+    old = [r for r in releases(site) if r != live][: max(0, len(releases(site)) - keep)]
+    for release in old:
+        shutil.rmtree(release, ignore_errors=True)
+        log(f"removed the old release {release.name}")
+
+
+def _release_id(site: Path) -> str:
+    base = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    rid, n = base, 1
+    while (site / RELEASES / rid).exists():
+        n += 1
+        rid = f"{base}-{n}"
+    return rid
+
+
+# ------------------------------------------------------------------ what changed
+
+
+def _indicator_rows(release: Path) -> dict[tuple[str, str, str, str], dict[str, str]]:
+    path = release / "data" / "indicators.csv"
+    if not path.is_file():
+        return {}
+    rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    return {(r["provider_id"], r["year"], r["indicator"], r["breakdown"]): r for r in rows}
+
+
+def _provider_ids(release: Path) -> set[str]:
+    path = release / "data" / "providers.json"
+    if not path.is_file():
+        return set()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {p["provider_id"] for p in data.get("providers", [])}
+
+
+def changes(previous: Path | None, current: Path) -> dict[str, Any]:
+    """Providers added or removed, and published figures that moved outside their
+    previous 95 % interval (the same period, indicator and breakdown)."""
+    if previous is None:
+        return {"first_release": True, "providers_added": [], "providers_removed": [], "moved": []}
+    before, after = _provider_ids(previous), _provider_ids(current)
+    old_rows, moved = _indicator_rows(previous), []
+    for key, row in sorted(_indicator_rows(current).items()):
+        old = old_rows.get(key)
+        if not old or row["suppressed"] == "yes" or old["suppressed"] == "yes":
+            continue
+        if not (old["ci_low"] and old["ci_high"] and row["value"]):
+            continue
+        value = float(row["value"])
+        if value < float(old["ci_low"]) or value > float(old["ci_high"]):
+            moved.append(
+                {
+                    "provider_id": key[0],
+                    "year": key[1],
+                    "indicator": key[2],
+                    "breakdown": key[3],
+                    "before": old["value"],
+                    "before_interval": [old["ci_low"], old["ci_high"]],
+                    "after": row["value"],
+                }
+            )
+    return {
+        "first_release": False,
+        "providers_added": sorted(after - before),
+        "providers_removed": sorted(before - after),
+        "moved": moved,
+    }
+
+
+# ------------------------------------------------------------------ the run
+
+
+@dataclass
+class RunReport:
+    status: str = "running"
+    release: str | None = None
+    started: str = ""
+    finished: str = ""
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    checks: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def write(self, site: Path) -> Path | None:
+        folder = site / REPORTS
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(self.__dict__, ensure_ascii=False, indent=2) + "\n"
+            name = f"{self.release or self.started.replace(':', '')}.json"
+            (folder / name).write_text(text, encoding="utf-8")
+            tmp = folder / f".latest.{os.getpid()}"
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, folder / "latest.json")
+            return folder / name
+        except OSError:
+            return None
+
+
+def summary(report: RunReport) -> str:
+    lines = [
+        f"Nightly run {report.status}: release {report.release or '-'} in {report.seconds:.1f} s"
+    ]
+    if report.counts:
+        lines.append("  " + ", ".join(f"{k} {v}" for k, v in report.counts.items()))
+    ch = report.changes
+    if ch.get("first_release"):
+        lines.append("  first release")
+    elif ch:
+        lines.append(f"  providers added: {', '.join(ch['providers_added']) or 'none'}")
+        lines.append(f"  providers removed: {', '.join(ch['providers_removed']) or 'none'}")
+        if ch.get("revised"):
+            lines.append(f"  figures of closed years revised: {len(ch['revised'])}")
+        moved = ch["moved"]
+        lines.append(f"  figures that moved beyond their interval: {len(moved)}")
+        for m in moved[:10]:
+            lines.append(
+                f"    {m['provider_id']} {m['indicator']} {m['year']} {m['breakdown']}: "
+                f"{m['before']} ({m['before_interval'][0]}–{m['before_interval'][1]}) "
+                f"-> {m['after']}"
+            )
+    lines += [f"  {p}" for p in report.problems[:20]]
+    return "\n".join(lines)
+
+
+def run_nightly(
+    data: Path, site: Path, keep: int = 7, settings_file: Path = DEFAULT_SETTINGS_FILE
+) -> RunReport:
+    """Build, check and publish one release. Raises LockHeld, InvalidData or any failure;
+    the live site changes only at the very end, in one rename."""
+    site = site.absolute()
+    report = RunReport(started=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    start = time.perf_counter()
+    with site_lock(site):
+        log = Log(site)
+        log(f"nightly run started (pid {os.getpid()}), data {data}")
+        try:
+            recover(site, log)
+            settings = load_settings(settings_file)
+            rid = _release_id(site)
+            report.release = rid
+            building = site / RELEASES / f"{BUILDING_PREFIX}{os.getpid()}"
+            building.mkdir(parents=True)
+            build = BuildReport()
+            try:
+                # SITE/cache keeps charts, pages, fonts, the search index and check
+                # results between nights: a night where little changed is cheap.
+                build_into(
+                    data, building, settings, settings_file, build, log, site / "cache",
+                    live_release(site),
+                )
+                report.timings = {k: round(v, 3) for k, v in build.timings.items()}
+                report.checks = {"passed": True, **build.checks}
+                model = build.model
+                assert model is not None
+                report.counts = {
+                    "providers": len(model.providers),
+                    "listed": len(model.listed),
+                    "records": build.records,
+                    "pages": build.pages,
+                    "hidden_fewer_than_k": sum(build.protection.hidden_fewer_than_k.values()),
+                    "hidden_secondary": build.protection.secondary,
+                }
+                report.changes = changes(live_release(site), building)
+                report.changes["revised"] = [k.replace("\x1f", "/") for k in build.revised]
+                final = site / RELEASES / rid
+                os.rename(building, final)
+            except BaseException:
+                shutil.rmtree(building, ignore_errors=True)
+                raise
+            publish_start = time.perf_counter()
+            switch_live(site, final)
+            report.timings["publish"] = round(time.perf_counter() - publish_start, 3)
+            prune(site, keep, log)
+            report.status = "published"
+            log(f"published release {rid}")
+        except InvalidData as err:
+            report.status = "invalid data"
+            report.problems = err.lines()
+            log(f"invalid data, nothing published: {len(err.problems) + err.truncated} problem(s)")
+            raise
+        except BaseException as err:
+            report.status = "failed"
+            report.problems = [str(err) or type(err).__name__]
+            log(f"failed, nothing published: {err}")
+            raise
+        finally:
+            report.seconds = round(time.perf_counter() - start, 3)
+            report.finished = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            report.write(site)
+    return report
+
+
+def rollback(site: Path) -> Path:
+    """Point live at the release before the current one."""
+    site = site.absolute()
+    with site_lock(site):
+        log = Log(site)
+        current = live_release(site)
+        older = [r for r in releases(site) if current is None or r.name < current.name]
+        if not older:
+            raise RollbackImpossible(f"{site}: there is no earlier release to return to")
+        switch_live(site, older[-1])
+        log(f"rolled back from {current.name if current else '-'} to {older[-1].name}")
+        return older[-1]

@@ -1,0 +1,1 @@
+"""The indicators: counting records, intervals, and the case-mix model."""

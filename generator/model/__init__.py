@@ -1,0 +1,1 @@
+"""The site model: every figure a page shows, the rankings and the rules behind the sentences."""

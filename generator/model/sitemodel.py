@@ -1,0 +1,482 @@
+"""The language-neutral model of the site: providers with their facts and protected figures.
+
+Built once per build from the validated Dataset and the protected indicator
+table; the Pelican plugin renders it in every language. Only published values
+reach this model: a suppressed figure carries its reason and no numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from generator.compute import registry
+from generator.compute.indicators import BREAKDOWN_COLUMNS as BREAKDOWN_VALUES
+from generator.ingest import schema
+from generator.ingest.dataset import Dataset
+from generator.ingest.sanitize import render_markdown
+from generator.model import labels
+from generator.protect.disclosure import FEWER_THAN_K, SECONDARY
+from generator.slugs import slugify
+
+HEADLINE = registry.HEADLINE
+SHARE_INDICATORS = registry.SHARES
+STAFF_INDICATORS = registry.STAFF
+SORT_KEYS = ("name",) + HEADLINE
+VS_EXPECTED = "work_or_studies_vs_expected"
+# Indicator 7 as the pages show it (the open data also has satisfied_4w).
+PROFILE_INDICATORS = registry.PROFILE
+# The situations a visitor can pick ("people like me"), in the order the form asks.
+PROFILE_COLUMNS = ("age_band", "born_abroad", "education_level", "service")
+# Every breakdown column the provider page shows: all that indicator 7 has.
+BREAKDOWN_COLUMNS = tuple(BREAKDOWN_VALUES)
+TREND_YEARS = 5
+# All providers' figures by group that pages show beside a provider's own. The
+# model keeps no others: any all-provider figure in the model is on pages, so
+# a change to one that is not shown would re-render every page for nothing.
+ALL_PROFILE_INDICATORS = ("work_or_studies",)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published (or suppressed) figure."""
+
+    indicator: str
+    period: str
+    value: int | None
+    ci_low: int | None
+    ci_high: int | None
+    numerator: int | None
+    denominator: int | None
+    suppressed: bool
+    reason: str
+    low_reliability: bool
+    comparison: str = ""
+    # Which row of the open data this is (see marks.py).
+    provider_id: str = ""
+    breakdown: str = "total"
+
+    @property
+    def shown(self) -> bool:
+        return not self.suppressed and self.value is not None
+
+
+@dataclass
+class Provider:
+    id: str
+    name: str
+    org_number: str
+    website: str | None
+    email: str | None
+    phone: str | None
+    services: tuple[str, ...]
+    staff_languages: tuple[str, ...]
+    employer_sectors: tuple[str, ...]
+    authorised_since: dt.date | None
+    status: str
+    premises: list[dict[str, Any]]
+    staff: dict[str, dict[str, Any]]  # role -> headcount (None under K), latest year
+    staff_year: int | None
+    groups: list[dict[str, Any]]  # per service, latest year
+    groups_year: int | None
+    texts: dict[str, str]  # lang -> sanitised HTML
+    figures: dict[str, dict[str, Figure]] = field(
+        default_factory=dict
+    )  # period -> indicator -> Figure
+    # breakdown ("age_band=20-24") -> indicator -> Figure, for the pooled period
+    profiles: dict[str, dict[str, Figure]] = field(default_factory=dict)
+
+    @property
+    def listed(self) -> bool:
+        return self.status in schema.LISTED_STATUSES
+
+    @property
+    def districts(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for p in self.premises:
+            if p["district"]:
+                seen.setdefault(p["district"], None)
+        return tuple(seen)
+
+    @property
+    def district_slugs(self) -> tuple[str, ...]:
+        return tuple(slugify(d) for d in self.districts)
+
+    @property
+    def step_free(self) -> bool:
+        """At least one of its premises has a step-free entrance (not only partly)."""
+        return any(p["step_free_access"] == "yes" for p in self.premises)
+
+    @property
+    def hearing_loop(self) -> bool:
+        return any(p["hearing_loop"] for p in self.premises)
+
+    @property
+    def nearest_stop_m(self) -> int | None:
+        """Metres from its premises closest to public transport to the nearest stop."""
+        known = [p["transit_stop_m"] for p in self.premises if p["transit_stop_m"] is not None]
+        return min(known) if known else None
+
+    @property
+    def stops_by_district(self) -> dict[str, int]:
+        """District slug -> metres to the nearest stop from the provider's premises there."""
+        out: dict[str, int] = {}
+        for p in self.premises:
+            if p["district"] and p["transit_stop_m"] is not None:
+                slug = slugify(p["district"])
+                out[slug] = min(out.get(slug, p["transit_stop_m"]), p["transit_stop_m"])
+        return out
+
+    def figure(self, period: str, indicator: str) -> Figure | None:
+        return self.figures.get(period, {}).get(indicator)
+
+    def shown_figures(self, periods: tuple[str, ...], indicator: str) -> list[Figure]:
+        """The published figures of an indicator in these periods, in their order."""
+        found = (self.figure(period, indicator) for period in periods)
+        return [f for f in found if f is not None and f.shown]
+
+    def indicators_with_figures(self, periods: tuple[str, ...]) -> set[str]:
+        """Indicators with a figure (shown or hidden) in any of these periods."""
+        return {name for period in periods for name in self.figures.get(period, {})}
+
+    def profile(self, breakdown: str, indicator: str) -> Figure | None:
+        return self.profiles.get(breakdown, {}).get(indicator)
+
+
+@dataclass
+class SiteModel:
+    providers: list[Provider]  # every provider, sorted by name
+    all_figures: dict[str, dict[str, Figure]]  # period -> indicator -> Figure, for all providers
+    latest_year: str
+    pooled_period: str
+    data_date: dt.date | None
+    k: int
+    r: int
+    services: tuple[str, ...]  # offered by at least one listed provider, contract order
+    districts: dict[str, str]  # slug -> district name, for listed providers
+    sectors: tuple[str, ...]
+    all_profiles: dict[str, dict[str, Figure]] = field(default_factory=dict)
+    # column -> the breakdown labels ("age_band=20-24") with figures, contract order
+    profile_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (provider_id, indicator) -> the trend chart's file (charts.ChartFile)
+    charts: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # The cost of protection, for the methodology page: indicator -> (figures
+    # in the open data, hidden as resting on fewer than K, hidden to protect
+    # others, left out of the site as withdrawn breakdowns).
+    hidden_counts: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+
+    @property
+    def any_left_out(self) -> bool:
+        return any(counts[3] for counts in self.hidden_counts.values())
+
+    @property
+    def trend_years(self) -> tuple[str, ...]:
+        """The last five calendar years, oldest first: the span of the trend charts."""
+        last = int(self.latest_year)
+        return tuple(str(y) for y in range(last - TREND_YEARS + 1, last + 1))
+
+    @property
+    def listed(self) -> list[Provider]:
+        return [p for p in self.providers if p.listed]
+
+    def provider(self, provider_id: str) -> Provider:
+        return next(p for p in self.providers if p.id == provider_id)
+
+    @property
+    def staff_languages(self) -> tuple[str, ...]:
+        """Languages the staff of at least one listed provider speak (ISO 639-1 codes)."""
+        seen: dict[str, None] = {}
+        for p in self.listed:
+            for code in p.staff_languages:
+                seen.setdefault(code, None)
+        return tuple(sorted(seen))
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if pd.isna(value) or value == "" else str(value)
+
+
+def _opt_bool(value: Any) -> bool | None:
+    return None if pd.isna(value) else bool(value)
+
+
+def _figure(row: Any) -> Figure:
+    return Figure(
+        indicator=row.indicator,
+        period=str(row.year),
+        value=_opt_int(row.value),
+        ci_low=_opt_int(row.ci_low),
+        ci_high=_opt_int(row.ci_high),
+        numerator=_opt_int(row.numerator),
+        denominator=_opt_int(row.denominator),
+        suppressed=bool(row.suppressed),
+        reason=str(row.reason or ""),
+        low_reliability=bool(row.low_reliability),
+        comparison=str(row.comparison or ""),
+        provider_id=str(row.provider_id),
+        breakdown=str(row.breakdown),
+    )
+
+
+def _figures(table: pd.DataFrame) -> dict[str, dict[str, dict[str, Figure]]]:
+    """provider_id -> period -> indicator -> Figure, for breakdown 'total'."""
+    out: dict[str, dict[str, dict[str, Figure]]] = {}
+    totals = table[table["breakdown"] == "total"]
+    for row in totals.itertuples(index=False):
+        fig = _figure(row)
+        out.setdefault(row.provider_id, {}).setdefault(fig.period, {})[fig.indicator] = fig
+    return out
+
+
+def _profiles(table: pd.DataFrame, period: str) -> dict[str, dict[str, dict[str, Figure]]]:
+    """provider_id -> breakdown -> indicator -> Figure, for the pooled period.
+
+    Only the known values: "unknown" rows are in the open data (they take part
+    in the disclosure relations) but a visitor cannot pick "unknown".
+    """
+    out: dict[str, dict[str, dict[str, Figure]]] = {}
+    rows = table[
+        (table["year"] == period)
+        & (table["breakdown"] != "total")
+        & table["indicator"].isin(PROFILE_INDICATORS)
+        & ~table["breakdown"].str.endswith("=unknown")
+    ]
+    for row in rows.itertuples(index=False):
+        out.setdefault(row.provider_id, {}).setdefault(row.breakdown, {})[row.indicator] = _figure(
+            row
+        )
+    return out
+
+
+def _as_reference(figures: dict[str, dict[str, Figure]]) -> dict[str, dict[str, Figure]]:
+    """All providers' figures as the pages use them: a reference beside each
+    provider's own, shown as share and interval, never with its numerator.
+
+    Leaving the numerator out (it stays in the open data) keeps every page that
+    shows the reference unchanged when a night's data moves the all-provider
+    count but not its rounded share: the page cache can then reuse those pages.
+    """
+    return {
+        key: {name: dataclasses.replace(fig, numerator=None) for name, fig in group.items()}
+        for key, group in figures.items()
+    }
+
+
+def _profile_groups(all_profiles: dict[str, dict[str, Figure]]) -> dict[str, tuple[str, ...]]:
+    return {
+        column: tuple(
+            f"{column}={v}" for v in BREAKDOWN_VALUES[column] if f"{column}={v}" in all_profiles
+        )
+        for column in BREAKDOWN_COLUMNS
+    }
+
+
+def _premises(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in ds.premises.itertuples(index=False):
+        out.setdefault(row.provider_id, []).append(
+            {
+                "id": str(row.premises_id),
+                "street_address": _opt_str(row.street_address),
+                "postcode": _opt_str(row.postcode),
+                "city": _opt_str(row.city),
+                "district": _opt_str(row.district),
+                "latitude": None if pd.isna(row.latitude) else float(row.latitude),
+                "longitude": None if pd.isna(row.longitude) else float(row.longitude),
+                "step_free_access": _opt_str(row.step_free_access),
+                "accessible_toilet": _opt_bool(row.accessible_toilet),
+                "hearing_loop": _opt_bool(row.hearing_loop),
+                "quiet_room": _opt_bool(row.quiet_room),
+                "transit_stop_m": _opt_int(row.transit_stop_m),
+                "classrooms": _opt_int(row.classrooms),
+                "opening_hours": _opt_str(row.opening_hours),
+            }
+        )
+    return out
+
+
+def _at_least_k(value: Any, k: int) -> int | None:
+    """A head count as published: None when it is a group under K (never printed)."""
+    n = _opt_int(value)
+    return n if n is None or n >= k else None
+
+
+# The head count of a role is the denominator of this indicator's row: where
+# disclosure control hides that row, the head count is hidden with it, or the
+# sums of indicators.csv would give a smaller head count away.
+_HEADCOUNT_INDICATOR = {"teacher": "teachers_with_degree", "coach": "coaches_with_degree"}
+
+
+def _hidden_headcounts(table: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """(provider_id, year, role) whose head count disclosure control hid."""
+    role_of = {v: k for k, v in _HEADCOUNT_INDICATOR.items()}
+    rows = table[table["indicator"].isin(list(role_of)) & table["suppressed"].astype(bool)]
+    return {
+        (str(r.provider_id), str(r.year), role_of[str(r.indicator)])
+        for r in rows.itertuples(index=False)
+    }
+
+
+def _staff(
+    ds: Dataset, k: int, hidden: set[tuple[str, str, str]] = frozenset()
+) -> dict[str, tuple[int, dict[str, dict[str, Any]]]]:
+    """Latest year's head count per role. The degree and certification counts are
+    published only as protected shares (indicators), never raw."""
+    out: dict[str, tuple[int, dict[str, dict[str, Any]]]] = {}
+    if ds.staff.empty:
+        return out
+    latest = ds.staff.groupby("provider_id")["year"].transform("max")
+    for row in ds.staff[ds.staff["year"] == latest].itertuples(index=False):
+        year, roles = out.setdefault(row.provider_id, (int(row.year), {}))
+        headcount = _opt_int(row.headcount)
+        below = headcount is not None and headcount < k
+        key = (str(row.provider_id), str(int(row.year)), str(row.role))
+        protected = not below and key in hidden
+        roles[str(row.role)] = {
+            "headcount": None if protected else _at_least_k(headcount, k),
+            "headcount_below_k": below,
+            "headcount_hidden": protected,
+        }
+    return out
+
+
+def _groups(group_sizes: pd.DataFrame, k: int) -> dict[str, tuple[int, list[dict[str, Any]]]]:
+    """Latest year's group sizes per service; a size under K is published as 'below K'."""
+    out: dict[str, tuple[int, list[dict[str, Any]]]] = {}
+    if group_sizes.empty:
+        return out
+    sizes = group_sizes.assign(year=group_sizes["year"].astype(int))
+    sizes = sizes[sizes["provider_id"] != "all"]
+    latest = sizes.groupby("provider_id")["year"].transform("max")
+    rows = sizes[sizes["year"] == latest]
+    order = {code: i for i, code in enumerate(schema.SERVICES)}
+    for row in sorted(rows.itertuples(index=False), key=lambda r: order.get(r.service, 99)):
+        year, items = out.setdefault(row.provider_id, (int(row.year), []))
+        median, largest = float(row.median_size), int(row.largest_size)
+        # With two groups the median is their mean: the smaller group is
+        # 2 x median - largest, so the median is hidden when that is under K.
+        pair_gives_away = int(row.groups) == 2 and 2 * median - largest < k
+        items.append(
+            {
+                "service": str(row.service),
+                "groups": int(row.groups),
+                "median_size": median if median >= k and not pair_gives_away else None,
+                "median_below_k": median < k,
+                "median_hidden": median >= k and pair_gives_away,
+                "largest_size": largest if largest >= k else None,
+                "largest_below_k": largest < k,
+            }
+        )
+    return out
+
+
+def build_site_model(
+    ds: Dataset,
+    table: pd.DataFrame,
+    group_sizes: pd.DataFrame,
+    *,
+    k: int,
+    r: int,
+    pooled_years: int = 3,
+    left_out: dict[str, int] | None = None,
+) -> SiteModel:
+    figures = _figures(table)
+    latest = ds.reporting_year or (ds.data_date.year if ds.data_date else dt.date.today().year)
+    pooled = str(latest) if pooled_years == 1 else f"{latest - pooled_years + 1}-{latest}"
+    profiles = _profiles(table, pooled)
+    premises = _premises(ds)
+    staff = _staff(ds, k, _hidden_headcounts(table))
+    groups = _groups(group_sizes, k)
+
+    providers: list[Provider] = []
+    for row in ds.providers.itertuples(index=False):
+        pid = str(row.provider_id)
+        texts = {
+            lang: render_markdown(src)
+            for (text_pid, lang), src in sorted(ds.texts.items())
+            if text_pid == pid
+        }
+        staff_year, staff_roles = staff.get(pid, (None, {}))
+        groups_year, group_items = groups.get(pid, (None, []))
+        since = row.authorised_since
+        providers.append(
+            Provider(
+                id=pid,
+                name=str(row.name),
+                org_number=str(row.org_number),
+                website=_opt_str(row.website),
+                email=_opt_str(row.email),
+                phone=_opt_str(row.phone),
+                services=tuple(row.services),
+                staff_languages=tuple(row.staff_languages),
+                employer_sectors=tuple(row.employer_sectors),
+                authorised_since=None if pd.isna(since) else pd.Timestamp(since).date(),
+                status=str(row.status),
+                premises=premises.get(pid, []),
+                staff=staff_roles,
+                staff_year=staff_year,
+                groups=group_items,
+                groups_year=groups_year,
+                texts=texts,
+                figures=figures.get(pid, {}),
+                profiles=profiles.get(pid, {}),
+            )
+        )
+    providers.sort(key=lambda p: (p.name.casefold(), p.id))
+
+    listed = [p for p in providers if p.listed]
+    services = tuple(s for s in schema.SERVICES if any(s in p.services for p in listed))
+    sectors = tuple(s for s in schema.SECTORS if any(s in p.employer_sectors for p in listed))
+    districts: dict[str, str] = {}
+    for p in listed:
+        for d in p.districts:
+            districts.setdefault(slugify(d), d)
+    districts = dict(sorted(districts.items(), key=lambda kv: kv[1].casefold()))
+
+    return SiteModel(
+        providers=providers,
+        all_figures=_as_reference(figures.get("all", {})),
+        latest_year=str(latest),
+        pooled_period=pooled,
+        data_date=ds.data_date,
+        k=k,
+        r=r,
+        services=services,
+        districts=districts,
+        sectors=sectors,
+        all_profiles=_as_reference(
+            {
+                group: {k: f for k, f in figs.items() if k in ALL_PROFILE_INDICATORS}
+                for group, figs in profiles.get("all", {}).items()
+            }
+        ),
+        profile_groups=_profile_groups(profiles.get("all", {})),
+        hidden_counts=_hidden_counts(table, left_out or {}),
+    )
+
+
+def _hidden_counts(
+    table: pd.DataFrame, left_out: dict[str, int]
+) -> dict[str, tuple[int, int, int, int]]:
+    """Per indicator, in page order: how many figures, how many hidden for each
+    reason, and how many left out of the publication altogether."""
+    out: dict[str, tuple[int, int, int, int]] = {}
+    for indicator in labels.INDICATORS:
+        rows = table[table["indicator"] == indicator]
+        if len(rows) or left_out.get(indicator):
+            reason = rows["reason"].astype("string")
+            out[indicator] = (
+                len(rows),
+                int((reason == FEWER_THAN_K).sum()),
+                int((reason == SECONDARY).sum()),
+                left_out.get(indicator, 0),
+            )
+    return out

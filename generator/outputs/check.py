@@ -1,0 +1,553 @@
+"""Post-build checks over the finished site, before it is published.
+
+Each check returns a list of problems (empty when all is well); any problem
+fails the build or the nightly run, so a broken or leaking site never goes live.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import functools
+import gzip
+import hashlib
+import html
+import io
+import json
+import multiprocessing
+import os
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+from generator.compute import registry
+from generator.files import Identity, identity, load_pickle, save_pickle, walk_files
+from generator.ingest.identity import has_personnummer
+from generator.pages import marks
+
+TEXT_SUFFIXES = {".html", ".svg", ".json", ".csv", ".css", ".js", ".xml", ".txt"}
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+@dataclass(frozen=True)
+class CheckProblem:
+    check: str
+    file: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message} [{self.check}]"
+
+
+# The pages are our own templates' output (double-quoted attributes, escaped
+# text), so a regular expression reads them reliably and far faster than a parser.
+_TAG_RE = re.compile(r"<(a|link|script|img|source|iframe|form)\b([^>]*)>", re.IGNORECASE)
+_ATTR_RE = re.compile(r'\b(href|src|rel)="([^"]*)"')
+_LANG_RE = re.compile(r'<html\b[^>]*\blang="([^"]*)"')
+_DATA_N_RE = re.compile(r' data-n="([^"]*)"')  # a literal start: scanned 30 times faster
+_SEP = "\0"  # between a page's links: no attribute value holds it
+_FIELD_SEP = "\1"  # between a figure mark's parts
+
+
+@dataclass
+class _PageScan:
+    # Every link of the page in one string (see links()): the scans of every
+    # page are kept between builds, and millions of small strings made that
+    # file several times slower to write and read.
+    joined_refs: str
+    lang: str | None
+    joined_ns: str  # every data-n of the page, the same way
+    personnummer: bool = False  # something shaped like a personal identity number
+    joined_marks: str = ""  # every figure mark (marks.py), the same way
+
+    def marks(self) -> Iterator[tuple[str, dict[str, str]]]:
+        for mark in self.joined_marks.split(_SEP) if self.joined_marks else []:
+            fig, *fields = mark.split(_FIELD_SEP)
+            yield fig, dict(f.split("=", 1) for f in fields)
+
+    def links(self) -> list[str]:
+        return self.joined_refs.split(_SEP) if self.joined_refs else []
+
+    def ns(self) -> list[str]:
+        return self.joined_ns.split(_SEP) if self.joined_ns else []
+
+
+def _joined_marks(found: Iterator[tuple[str, dict[str, str]]]) -> str:
+    return _SEP.join(
+        _FIELD_SEP.join([fig, *(f"{f}={v}" for f, v in fields.items())]) for fig, fields in found
+    )
+
+
+def _scan_text(text: str, is_html: bool, is_json: bool = False) -> _PageScan:
+    refs: list[str] = []
+    lang = None
+    ns: list[str] = []
+    figure_marks: Iterator[tuple[str, dict[str, str]]] = iter(())
+    if is_html:
+        for _tag, attrs in _TAG_RE.findall(text):
+            found = dict(_ATTR_RE.findall(attrs))
+            if found.get("rel") in ("alternate", "canonical"):
+                continue
+            refs += [html.unescape(found[k]) for k in ("href", "src") if found.get(k)]
+        match = _LANG_RE.search(text)
+        lang = match.group(1) if match else None
+        ns = _DATA_N_RE.findall(text)
+        figure_marks = marks.read(text)
+    elif is_json and ("data-fig" in text or '"fig"' in text):
+        with contextlib.suppress(ValueError):
+            figure_marks = marks.read_json(json.loads(text))
+    return _PageScan(
+        _SEP.join(refs), lang, _SEP.join(ns), has_personnummer(text), _joined_marks(figure_marks)
+    )
+
+
+def _published_text(path: Path, data: bytes) -> str | None:
+    """The text of a file a person or program could read, the Pagefind index
+    included (its files are gzip-compressed); None for other files."""
+    if path.suffix in TEXT_SUFFIXES:
+        return data.decode("utf-8", errors="replace")
+    if path.suffix.startswith(".pf_"):
+        with contextlib.suppress(OSError):  # not every index file is compressed
+            data = gzip.decompress(data)
+        return data.decode("utf-8", errors="replace")
+    return None
+
+
+_KNOWN: frozenset[bytes] = frozenset()
+
+
+def _set_known(known: frozenset[bytes]) -> None:
+    global _KNOWN
+    _KNOWN = known
+
+
+_UNCHANGED = "unchanged"
+
+
+def _scan_batch(
+    files: list[tuple[str, bytes | None]],
+) -> list[tuple[str, bytes, _PageScan | str | None]]:
+    """(path, digest of its bytes, scan) for each (path, digest if known) pair;
+    the scan is skipped (_UNCHANGED) for bytes scanned before, and None for
+    files that are not text."""
+    out: list[tuple[str, bytes, _PageScan | str | None]] = []
+    for name, known_digest in files:
+        if known_digest is not None and known_digest in _KNOWN:
+            out.append((name, known_digest, _UNCHANGED))
+            continue
+        path = Path(name)
+        data = path.read_bytes()
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if digest in _KNOWN:
+            out.append((name, digest, _UNCHANGED))
+            continue
+        text = _published_text(path, data)
+        scan = (
+            None
+            if text is None
+            else _scan_text(text, path.suffix == ".html", path.suffix == ".json")
+        )
+        out.append((name, digest, scan))
+    return out
+
+
+_STATE_VERSION = 4  # raised whenever _State or _PageScan change shape
+
+
+@dataclass
+class _State:
+    """What a check run leaves for the next one (the cache file)."""
+
+    digests: dict[Identity, bytes] = field(default_factory=dict)
+    scans: dict[bytes, _PageScan | None] = field(default_factory=dict)
+    # Of the last site that passed every check (None when there is none):
+    pages: dict[str, bytes] | None = None  # page path -> digest
+    files: frozenset[str] | None = None  # every file's path
+    linked: frozenset[str] | None = None  # every file some page links to
+    k: int | None = None
+
+
+def _load_state(cache: Path | None) -> _State:
+    stored = load_pickle(cache)
+    if isinstance(stored, tuple) and len(stored) == 2:
+        version, state = stored
+        if version == _STATE_VERSION and isinstance(state, _State):
+            return state
+    return _State()
+
+
+def _save_state(cache: Path | None, state: _State) -> None:
+    if cache is not None:
+        save_pickle(cache, (_STATE_VERSION, state))
+
+
+@dataclass
+class SiteScan:
+    """Every published file's scan, by path, and each one's digest."""
+
+    site: Path
+    scans: dict[Path, _PageScan]
+    digests: dict[str, bytes]  # path relative to the site -> digest of its bytes
+    files: frozenset[str]  # every file's path relative to the site
+
+
+def _file_identities(folder: str) -> Iterator[tuple[str, Identity]]:
+    """(path, identity) of every file under folder."""
+    for entry in walk_files(folder):
+        yield entry.path, identity(entry.stat())
+
+
+def scan_site(site: Path, state: _State | None = None, workers: int | None = None) -> SiteScan:
+    """Scan every published file once: links, language and data-n of pages, and
+    personal-identity-number shapes in every file.
+
+    With ``state`` (from the last check run) a file whose bytes were scanned
+    before is not scanned again, and one whose identity on disk is unchanged
+    (see files.identity) is not even read. Many files are read in worker processes.
+    """
+    state = state or _State()
+    identities = dict(sorted(_file_identities(str(site))))
+    prefix = len(str(site)) + 1  # the site's own path and its slash
+    files = [(name, state.digests.get(ident)) for name, ident in identities.items()]
+    known = frozenset(state.scans)
+    to_read = sum(1 for _name, digest in files if digest is None or digest not in known)
+    workers = workers or os.cpu_count() or 1
+    if to_read > 2000 and workers > 1:
+        size = -(-len(files) // (workers * 4))
+        batches = [files[i : i + size] for i in range(0, len(files), size)]
+        # spawn: forking a process that has loaded pandas and Pelican is unsafe.
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(workers, initializer=_set_known, initargs=(known,)) as pool:
+            done = [item for batch in pool.map(_scan_batch, batches) for item in batch]
+    else:
+        _set_known(known)
+        done = _scan_batch(files)
+    result: dict[Path, _PageScan] = {}
+    current: dict[bytes, _PageScan | None] = {}
+    digests: dict[str, bytes] = {}
+    by_identity: dict[Identity, bytes] = {}
+    for name, digest, scan in done:
+        if scan == _UNCHANGED:
+            scan = state.scans[digest]
+        current[digest] = scan  # type: ignore[assignment]
+        by_identity[identities[name]] = digest
+        path = Path(name)
+        digests[name[prefix:]] = digest
+        if scan is not None:
+            result[path] = scan  # type: ignore[assignment]
+    state.scans, state.digests = current, by_identity
+    return SiteScan(site, result, digests, frozenset(digests))
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _internal(ref: str) -> str | None:
+    """The path part of a link inside the site, or None for external links and anchors."""
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc or ref.startswith("#"):
+        return None
+    return unquote(parts.path) or None
+
+
+class _Files:
+    """Every file in the site, by its path relative to the site root."""
+
+    def __init__(self, site: Path, paths: frozenset[str] | None = None) -> None:
+        self.site = site
+        if paths is None:
+            paths = frozenset(
+                p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()
+            )
+        self.paths = paths
+
+    def resolves(self, base: Path, target: str) -> bool:
+        folder = posixpath.dirname(base.relative_to(self.site).as_posix())
+        return self.target(folder, target) is not None
+
+    @functools.lru_cache(maxsize=1 << 20)  # noqa: B019 - one _Files per check run
+    def target(self, folder: str, ref: str) -> str | None:
+        """The file a link from a page in folder leads to; None when there is none.
+        Pages in one folder share most of their links (menus, lists, assets):
+        each (folder, link) pair is worked out once."""
+        joined = posixpath.normpath(posixpath.join(folder, ref))
+        if joined.startswith(".."):
+            return None
+        if ref.endswith("/"):
+            joined = posixpath.join(joined, "index.html")
+        return joined if joined in self.paths else None
+
+
+def _page_links(
+    site: Path, page: Path, scan: _PageScan, files: _Files, linked: set[str]
+) -> list[CheckProblem]:
+    folder = posixpath.dirname(page.relative_to(site).as_posix())
+    problems = []
+    for ref in scan.links():
+        target = _internal(ref)
+        if not target:
+            continue
+        found = files.target(folder, target)
+        if found is None:
+            problems.append(
+                CheckProblem("links", str(page.relative_to(site)), f"broken link {ref!r}")
+            )
+        else:
+            linked.add(found)
+    return problems
+
+
+def check_links(
+    site: Path, scanned: SiteScan | None = None, state: _State | None = None
+) -> list[CheckProblem]:
+    """Every internal link and asset resolves (HTML href/src, CSS url()).
+
+    With ``state`` from a run whose site passed, a page with the same path and
+    bytes as then is only looked at again if a file it could link to is gone:
+    its links all resolved, and relative links depend only on the page's place.
+    """
+    scanned = scanned or scan_site(site)
+    files = _Files(site, scanned.files)
+    last_pages = state.pages if state is not None and state.pages is not None else {}
+    gone: list[str] = []
+    if state is not None and state.files is not None and state.linked is not None:
+        gone = sorted((state.files - scanned.files) & state.linked)
+    # A link to a file that is gone ends in its name (or the name of its folder).
+    gone_names = {posixpath.basename(g) for g in gone} | {
+        posixpath.basename(posixpath.dirname(g)) + "/" for g in gone if g.endswith("/index.html")
+    }
+    gone_names |= {quote(name) for name in gone_names}
+    linked: set[str] = set(state.linked - set(gone)) if state and state.linked else set()
+    problems = []
+    for page, scan in _pages(scanned.scans).items():
+        rel = page.relative_to(site).as_posix()
+        if last_pages.get(rel) == scanned.digests[rel] and not any(
+            name in scan.joined_refs for name in gone_names
+        ):
+            continue
+        problems += _page_links(site, page, scan, files, linked)
+    for sheet in sorted(site.rglob("*.css")):
+        for ref in _CSS_URL.findall(sheet.read_text(encoding="utf-8")):
+            target = _internal(ref)
+            if target and not files.resolves(sheet, target):
+                problems.append(
+                    CheckProblem("links", str(sheet.relative_to(site)), f"missing asset {ref!r}")
+                )
+    if state is not None:
+        state.linked = frozenset(linked)
+    return problems
+
+
+def _scan_all(site: Path) -> dict[Path, _PageScan]:
+    return scan_site(site).scans
+
+
+def _pages(scans: dict[Path, _PageScan]) -> dict[Path, _PageScan]:
+    return {p: s for p, s in scans.items() if p.suffix == ".html"}
+
+
+def check_lang(site: Path, scans: dict[Path, _PageScan] | None = None) -> list[CheckProblem]:
+    """Every page says which language it is in."""
+    scans = scans if scans is not None else _scan_all(site)
+    return [
+        CheckProblem("lang", str(page.relative_to(site)), "the page has no <html lang>")
+        for page, scan in _pages(scans).items()
+        if not scan.lang
+    ]
+
+
+def _too_small(value: object, k: int) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value < k
+
+
+@dataclass(frozen=True)
+class _OpenData:
+    """The rows of the site's data/indicators.csv, read once for every audit."""
+
+    col: dict[str, int]  # column name -> place
+    rows: list[list[str]]  # the file's line N is rows[N - 2]
+
+    def base(self, row: list[str]) -> str:
+        """What a row's figure rests on: its denominator, or its own value for
+        a count (registry.py says which indicators are counts)."""
+        indicator = registry.BY_NAME.get(row[self.col["indicator"]])
+        counted = indicator is not None and indicator.kind == "count"
+        return row[self.col["value" if counted else "denominator"]]
+
+
+def _read_open_data(site: Path) -> _OpenData | None:
+    path = site / "data" / "indicators.csv"
+    if not path.is_file():
+        return None
+    # csv.reader and column places, not DictReader: the file has a row per
+    # figure, hundreds of thousands at national scale.
+    reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+    col = {name: i for i, name in enumerate(next(reader, []))}
+    return _OpenData(col, list(reader))
+
+
+def _audit_csv(data: _OpenData | None, k: int) -> Iterator[CheckProblem]:
+    if data is None:
+        return
+    suppressed = data.col["suppressed"]
+    shown = [data.col[c] for c in ("numerator", "denominator", "value", "ci_low", "ci_high")]
+    for line, row in enumerate(data.rows, start=2):
+        if row[suppressed] == "yes":
+            if any(row[i] for i in shown):
+                where = f"data/indicators.csv:{line}"
+                yield CheckProblem("anonymity", where, "a suppressed row shows figures")
+            continue
+        base = data.base(row)
+        if base and float(base) < k:
+            where = f"data/indicators.csv:{line}"
+            yield CheckProblem("anonymity", where, f"a published figure rests on fewer than {k}")
+
+
+def _audit_json(site: Path, k: int) -> Iterator[CheckProblem]:
+    path = site / "data" / "providers.json"
+    if not path.is_file():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for p in data.get("providers", []):
+        for role, facts in (p.get("staff", {}).get("roles") or {}).items():
+            if _too_small(facts.get("headcount"), k):
+                yield CheckProblem(
+                    "anonymity",
+                    "data/providers.json",
+                    f"{p['provider_id']}: {role} head count under {k}",
+                )
+        for g in p.get("group_sizes", {}).get("services") or []:
+            for key in ("median_size", "largest_size"):
+                if _too_small(g.get(key), k):
+                    yield CheckProblem(
+                        "anonymity",
+                        "data/providers.json",
+                        f"{p['provider_id']}: {g['service']} {key} under {k}",
+                    )
+
+
+def _published_figures(data: _OpenData) -> dict[str, dict[str, str]]:
+    """Mark key -> {mark field: number as written} for every figure the open
+    data publishes."""
+    col = data.col
+    parts = [col[c] for c in ("provider_id", "year", "indicator", "breakdown")]
+    numbers = {field: col[column] for field, column in marks.FIELDS.items() if column != "base"}
+    out: dict[str, dict[str, str]] = {}
+    for row in data.rows:
+        if row[col["suppressed"]] == "yes":
+            continue
+        fields = {field: row[i] for field, i in numbers.items()}
+        fields["n"] = data.base(row)
+        out[marks.key(*(row[i] for i in parts))] = fields
+    return out
+
+
+def audit_figures(
+    site: Path, scans: dict[Path, _PageScan] | None = None, data: _OpenData | None = None
+) -> list[CheckProblem]:
+    """Every marked figure in pages and JSON files is a figure the open data
+    publishes, with the same numbers (see marks.py)."""
+    data = data if data is not None else _read_open_data(site)
+    if data is None:
+        return []
+    published = _published_figures(data)
+    scans = scans if scans is not None else _scan_all(site)
+    # A page in seven languages carries the same marks (raw numbers, not the
+    # language's), so each distinct set is checked once: 45,000 pages of a
+    # national site hold about 6,000 of them.
+    found: dict[str, list[str]] = {}
+    problems: list[CheckProblem] = []
+    for path, scan in scans.items():
+        if scan is None or not scan.joined_marks:
+            continue
+        messages = found.get(scan.joined_marks)
+        if messages is None:
+            messages = found[scan.joined_marks] = _wrong_marks(scan, published)
+        where = str(path.relative_to(site))
+        problems += [CheckProblem("figures", where, message) for message in messages]
+    return problems
+
+
+def _wrong_marks(scan: _PageScan, published: dict[str, dict[str, str]]) -> list[str]:
+    messages = []
+    for fig, fields in scan.marks():
+        row = published.get(fig)
+        if row is None:
+            messages.append(f"shows a figure the open data does not publish: {fig}")
+            continue
+        wrong = sorted(f for f, v in fields.items() if row[f] != v)
+        if wrong:
+            shown = ", ".join(f"{marks.FIELDS[f]} {fields[f]} (published: {row[f]})" for f in wrong)
+            messages.append(f"shows other numbers than the open data for {fig}: {shown}")
+    return messages
+
+
+def audit_anonymity(
+    site: Path,
+    k: int,
+    scans: dict[Path, _PageScan] | None = None,
+    data: _OpenData | None = None,
+) -> list[CheckProblem]:
+    """No figure resting on fewer than K records, no personal identity number, anywhere."""
+    scans = scans if scans is not None else _scan_all(site)
+    data = data if data is not None else _read_open_data(site)
+    problems = list(_audit_csv(data, k)) + list(_audit_json(site, k))
+    for page, scan in _pages(scans).items():
+        for n in scan.ns():
+            if not n.isdigit() or int(n) < k:
+                problems.append(
+                    CheckProblem(
+                        "anonymity",
+                        str(page.relative_to(site)),
+                        f"a figure rests on fewer than {k} records",
+                    )
+                )
+    for path, scan in scans.items():
+        if scan.personnummer:
+            # Never echo the number itself.
+            problems.append(
+                CheckProblem(
+                    "anonymity",
+                    str(path.relative_to(site)),
+                    "something shaped like a personal identity number",
+                )
+            )
+    return problems
+
+
+def run_checks(site: Path, k: int, cache: Path | None = None) -> list[CheckProblem]:
+    """Every check over the finished site.
+
+    ``cache`` is a file kept between builds: files scanned before are not
+    scanned again, and pages unchanged since the last site that passed are
+    not link-checked again (see check_links).
+    """
+    state = _load_state(cache)
+    if state.k != k:
+        state = _State()
+    scanned = scan_site(site, state)
+    open_data = _read_open_data(site)  # read once for both audits
+    problems = (
+        check_links(site, scanned, state)
+        + check_lang(site, scanned.scans)
+        + audit_anonymity(site, k, scanned.scans, open_data)
+        + audit_figures(site, scanned.scans, open_data)
+    )
+    passed = not problems
+    state.k = k
+    state.pages = (
+        {rel: d for rel, d in scanned.digests.items() if rel.endswith(".html")} if passed else None
+    )
+    state.files = scanned.files if passed else None
+    state.linked = state.linked if passed else None
+    _save_state(cache, state)
+    return problems
+
+
+class ChecksFailed(Exception):
+    def __init__(self, problems: list[CheckProblem]) -> None:
+        self.problems = problems
+        shown = "; ".join(str(p) for p in problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        super().__init__(f"{len(problems)} post-build check(s) failed: {shown}{more}")

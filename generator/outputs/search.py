@@ -1,0 +1,267 @@
+"""Search index stage: Pagefind over the rendered site, one index per page language."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import cbor2
+
+from generator.files import Identity, identity, load_pickle, save_pickle, write_atomically
+from generator.outputs.assets import name_hash
+from generator.pages.addresses import PAGEFIND_FOLDER, PROVIDER_FOLDER
+from generator.pages.pagecache import link_or_copy, prune
+
+_PREFIX = b"pagefind_dcd"
+_IDENTITIES = "page-digests.pickle"  # in the cache: each page's digest by identity
+_DOCUMENTS = "documents"  # in the cache: search documents by page digest
+
+
+class SearchIndexError(Exception):
+    pass
+
+
+# Only provider pages are searchable (they alone carry data-pagefind-body), so
+# Pagefind reads only them instead of parsing every list and table of the site.
+_PAGES = f"{PROVIDER_FOLDER}*.html"
+INDEXED = f"{{{_PAGES},*/{_PAGES}}}"
+
+
+def _indexed_pages(site: Path) -> list[Path]:
+    return sorted(site.glob(_PAGES)) + sorted(site.glob(f"*/{_PAGES}"))
+
+
+def _language_globs(site: Path) -> dict[str, str]:
+    """One glob per language folder that has provider pages: the default
+    language's pages are at the root (named "root" here), the others under
+    their language code."""
+    globs = {"root": _PAGES} if any(site.glob(_PAGES)) else {}
+    for folder in sorted(site.glob(f"*/{PROVIDER_FOLDER.rstrip('/')}")):
+        if any(folder.glob("*.html")):
+            globs[folder.parent.name] = f"{folder.parent.name}/{_PAGES}"
+    return globs
+
+
+def _page_digest(page: Path, known: dict[Identity, bytes], seen: dict[Identity, bytes]) -> bytes:
+    """A hash of the page's bytes, worked out once per file: ``known`` holds the
+    digests of the last build by identity on disk (device, inode, size,
+    modification time). Pages taken from the page cache are hard links to its
+    files, which are never changed in place, so most pages keep their identity
+    from build to build. ``seen`` collects this build's."""
+    ident = identity(page.stat())
+    digest = known.get(ident)
+    if digest is None:
+        digest = hashlib.blake2b(page.read_bytes(), digest_size=20).digest()
+    seen[ident] = digest
+    return digest
+
+
+def _pages_digest(site: Path, pages: list[Path], digests: list[bytes]) -> str:
+    """A hash of the pages one Pagefind run reads (paths and bytes) and of Pagefind's version."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(importlib.metadata.version("pagefind").encode())
+    for page, digest in zip(pages, digests, strict=True):
+        h.update(page.relative_to(site).as_posix().encode() + b"\0" + digest)
+    return h.hexdigest()
+
+
+_BODY_RE = re.compile(r"<article\b[^>]*\bdata-pagefind-body\b[^>]*>.*?</article>", re.S)
+# "all": nothing inside counts, not even filters, metadata or the first image.
+_IGNORED_RE = re.compile(r'<section\b[^>]*\bdata-pagefind-ignore="all"[^>]*>.*?</section>', re.S)
+_HTML_RE = re.compile(r"<html\b[^>]*>")
+_TITLE_RE = re.compile(r"<title>.*?</title>", re.S)
+
+
+def search_document(page: str) -> str:
+    """What Pagefind needs of a provider page: its language and the searchable
+    article without the sections it ignores.
+
+    Pagefind would read the whole page (menus, tables, figures) only to throw
+    most of it away; given this instead it builds the same index in a third
+    of the time (tests/test_search_index.py checks the indexes are byte-identical).
+    Only sections ignored with ``data-pagefind-ignore="all"`` are left out:
+    Pagefind takes nothing from those. A page without a searchable article
+    is given as it is.
+    """
+    body = _BODY_RE.search(page)
+    start = _HTML_RE.search(page)
+    if body is None or start is None:
+        return page
+    title = _TITLE_RE.search(page)
+    head = f'<head><meta charset="utf-8">{title.group(0) if title else ""}</head>'
+    article = _IGNORED_RE.sub("", body.group(0))
+    return f"<!DOCTYPE html>\n{start.group(0)}{head}<body>{article}</body></html>\n"
+
+
+def _document(page: Path, digest: bytes, folder: Path) -> Path:
+    """The page's search document, in folder, named by the page's digest."""
+    path = folder / f"{digest.hex()}.html"
+    if not path.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        document = search_document(page.read_text(encoding="utf-8"))
+        write_atomically(path, document.encode("utf-8"))
+    return path
+
+
+def _start(site: Path, glob: str, bundle: Path) -> subprocess.Popen[str]:
+    # The pagefind package runs the binary shipped in the pagefind-bin wheel: no download.
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", glob, "--silent"]
+    cmd += ["--output-path", str(bundle)]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _run_all(site: Path, jobs: dict[str, tuple[str, Path]], workers: int) -> None:
+    """Run Pagefind once per job (name -> (glob, bundle folder)), a few at a time."""
+    waiting = list(jobs.items())
+    running: list[tuple[str, subprocess.Popen[str]]] = []
+    while waiting or running:
+        while waiting and len(running) < workers:
+            name, (glob, bundle) = waiting.pop(0)
+            running.append((name, _start(site, glob, bundle)))
+        name, proc = running.pop(0)
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            for _other, rest in running:
+                rest.kill()
+            detail = (err or out).strip().splitlines()[-5:]
+            raise SearchIndexError(f"Pagefind failed ({name}): " + " / ".join(detail))
+        canonicalise(jobs[name][1])
+
+
+def build_search_index(site: Path, cache: Path | None = None, workers: int | None = None) -> None:
+    """Index the provider pages into site/pagefind.
+
+    Pagefind keeps a separate index per language, so each language is indexed
+    by its own run, a few in parallel, and the bundles are merged into one.
+    With ``cache``, a language whose pages are exactly those of an index built
+    before takes that index: it is a function of those pages (canonicalise()
+    makes it byte-identical), so there is nothing to gain from building it
+    again.
+    """
+    globs = _language_globs(site)
+    if not globs:
+        globs = {"all": INDEXED}  # no provider pages: Pagefind still writes its scripts
+    workers = max(1, min(workers or os.cpu_count() or 1, len(globs)))
+    stored = load_pickle(cache / _IDENTITIES if cache is not None else None)
+    known: dict[Identity, bytes] = stored if isinstance(stored, dict) else {}
+    seen: dict[Identity, bytes] = {}
+    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=site.parent) as tmp:
+        # Pagefind reads a folder of search documents at the pages' own paths
+        # (so the index has the pages' addresses) and walks nothing else of
+        # the site. With a cache, the documents are kept there by page digest,
+        # and Pagefind writes straight into it (under a temporary name until
+        # the index is complete); the site takes hard links.
+        view = Path(tmp) / "view"
+        view.mkdir()
+        folder = cache if cache is not None else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        documents = folder / _DOCUMENTS
+        bundles: dict[str, Path] = {}
+        jobs: dict[str, tuple[str, Path]] = {}
+        for name, glob in globs.items():
+            pages = sorted(site.glob(glob))
+            digests = [_page_digest(page, known, seen) for page in pages]
+            key = f"{name}-{_pages_digest(site, pages, digests)}" if cache is not None else name
+            bundles[name] = folder / key
+            if cache is not None and bundles[name].is_dir():
+                continue
+            for page, digest in zip(pages, digests, strict=True):
+                target = view / page.relative_to(site)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                link_or_copy(_document(page, digest, documents), target)
+            staged = folder / f"{key}.tmp"
+            shutil.rmtree(staged, ignore_errors=True)
+            jobs[name] = (glob, staged)
+        _run_all(view, jobs, workers)
+        for name, (_glob, staged) in jobs.items():
+            staged.replace(bundles[name])
+        _merge(list(bundles.values()), site / PAGEFIND_FOLDER)
+        if cache is not None:
+            save_pickle(cache / _IDENTITIES, seen)
+            prune(documents, {f"{digest.hex()}.html" for digest in seen.values()})
+            # Keep only the indexes of this build: older ones are for pages no longer built.
+            keep = {bundles[name].name for name in globs} | {_IDENTITIES, _DOCUMENTS}
+            for old in cache.iterdir():
+                if old.name not in keep:
+                    if old.is_dir():
+                        shutil.rmtree(old, ignore_errors=True)
+                    else:
+                        old.unlink(missing_ok=True)
+
+
+def _merge(bundles: list[Path], target: Path) -> None:
+    """One Pagefind bundle from several with different languages: their files
+    (all named by language and content, the scripts the same in each) and one
+    entry file listing every language."""
+    entry: dict[str, Any] = {}
+    target.mkdir(parents=True, exist_ok=True)
+    for bundle in bundles:
+        part = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        languages = {**entry.get("languages", {}), **part["languages"]}
+        entry = {**part, **entry, "languages": languages}
+        for path in sorted(bundle.rglob("*")):
+            copy = target / path.relative_to(bundle)
+            if path.is_dir():
+                copy.mkdir(parents=True, exist_ok=True)
+            elif not copy.exists():  # the scripts: the same in every bundle
+                link_or_copy(path, copy)
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    path = target / "pagefind-entry.json"
+    path.unlink()  # a hard link into the cache: replaced, never written to
+    path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def _read(path: Path) -> object:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_PREFIX):
+        raise SearchIndexError(f"{path.name}: not a Pagefind index file")
+    return cbor2.loads(data[len(_PREFIX) :])
+
+
+def _write(folder: Path, name_for: str, obj: object, digits: int, suffix: str) -> str:
+    """Write obj as a Pagefind file named by its content; returns the new hash ('en_1a2b3c4')."""
+    payload = _PREFIX + cbor2.dumps(obj)
+    digest = f"{name_for}_{name_hash(payload, digits)}"
+    (folder / suffix.format(hash=digest)).write_bytes(gzip.compress(payload, mtime=0))
+    return digest
+
+
+def canonicalise(bundle: Path) -> None:
+    """Rewrite the parts of Pagefind's index that it writes in arbitrary order.
+
+    Pagefind (1.5) writes filter values, sort keys and its entry file in hash-map order,
+    so two builds of the same pages differ. Sorting them makes the output
+    byte-identical for the same input; the files keep Pagefind's format.
+    """
+    renamed: dict[str, str] = {}
+    for path in sorted((bundle / "filter").glob("*.pf_filter")):
+        name, values = _read(path)  # type: ignore[misc]
+        lang = path.stem.rsplit("_", 1)[0]
+        new = _write(bundle / "filter", lang, [name, sorted(values)], 7, "{hash}.pf_filter")
+        renamed[path.stem] = new
+        if path.name != f"{new}.pf_filter":
+            path.unlink()
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for path in sorted(bundle.glob("pagefind.*.pf_meta")):
+        meta = _read(path)
+        meta[3] = sorted([name, renamed.get(h, h)] for name, h in meta[3])  # type: ignore[index]
+        # The sort keys, each with its pages in order (the order itself is Pagefind's).
+        meta[4] = sorted(meta[4])  # type: ignore[index]
+        lang = path.stem.removeprefix("pagefind.").rsplit("_", 1)[0]
+        new = _write(bundle, lang, meta, 10, "pagefind.{hash}.pf_meta")
+        if path.name != f"pagefind.{new}.pf_meta":
+            path.unlink()
+        entry["languages"][lang]["hash"] = new
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")

@@ -1,0 +1,196 @@
+"""A content-hash cache of rendered pages, so a rebuild reuses what did not change.
+
+A page's key is a hash of everything its bytes are made of:
+
+* the code: every template, style sheet, script, catalog and editorial page,
+  the plugin and this package's Python files, the settings file and the
+  versions of the libraries that write the pages (``code_fingerprint``);
+* the parts of the site model that any page may show (figures for all
+  providers, the lists of services and districts, the providers' names and
+  facets, ...) and the page's language (the ``salt``);
+* the page's own path and template, and its view (``pages.py``), which for a
+  provider page includes its charts (``PageCache.key``). Its
+  values in the search's sort orders depend only on its own figures and the
+  providers' names (ranking.search_sort_values), so one provider's new
+  figure does not change the pages of all the providers it overtakes.
+
+Equal keys mean equal inputs, so the cached bytes are exactly what rendering
+would write: the output stays byte-identical to a build without the cache.
+A page is read from the cache by hard link where the file system allows it
+(neither side is ever changed in place: both are only replaced).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any
+
+from generator.files import walk_files
+from generator.pages.render import PACKAGE, ROOT
+
+CODE_FOLDERS = ("theme", "plugins")  # of ROOT; and the package itself
+LIBRARIES = ("pelican", "jinja2", "babel", "markdown", "nh3", "markupsafe")
+
+
+def _hash() -> Any:
+    return hashlib.blake2b(digest_size=20)
+
+
+def code_fingerprint(settings_file: Path, content: Path) -> str:
+    """A hash of every file the pages are rendered from, and of the libraries' versions."""
+    h = _hash()
+    folders = [ROOT / f for f in CODE_FOLDERS] + [PACKAGE, content]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".mo":
+                continue
+            if folder.name == "generator" and path.suffix != ".py":
+                continue
+            h.update(str(path.relative_to(folder.parent)).encode())
+            h.update(path.read_bytes())
+    from generator.build.settings import DEFAULT_SETTINGS_FILE
+
+    h.update(DEFAULT_SETTINGS_FILE.read_bytes())
+    h.update(settings_file.read_bytes())
+    for name in LIBRARIES:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            h.update(f"{name}={importlib.metadata.version(name)}".encode())
+    return h.hexdigest()
+
+
+def model_fingerprint(model: Any) -> str:
+    """A hash of the model-wide parts of the site model: everything but the
+    providers' own figures, texts and charts, plus each provider's facets
+    (names, services, districts, languages, sectors and status appear in
+    lists, filters and search options on many pages)."""
+    h = _hash()
+    # The date of the data changes every night but no cached page shows it
+    # (only the editorial pages, which are rendered every time): pages show
+    # the last complete year, which changes once a year.
+    shared = dataclasses.replace(model, providers=[], charts={}, data_date=None)
+    h.update(pickle.dumps(shared, protocol=5))
+    facets = [
+        (
+            p.id,
+            p.name,
+            p.status,
+            p.services,
+            p.staff_languages,
+            p.employer_sectors,
+            p.districts,
+        )
+        for p in model.providers
+    ]
+    h.update(pickle.dumps(facets, protocol=5))
+    return h.hexdigest()
+
+
+def prune(folder: Path, keep: set[str]) -> int:
+    """Delete the files under folder whose names are not in keep; returns how many.
+
+    Each part of the cache is pruned to what the latest build used, so a cache
+    kept for years of nightly builds stays the size of one site.
+    """
+    removed = 0
+    for entry in list(walk_files(folder)):
+        if entry.name not in keep:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link source to target, or copy it where links are not possible
+    (another file system). Safe because neither side is ever changed in place."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+class PageCache:
+    """Rendered pages by key, in folder/pages/<2 hex>/<key>.
+
+    One PageCache serves one language's render of one site model, so a
+    provider's digest is worked out once (by its id) and reused by every list
+    page it appears on, instead of pickling whole providers per page.
+    """
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder = folder / "pages"
+        self.salt = salt.encode()
+        self.hits = 0
+        self.misses = 0
+        self.used: set[str] = set()  # the keys of this build's pages, for prune()
+        self._digests: dict[tuple[str, bool], bytes] = {}
+        self._folders: set[Path] = set()
+
+    def provider_digest(self, provider: Any, with_texts: bool) -> bytes:
+        """A hash of what pages can show of a provider; without its own texts,
+        for lists (they never show them: a new text renders only its own pages)."""
+        memo = (provider.id, with_texts)
+        digest = self._digests.get(memo)
+        if digest is None:
+            value = provider if with_texts else dataclasses.replace(provider, texts={})
+            digest = hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=20).digest()
+            self._digests[memo] = digest
+        return digest
+
+    def key(self, page: Any) -> str:
+        """The page's key (``pages.Page``): the salt, its path, template and view.
+
+        A view's ``provider`` (a page about one provider) counts with its
+        texts, its ``providers`` (a list) without them.
+        """
+        h = _hash()
+        h.update(self.salt)
+        h.update(page.path.encode() + b"\0" + page.template.encode())
+        h.update(type(page.view).__name__.encode() + b"\0")
+        variables = page.view.variables()
+        for name in sorted(variables):
+            value = variables[name]
+            h.update(name.encode() + b"\0")
+            if name == "provider" and value is not None:
+                h.update(self.provider_digest(value, with_texts=True))
+            elif name == "providers":
+                for provider in value:
+                    h.update(self.provider_digest(provider, with_texts=False))
+            else:
+                h.update(pickle.dumps(value, protocol=5))
+        return h.hexdigest()
+
+    def _file(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def restore(self, key: str, target: Path) -> bool:
+        """Put the cached page at target; False when it is not in the cache."""
+        self.used.add(key)
+        source = self._file(key)
+        if not source.is_file():
+            self.misses += 1
+            return False
+        if target.parent not in self._folders:  # tens of thousands of pages, a few folders
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        link_or_copy(source, target)
+        self.hits += 1
+        return True
+
+    def store(self, key: str, page: Path) -> None:
+        target = self._file(key)
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{key}.{os.getpid()}.tmp")
+        link_or_copy(page, tmp)
+        tmp.replace(target)

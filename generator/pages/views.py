@@ -1,0 +1,216 @@
+"""Every data page of the site, as a path, a template and a view.
+
+``pages(model, list_size, compare_size)`` yields one ``Page`` per file the
+plugin writes: the provider lists (per filter, sort order and page), one page
+per provider, the search, the comparison and its per-service tables and data
+files, the fact sheets, the employer entrance and "people like me". A view
+is a small frozen dataclass holding what its page shows that differs from
+page to page: which providers, in which order, on which page of a split list,
+for which filter, with which charts. The page cache's key is the page's path,
+template and view (``PageCache.key``), so what a page is made of and what its
+key holds are written down once, here.
+
+The model-wide figures (all providers, the periods, the lists of services and
+districts) are in the key through the cache's salt (``model_fingerprint``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from generator.model.ranking import sort_by_group, sort_providers
+from generator.model.sitemodel import HEADLINE, PROFILE_COLUMNS, Provider, SiteModel
+from generator.pages import addresses
+from generator.slugs import slugify
+
+# Services through which an employer can recruit, in the order the pages show them.
+EMPLOYER_SERVICES = ("larling", "praktik", "studieforberedande", "yrkesvux", "jobbcoachning")
+
+
+@dataclass(frozen=True)
+class View:
+    """What one page shows, as the template's variables (``variables``)."""
+
+    def variables(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the language's root (addresses.py)
+    template: str  # a theme template: its name, or its file name when it is not HTML
+    view: View
+
+
+@dataclass(frozen=True)
+class Listing(View):
+    """One page of a list of providers split into pages of at most ``size``.
+
+    ``page_paths`` are the addresses of every page of the list (for the
+    pagination component), ``first_number`` the place of this page's first
+    provider in the whole list.
+    """
+
+    providers: tuple[Provider, ...]
+    page_paths: tuple[str, ...]
+    page_number: int
+    first_number: int
+    total_count: int
+
+
+@dataclass(frozen=True)
+class ProviderList(Listing):
+    filter_key: str  # "all", "service-sfi", "district-orminge"
+    filter_kind: str  # "all", "service", "district"
+    filter_value: str | None  # the service code or the district's name
+    sort: str  # "name" or a headline indicator
+
+
+@dataclass(frozen=True)
+class ServiceComparison(Listing):
+    service: str
+
+
+@dataclass(frozen=True)
+class EmployerList(Listing):
+    filter_kind: str  # "all", "sector", "service"
+    filter_value: str | None
+    employer_services: tuple[str, ...]  # the filters offered
+    employer_sectors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupList(Listing):
+    """Providers by their figure for one customer group ("people like me")."""
+
+    group: str  # "age_band=20-24"
+    column: str  # "age_band"
+
+
+@dataclass(frozen=True)
+class ProviderView(View):
+    """A page about one provider: its own page, fact sheet or comparison data."""
+
+    provider: Provider
+
+
+@dataclass(frozen=True)
+class ProviderPage(ProviderView):
+    # The trend chart of each headline indicator that has one (charts.ChartFile).
+    charts: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plain(View):
+    """A page that shows only model-wide figures (search, comparison, people like me)."""
+
+
+def _listing(
+    path_for: Callable[[int], str], providers: list[Provider], size: int
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The pages of a list split into pages of at most size (an empty list is one page)."""
+    chunks = [providers[i : i + size] for i in range(0, len(providers), size)] or [[]]
+    paths = tuple(path_for(n) for n in range(1, len(chunks) + 1))
+    for number, chunk in enumerate(chunks, start=1):
+        yield paths[number - 1], {
+            "providers": tuple(chunk),
+            "page_paths": paths,
+            "page_number": number,
+            "first_number": (number - 1) * size + 1,
+            "total_count": len(providers),
+        }
+
+
+def pages(model: SiteModel, list_size: int, compare_size: int) -> Iterator[Page]:
+    """Every data page, in the order they are written."""
+    yield from _lists(model, list_size)
+    for provider in model.providers:
+        charts = {
+            key: chart
+            for key in HEADLINE
+            if (chart := model.charts.get((provider.id, key))) is not None
+        }
+        yield Page(addresses.provider_path(provider.id), "provider", ProviderPage(provider, charts))
+    yield Page(addresses.SEARCH, "search", Plain())
+    yield from _compare(model, compare_size)
+    yield from _employers(model, list_size)
+    yield from _like_me(model, list_size)
+
+
+def _lists(model: SiteModel, size: int) -> Iterator[Page]:
+    listed = model.listed
+    filters: list[tuple[str, str, str | None, list[Provider]]] = [("all", "all", None, listed)]
+    for code in model.services:
+        filters.append(
+            (f"service-{code}", "service", code, [p for p in listed if code in p.services])
+        )
+    for slug, name in model.districts.items():
+        in_district = [p for p in listed if any(slugify(d) == slug for d in p.districts)]
+        filters.append((f"district-{slug}", "district", name, in_district))
+    for key, kind, value, providers in filters:
+        for sort in ("name", *HEADLINE):
+            ordered = sort_providers(providers, sort, model.pooled_period)
+            for path, part in _listing(
+                lambda n, k=key, s=sort: addresses.list_path(k, s, n), ordered, size
+            ):
+                yield Page(path, "providers", ProviderList(**part, filter_key=key,
+                                                           filter_kind=kind,
+                                                           filter_value=value, sort=sort))
+
+
+def _compare(model: SiteModel, size: int) -> Iterator[Page]:
+    listed = model.listed
+    yield Page(addresses.compare_path(), "compare", Plain())
+    for code in model.services:
+        offering = [p for p in listed if code in p.services]
+        for path, part in _listing(
+            lambda n, c=code: addresses.compare_service_path(c, n), offering, size
+        ):
+            yield Page(path, "compare-service", ServiceComparison(**part, service=code))
+    for provider in listed:
+        # Only listed providers can be compared: no data for a deauthorised one.
+        view = ProviderView(provider)
+        yield Page(addresses.compare_data_path(provider.id), "compare-provider.json", view)
+        yield Page(addresses.factsheet_path(provider.id), "factsheet", view)
+
+
+def employer_providers(listed: list[Provider]) -> list[Provider]:
+    """Listed providers an employer can recruit through: a sector partnership or an
+    employer service (apprenticeships, placements, vocational education, coaching)."""
+    return [
+        p
+        for p in listed
+        if p.employer_sectors or any(s in EMPLOYER_SERVICES for s in p.services)
+    ]
+
+
+def _employers(model: SiteModel, size: int) -> Iterator[Page]:
+    providers = employer_providers(model.listed)
+    services = tuple(s for s in EMPLOYER_SERVICES if any(s in p.services for p in providers))
+    sectors = tuple(s for s in model.sectors if any(s in p.employer_sectors for p in providers))
+    chosen: list[tuple[str, str | None, list[Provider]]] = [("all", None, providers)]
+    for code in sectors:
+        chosen.append(("sector", code, [p for p in providers if code in p.employer_sectors]))
+    for code in services:
+        chosen.append(("service", code, [p for p in providers if code in p.services]))
+    for kind, code, some in chosen:
+        for path, part in _listing(
+            lambda n, k=kind, c=code: addresses.employers_path(k, c, n), some, size
+        ):
+            yield Page(path, "employers", EmployerList(**part, filter_kind=kind,
+                                                       filter_value=code,
+                                                       employer_services=services,
+                                                       employer_sectors=sectors))
+
+
+def _like_me(model: SiteModel, size: int) -> Iterator[Page]:
+    yield Page(addresses.like_me_path(), "like-me", Plain())
+    for column in PROFILE_COLUMNS:
+        for group in model.profile_groups.get(column, ()):
+            ordered = sort_by_group(model.listed, group, "work_or_studies")
+            for path, part in _listing(
+                lambda n, g=group: addresses.like_me_path(g, n), ordered, size
+            ):
+                yield Page(path, "like-me-group", GroupList(**part, group=group, column=column))

@@ -1,0 +1,1 @@
+"""Disclosure control: what to hide, and the proof that nothing hidden can be worked out."""

@@ -1,0 +1,887 @@
+"""The disclosure audit: proof that every hidden figure stays hidden.
+
+An attacker has every published number, every row's reason and the sums the
+table holds (``relations``). A hidden row of fewer than K records is known
+from its reason to hold 1..K-1 records; one hidden to protect others holds
+K or more. Counts are whole and never negative, and a numerator is never
+larger than its denominator.
+
+For each hidden row that must stay protected, the audit asks the linear
+programme of all of that (the feasible set an attacker can work out) for
+a witness: an alternative table that agrees with everything published and
+differs from the truth where it matters. A row of fewer than K records is
+protected when such tables exist in which
+
+- nobody in the group had the result (``yes`` count 0),
+- everybody in the group had it (``no`` count 0), and
+- the group has another size than it really has,
+
+so the published numbers neither pin its size nor tell anyone's result. A
+hidden group of K or more with everybody or nobody having the result, and
+fewer than R records, is protected when a table exists in which it has both.
+
+A witness is searched for near the row first: the rows it shares a sum with,
+and theirs, may move; every other hidden row keeps its true value. Such a
+witness is a genuine solution of the whole system, so finding one is proof;
+many such local searches are solved together as one sparse LP (HiGHS via
+``scipy.optimize.linprog``), each block's infeasibility measured by slack
+variables. Only where no local witness exists is the whole connected set of
+hidden rows solved: that answer is exact, and a row it cannot protect is a
+leak.
+
+Any witness is a whole alternative table, so each one found is tried on the
+facts still open before they are searched for (one that empties a group
+often shows another size for it too). Searches stand alone, so large audits
+share them out among worker processes; what is found exposed does not
+depend on which search, or which process, found a witness first.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
+
+from generator.protect.relations import LinkedSystem
+
+# Witness kinds.
+NOBODY = "nobody"  # the yes count can be 0
+EVERYBODY = "everybody"  # the no count can be 0
+LARGER = "larger"  # another size, one or more larger
+SMALLER = "smaller"  # another size, one or more smaller
+MIXED = "mixed"  # at least one yes and one no (groups of K or more)
+KINDS = (NOBODY, EVERYBODY, LARGER, SMALLER, MIXED)
+AT_MOST, SAME_DENOMINATOR = 0, 1  # kinds of link between rows
+
+_TOLERANCE = 1e-6
+# Searches solved together in one LP, by variables: HiGHS takes longer per
+# search on big block-diagonal LPs than on many small ones (81 s for the
+# sample's audit at 60,000, 28 s at 300).
+_BATCH_VARIABLES = 300
+# Rows allowed to move in a local search, tried in turn: most witnesses are
+# found among a few rows, and small blocks make the solver several times faster.
+_LOCAL_ROWS = (24, 80, 300, 1500)
+_FAN_OUT = 8  # hidden rows taken from one sum at each step
+# Targets from which the searches are shared out among processes: starting a
+# worker (a fresh interpreter with NumPy and SciPy) costs about a second, a
+# local search a hundredth of that, an exact one up to seconds.
+_PARALLEL_FROM = 1500
+_PARALLEL_EXACT_FROM = 40
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The true counts and what an attacker knows of each row's bounds."""
+
+    den: np.ndarray  # int64 records (the count for count-only rows)
+    num: np.ndarray  # int64, 0 where there is no numerator
+    has_num: np.ndarray  # bool
+    k: int
+    # Rows listed even when empty (six-month rows follow their work-or-studies
+    # row), so their presence says nothing about their size.
+    may_be_empty: np.ndarray | None = None
+    # Rows not published at all (disclosure.withdrawn_breakdowns): no label, no
+    # existence, so anything from nothing upwards.
+    withdrawn: np.ndarray | None = None
+    # Rows an earlier release published exactly (previous.py): public whatever
+    # tonight hides, so hiding them protects nothing.
+    known: np.ndarray | None = None
+
+    def bounds(self, hidden: np.ndarray, primary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lowest and highest denominator an attacker must allow for each row."""
+        least = 1 if self.may_be_empty is None else np.where(self.may_be_empty, 0, 1)
+        low = np.where(primary, least, np.where(hidden, self.k, self.den)).astype(np.float64)
+        high = np.where(primary, self.k - 1, np.where(hidden, np.inf, self.den))
+        if self.withdrawn is not None:
+            low = np.where(self.withdrawn, 0.0, low)
+            high = np.where(self.withdrawn, np.inf, high)
+        return low, high.astype(np.float64)
+
+
+@dataclass(frozen=True)
+class Target:
+    row: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Witness:
+    """Another table, as changes to the true one: rows, and the change of each
+    row's denominator and numerator. Every other row keeps its true counts."""
+
+    rows: np.ndarray
+    den: np.ndarray
+    num: np.ndarray
+
+
+@dataclass
+class _Structure:
+    """Row <-> relation incidence, built once per table."""
+
+    system: LinkedSystem
+    row_ptr: np.ndarray
+    row_rel: np.ndarray
+    row_sign: np.ndarray
+    rel_ptr: np.ndarray
+    rel_rows: np.ndarray
+    links: dict[int, list[int]] = field(default_factory=dict)
+    # row -> the (kind, a, b) links it takes part in
+    pairs_of: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, system: LinkedSystem, n: int) -> _Structure:
+        row_ptr, row_rel, row_sign = system.membership(n)
+        rows = np.concatenate([system.part_row, system.rel_total])
+        rels = np.concatenate([system.part_rel, np.arange(system.n_relations)])
+        order = np.argsort(rels, kind="stable")
+        rel_ptr = np.zeros(system.n_relations + 1, dtype=np.int64)
+        np.add.at(rel_ptr, rels + 1, 1)
+        links: dict[int, list[int]] = {}
+        pairs_of: dict[int, list[tuple[int, int, int]]] = {}
+        for kind, pairs in ((AT_MOST, system.at_most), (SAME_DENOMINATOR, system.same_denominator)):
+            for a, b in pairs.tolist():
+                links.setdefault(a, []).append(b)
+                links.setdefault(b, []).append(a)
+                pairs_of.setdefault(a, []).append((kind, a, b))
+                pairs_of.setdefault(b, []).append((kind, a, b))
+        return cls(
+            system, row_ptr, row_rel, row_sign, np.cumsum(rel_ptr), rows[order], links, pairs_of
+        )
+
+    def components(self, hidden: np.ndarray) -> Callable[[int], _Block]:
+        """The connected set of hidden rows each hidden row belongs to: rows that
+        share a sum or a link, and theirs, as far as it goes (the block of an
+        exact search). Computed once for every row instead of a search per row."""
+        n = len(hidden)
+        rel_of_entry = np.repeat(np.arange(len(self.rel_ptr) - 1), np.diff(self.rel_ptr))
+        keep = hidden[self.rel_rows]
+        rows, rels = self.rel_rows[keep], rel_of_entry[keep]
+        # Each hidden member of a sum is joined to a node standing for the sum.
+        a = [rows]
+        b = [n + rels]
+        for pairs in (self.system.at_most, self.system.same_denominator):
+            if len(pairs):
+                both = hidden[pairs[:, 0]] & hidden[pairs[:, 1]]
+                a.append(pairs[both, 0])
+                b.append(pairs[both, 1])
+        a_all, b_all = np.concatenate(a), np.concatenate(b)
+        size = n + len(self.rel_ptr) - 1
+        graph = sparse.coo_matrix(
+            (np.ones(len(a_all), dtype=np.int8), (a_all, b_all)), shape=(size, size)
+        )
+        _, label = connected_components(graph, directed=False)
+        label = label[:n]
+        order = np.argsort(label, kind="stable")
+        order = order[hidden[order]]
+        starts = np.searchsorted(label[order], label[order], side="left")
+        ends = np.searchsorted(label[order], label[order], side="right")
+        first = dict(zip(order.tolist(), zip(starts.tolist(), ends.tolist(), strict=True),
+                         strict=True))
+        blocks: dict[int, _Block] = {}
+
+        def block(row: int) -> _Block:
+            start, end = first[row]
+            if start not in blocks:
+                # The target first, as a search from it would have it.
+                members = order[start:end]
+                blocks[start] = _Block(members)
+            members = blocks[start].rows
+            return _Block(np.concatenate([[row], members[members != row]]))
+
+        return block
+
+    def relations_of(self, row: int) -> np.ndarray:
+        return self.row_rel[self.row_ptr[row] : self.row_ptr[row + 1]]
+
+    def members(self, rel: int) -> np.ndarray:
+        return self.rel_rows[self.rel_ptr[rel] : self.rel_ptr[rel + 1]]
+
+
+def targets(
+    counts: Counts, hidden: np.ndarray, primary: np.ndarray, r: int
+) -> list[Target]:
+    """What must be shown possible for every hidden row that needs protection."""
+    out: list[Target] = []
+    den, num = counts.den, counts.num
+    for row in np.flatnonzero(primary).tolist():
+        if counts.has_num[row]:
+            if num[row] > 0:
+                out.append(Target(row, NOBODY))
+            if num[row] < den[row]:
+                out.append(Target(row, EVERYBODY))
+        out.append(Target(row, LARGER if den[row] < counts.k - 1 else SMALLER))
+    group = hidden & ~primary & counts.has_num & (den < r) & ((num == 0) | (num == den))
+    out += [Target(row, MIXED) for row in np.flatnonzero(group).tolist()]
+    return out
+
+
+class Auditor:
+    """Finds witnesses for targets under the current pattern of hidden rows."""
+
+    def __init__(self, system: LinkedSystem, counts: Counts) -> None:
+        self.counts = counts
+        self.structure = _Structure.of(system, len(counts.den))
+        # Every witness found: the proof a build can keep and check again.
+        self.witnesses: dict[Target, Witness] = {}
+
+    def unproven(
+        self,
+        wanted: Iterable[Target],
+        hidden: np.ndarray,
+        primary: np.ndarray,
+        exact: bool = False,
+        workers: int | None = None,
+    ) -> list[Target]:
+        """The targets no witness was found for (exact: over whole connected sets).
+
+        Many targets are shared out among ``workers`` processes (all CPUs by
+        default): each search stands alone, so which process finds a witness
+        changes nothing in what is found exposed.
+        """
+        wanted = list(wanted)
+        workers = workers or _cpus()
+        if workers > 1 and len(wanted) >= (_PARALLEL_EXACT_FROM if exact else _PARALLEL_FROM):
+            return self._in_parallel(wanted, hidden, primary, exact, workers)
+        if exact:
+            return self._unproven(wanted, hidden, primary, None)
+        for limit in _LOCAL_ROWS:
+            wanted = self._unproven(wanted, hidden, primary, limit)
+        return wanted
+
+    def exposed(
+        self, wanted: Iterable[Target], hidden: np.ndarray, primary: np.ndarray
+    ) -> list[Target]:
+        """The targets no witness exists for: near searches first, then exact ones."""
+        failed = self.unproven(wanted, hidden, primary)
+        return self.unproven(failed, hidden, primary, exact=True) if failed else []
+
+    def repairs(
+        self,
+        wanted: list[Target],
+        hidden: np.ndarray,
+        primary: np.ndarray,
+        workers: int | None = None,
+    ) -> tuple[set[int], list[Target]]:
+        """Published rows to hide so that every target gets a witness, and the
+        targets no hiding can help.
+
+        Each target's witness is searched over its whole connected set, with
+        published rows free to move at a cost: the rows that move in the
+        cheapest witness are the ones to hide. A published row, once hidden,
+        is known to hold K or more records, so it moves within that bound.
+        Hiding only widens what an attacker must allow, so every witness
+        found before stays one. Each target is solved alone, so sharing them
+        out among ``workers`` processes gives the same rows.
+        """
+        workers = workers or _cpus()
+        if workers > 1 and len(wanted) >= _PARALLEL_EXACT_FROM:
+            rows: set[int] = set()
+            failed: set[Target] = set()
+            for (chunk_rows, chunk_stuck), witnesses in self._shared_out(
+                _repair, wanted, hidden, primary, False, workers
+            ):
+                rows |= chunk_rows
+                failed.update(chunk_stuck)
+                self.witnesses.update(witnesses)
+            return rows, [t for t in wanted if t in failed]
+        k = self.counts.k
+        low, high = self.counts.bounds(hidden, primary)
+        movable = ~hidden & (self.counts.den >= k)
+        if self.counts.known is not None:
+            movable &= ~self.counts.known
+        low = np.where(movable, float(k), low)
+        high = np.where(movable, np.inf, high)
+        everything = np.ones(len(hidden), dtype=bool)
+        rows = set()
+        stuck: list[Target] = []
+        for target in wanted:
+            # "Another size" is reached either way.
+            tries = [target]
+            if target.kind in (LARGER, SMALLER):
+                tries.append(Target(target.row, SMALLER if target.kind == LARGER else LARGER))
+            for attempt in tries:
+                if not self._possible(attempt, low, high):
+                    continue
+                moved: list[list[int]] = []
+                # A search from the target, not the connected set in row
+                # order: the order of the rows decides which of equally cheap
+                # witnesses the solver returns, so which figures are hidden.
+                block = self._block(attempt, everything, None)
+                if not self._solve([(attempt, block)], low, high, movable, moved):
+                    self.witnesses[target] = self.witnesses[attempt]
+                    rows.update(moved[0])
+                    break
+            else:
+                stuck.append(target)
+        return rows, stuck
+
+    def _in_parallel(
+        self, wanted: list[Target], hidden: np.ndarray, primary: np.ndarray, exact: bool,
+        workers: int,
+    ) -> list[Target]:
+        failed: set[Target] = set()
+        for chunk_failed, witnesses in self._shared_out(
+            _search, wanted, hidden, primary, exact, workers
+        ):
+            failed.update(chunk_failed)
+            self.witnesses.update(witnesses)
+        return [t for t in wanted if t in failed]
+
+    def _shared_out(
+        self, work: Callable, wanted: list[Target], hidden: np.ndarray, primary: np.ndarray,
+        exact: bool, workers: int,
+    ) -> list:
+        """``work(chunk, exact)`` run on chunks of ``wanted`` in worker processes."""
+        # Neighbouring rows in chunks of their own, so witnesses found for one
+        # target are there to be tried on the next; several chunks per worker
+        # even out the time the large connected sets take.
+        ordered = sorted(wanted, key=lambda t: t.row)
+        n_chunks = min(len(ordered), workers * 4)
+        bounds = np.linspace(0, len(ordered), n_chunks + 1).astype(int)
+        chunks = [ordered[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        # spawn: forking a process that has loaded pandas and HiGHS is unsafe.
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(self.structure.system, self.counts, hidden, primary),
+        ) as pool:
+            return list(pool.map(work, chunks, [exact] * len(chunks)))
+
+    def _unproven(
+        self, wanted: Iterable[Target], hidden: np.ndarray, primary: np.ndarray, limit: int | None
+    ) -> list[Target]:
+        low, high = self.counts.bounds(hidden, primary)
+        wanted = list(wanted)
+        impossible = {t for t in wanted if not self._possible(t, low, high)}
+        # Any witness is a whole alternative table, so one found for a group's
+        # "nobody" often shows another size too, and a witness over a whole
+        # connected set shows something for many of its groups: each is tried
+        # on what is still open before solving for it. Sizes go last for that.
+        todo = sorted((t for t in wanted if t not in impossible), key=_size_last)
+        component = self.structure.components(hidden) if limit is None else None
+        found: dict[int, list[Witness]] = {}  # row -> witnesses found here that move it
+        failed: set[Target] = set(impossible)
+        batch: list[tuple[Target, _Block]] = []
+        size = 0
+
+        def solve() -> None:
+            failed.update(self._solve(batch, low, high))
+            for target, _ in batch:
+                witness = self.witnesses.get(target)
+                if target not in failed and witness is not None:
+                    for row in witness.rows.tolist():
+                        found.setdefault(row, []).append(witness)
+            batch.clear()
+
+        for target in todo:
+            shown = next(
+                (w for w in found.get(target.row, ()) if _aimed(target, w, self.counts)), None
+            )
+            if shown is not None:
+                self.witnesses[target] = shown
+                continue
+            block = (
+                self._block(target, hidden, limit)
+                if component is None
+                else component(target.row)
+            )
+            batch.append((target, block))
+            size += len(block.rows)
+            if size >= _BATCH_VARIABLES:
+                solve()
+                size = 0
+        if batch:
+            solve()
+        # A kind of "another size" has two ways to be true.
+        retry = [Target(t.row, SMALLER) for t in wanted if t in failed and t.kind == LARGER]
+        if retry:
+            still = {t.row for t in self._unproven(retry, hidden, primary, limit)}
+            for t in retry:
+                if t.row not in still:
+                    self.witnesses[Target(t.row, LARGER)] = self.witnesses[t]
+                    failed.discard(Target(t.row, LARGER))
+        return [t for t in wanted if t in failed]
+
+    def _possible(self, target: Target, low: np.ndarray, high: np.ndarray) -> bool:
+        """False where the row's own bounds already rule the alternative out."""
+        den = self.counts.den[target.row]
+        if target.kind == LARGER:
+            return bool(high[target.row] >= den + 1)
+        if target.kind == SMALLER:
+            return bool(low[target.row] <= den - 1)
+        return True
+
+    # -- building one search --------------------------------------------------
+
+    def _block(self, target: Target, hidden: np.ndarray, limit: int | None) -> _Block:
+        s = self.structure
+        den = self.counts.den
+        chosen = [target.row]
+        seen = {target.row}
+        fan = None if limit is None else _FAN_OUT
+        i = 0
+        while i < len(chosen) and (limit is None or len(chosen) < limit):
+            row = chosen[i]
+            i += 1
+            nearby: list[int] = []
+            for rel in s.relations_of(row).tolist():
+                members = s.members(rel)
+                members = members[hidden[members]]
+                if fan is not None and len(members) > fan:
+                    members = members[np.argsort(-den[members], kind="stable")[: fan + 1]]
+                nearby += members.tolist()
+            nearby += [b for b in s.links.get(row, ()) if hidden[b]]
+            for other in nearby:
+                if other not in seen:
+                    seen.add(other)
+                    chosen.append(other)
+                    if limit is not None and len(chosen) >= limit:
+                        break
+        return _Block(np.array(chosen, dtype=np.int64))
+
+    def _solve(
+        self,
+        batch: list[tuple[Target, _Block]],
+        low: np.ndarray,
+        high: np.ndarray,
+        movable: np.ndarray | None = None,
+        moved: list[list[int]] | None = None,
+    ) -> list[Target]:
+        """The targets of the batch with no witness in their block.
+
+        ``movable`` marks published rows that may move at a cost of one per
+        unit (within the bounds of a row hidden to protect others); ``moved``
+        then receives, per block, the rows that had to move.
+        """
+        s = self.structure
+        c = self.counts
+        eq_rows: list[int] = []
+        eq_cols: list[int] = []
+        eq_vals: list[float] = []
+        eq_rhs: list[float] = []
+        ub_rows: list[int] = []
+        ub_cols: list[int] = []
+        ub_vals: list[float] = []
+        ub_rhs: list[float] = []
+        lo: list[float] = []
+        hi: list[float] = []
+        slack_of_block: list[list[int]] = []
+        n_var = 0
+
+        def new_var(lower: float, upper: float) -> int:
+            nonlocal n_var
+            lo.append(lower)
+            hi.append(upper)
+            n_var += 1
+            return n_var - 1
+
+        slack_vars: list[int] = []
+        move_cost: list[int] = []  # |change| of movable rows
+        block_moves: list[list[tuple[int, int]]] = []
+        block_vars: list[tuple[list[int], list[int], list[int]]] = []
+        for target, block in batch:
+            rows = block.rows.tolist()
+            dd: dict[int, int] = {}
+            dn: dict[int, int] = {}
+            moves: list[tuple[int, int]] = []
+            for row in rows:
+                d, n = float(c.den[row]), float(c.num[row])
+                dd[row] = new_var(low[row] - d, high[row] - d)
+                # A published row that may not move keeps its numerator too
+                # (blocks of a repair hold published rows, see ``repairs``).
+                fixed = low[row] == high[row] and (movable is None or not movable[row])
+                if c.has_num[row]:
+                    dn[row] = new_var(0.0, 0.0) if fixed else new_var(-n, np.inf)
+                if movable is not None and movable[row]:
+                    for var in (dd[row], dn.get(row)):
+                        if var is None:
+                            continue
+                        size = new_var(0, np.inf)  # size >= |var|
+                        for sign in (1.0, -1.0):
+                            ub_rows.extend([len(ub_rhs)] * 2)
+                            ub_cols.extend([var, size])
+                            ub_vals.extend([sign, -1.0])
+                            ub_rhs.append(0.0)
+                        move_cost.append(size)
+                        moves.append((row, size))
+                if c.has_num[row]:
+                    # numerator <= denominator
+                    ub_rows += [len(ub_rhs)] * 2
+                    ub_cols += [dn[row], dd[row]]
+                    ub_vals += [1.0, -1.0]
+                    ub_rhs.append(d - n)
+            mine: list[int] = []
+            rels = sorted({rel for row in rows for rel in s.relations_of(row).tolist()})
+            for rel in rels:
+                members = [m for m in s.members(rel).tolist() if m in dd]
+                total = int(s.system.rel_total[rel])
+                for change, has in ((dd, True), (dn, bool(c.has_num[total]))):
+                    if not has:
+                        continue
+                    row_id = len(eq_rhs)
+                    plus, minus = new_var(0, np.inf), new_var(0, np.inf)
+                    mine += [plus, minus]
+                    for m in members:
+                        eq_rows.append(row_id)
+                        eq_cols.append(change[m])
+                        eq_vals.append(-1.0 if m == total else 1.0)
+                    eq_rows += [row_id, row_id]
+                    eq_cols += [plus, minus]
+                    eq_vals += [1.0, -1.0]
+                    eq_rhs.append(0.0)
+            mine += self._links(dd, dn, eq_rows, eq_cols, eq_vals, eq_rhs,
+                                ub_rows, ub_cols, ub_vals, ub_rhs, new_var)
+            self._aim(target, dd, dn, lo, hi, ub_rows, ub_cols, ub_vals, ub_rhs)
+            slack_of_block.append(mine)
+            slack_vars += mine
+            block_moves.append(moves)
+            block_vars.append((rows, [dd[r] for r in rows], [dn.get(r, -1) for r in rows]))
+
+        cost = np.zeros(n_var)
+        # Moving a published row is always cheaper than breaking a sum.
+        cost[move_cost] = 1.0
+        cost[slack_vars] = 1.0 if not move_cost else 1e4
+        a_eq = sparse.csr_matrix((eq_vals, (eq_rows, eq_cols)), shape=(len(eq_rhs), n_var))
+        a_ub = sparse.csr_matrix((ub_vals, (ub_rows, ub_cols)), shape=(len(ub_rhs), n_var))
+        bounds = np.column_stack([lo, hi])
+        result = linprog(
+            cost,
+            A_ub=a_ub if len(ub_rhs) else None,
+            b_ub=np.array(ub_rhs) if len(ub_rhs) else None,
+            A_eq=a_eq if len(eq_rhs) else None,
+            b_eq=np.array(eq_rhs) if len(eq_rhs) else None,
+            bounds=bounds,
+            method="highs",
+        )
+        if result.status != 0:
+            raise RuntimeError(f"disclosure audit: the solver failed ({result.message})")
+        x = result.x
+        if moved is not None:
+            moved += [
+                sorted({row for row, size in moves if x[size] > _TOLERANCE})
+                for moves in block_moves
+            ]
+        failed = []
+        for (target, _), mine, (rows, vd, vn) in zip(
+            batch, slack_of_block, block_vars, strict=True
+        ):
+            if x[mine].sum() > _TOLERANCE:
+                failed.append(target)
+                continue
+            change_den = x[vd]
+            change_num = np.where(np.array(vn) >= 0, x[vn], 0.0)
+            keep = (np.abs(change_den) > _TOLERANCE) | (np.abs(change_num) > _TOLERANCE)
+            self.witnesses[target] = Witness(
+                np.array(rows, dtype=np.int64)[keep], change_den[keep], change_num[keep]
+            )
+        return failed
+
+    def _links(self, dd, dn, eq_rows, eq_cols, eq_vals, eq_rhs,
+               ub_rows, ub_cols, ub_vals, ub_rhs, new_var) -> list[int]:
+        """Six-month denominators within work-or-studies numerators; shared head counts."""
+        c = self.counts
+        pairs_of = self.structure.pairs_of
+        # Only the links that touch the block: at national scale there are
+        # tens of thousands.
+        touching = sorted({pair for row in dd for pair in pairs_of.get(row, ())})
+        slacks: list[int] = []
+        for a, b in (pair[1:] for pair in touching if pair[0] == AT_MOST):
+            if a not in dd and b not in dn:
+                continue
+            # den[a] + dd[a] <= num[b] + dn[b]
+            row_id = len(ub_rhs)
+            if a in dd:
+                ub_rows.append(row_id), ub_cols.append(dd[a]), ub_vals.append(1.0)
+            if b in dn:
+                ub_rows.append(row_id), ub_cols.append(dn[b]), ub_vals.append(-1.0)
+            slack = new_var(0, np.inf)
+            ub_rows.append(row_id), ub_cols.append(slack), ub_vals.append(-1.0)
+            ub_rhs.append(float(c.num[b] - c.den[a]))
+            slacks.append(slack)
+        for a, b in (pair[1:] for pair in touching if pair[0] == SAME_DENOMINATOR):
+            if a not in dd and b not in dd:
+                continue
+            row_id = len(eq_rhs)
+            for row, sign in ((a, 1.0), (b, -1.0)):
+                if row in dd:
+                    eq_rows.append(row_id), eq_cols.append(dd[row]), eq_vals.append(sign)
+            plus, minus = new_var(0, np.inf), new_var(0, np.inf)
+            eq_rows += [row_id, row_id]
+            eq_cols += [plus, minus]
+            eq_vals += [1.0, -1.0]
+            eq_rhs.append(0.0)
+            slacks += [plus, minus]
+        return slacks
+
+    def _aim(self, target, dd, dn, lo, hi, ub_rows, ub_cols, ub_vals, ub_rhs) -> None:
+        """Constrain the target row to the alternative the witness must show."""
+        row = target.row
+        d, n = float(self.counts.den[row]), float(self.counts.num[row])
+        v = dd[row]
+        if target.kind == NOBODY:
+            lo[dn[row]] = hi[dn[row]] = -n
+        elif target.kind == EVERYBODY:
+            # no count d + dd - n - dn <= 0
+            ub_rows.extend([len(ub_rhs)] * 2)
+            ub_cols.extend([v, dn[row]])
+            ub_vals.extend([1.0, -1.0])
+            ub_rhs.append(n - d)
+        elif target.kind == LARGER:
+            lo[v] = max(lo[v], 1.0)
+        elif target.kind == SMALLER:
+            hi[v] = min(hi[v], -1.0)
+        elif target.kind == MIXED:
+            lo[dn[row]] = max(lo[dn[row]], 1.0 - n)
+            ub_rows.extend([len(ub_rhs)] * 2)
+            ub_cols.extend([dn[row], v])
+            ub_vals.extend([1.0, -1.0])
+            ub_rhs.append(d - n - 1.0)
+
+
+@dataclass(frozen=True)
+class _Block:
+    rows: np.ndarray
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_WORKER: tuple[Auditor, np.ndarray, np.ndarray] | None = None
+
+
+def _start_worker(
+    system: LinkedSystem, counts: Counts, hidden: np.ndarray, primary: np.ndarray
+) -> None:
+    global _WORKER
+    _WORKER = (Auditor(system, counts), hidden, primary)
+
+
+def _search(wanted: list[Target], exact: bool) -> tuple[list[Target], dict[Target, Witness]]:
+    """One worker's share of ``Auditor.unproven``: what failed, and every witness found."""
+    assert _WORKER is not None
+    auditor, hidden, primary = _WORKER
+    auditor.witnesses = {}
+    failed = auditor.unproven(wanted, hidden, primary, exact, workers=1)
+    return failed, auditor.witnesses
+
+
+def _repair(
+    wanted: list[Target], _exact: bool
+) -> tuple[tuple[set[int], list[Target]], dict[Target, Witness]]:
+    """One worker's share of ``Auditor.repairs``."""
+    assert _WORKER is not None
+    auditor, hidden, primary = _WORKER
+    auditor.witnesses = {}
+    return auditor.repairs(wanted, hidden, primary, workers=1), auditor.witnesses
+
+
+def _size_last(target: Target) -> int:
+    return 1 if target.kind in (LARGER, SMALLER) else 0
+
+
+def told_by_labels(target: Target) -> bool:
+    """Whether a target no hiding can reach may be tolerated.
+
+    Every figure under K must carry the label "too few" and every other
+    hidden figure is then known to hold K or more; with the six-month link,
+    those labels alone can tell that somebody (or not everybody) in a small
+    group had the result. They never tell the group's size, so no one's own
+    result follows. A size that can be worked out, or the result of a group
+    of K or more, is never tolerated.
+    """
+    return target.kind in (NOBODY, EVERYBODY)
+
+
+@dataclass
+class Exposure:
+    """What the audit found: targets asked, those no witness exists for, and of
+    those the ones only the labels tell (no hiding can reach them)."""
+
+    targets: int
+    exposed: list[Target]
+    names: dict[int, str]
+    by_labels: list[Target] = field(default_factory=list)
+
+    @property
+    def leaks(self) -> list[Target]:
+        """What stops a build: exposures hiding could have prevented, or that tell a size."""
+        return [t for t in self.exposed if t not in set(self.by_labels)]
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.targets} things to keep unknown about hidden groups; "
+            f"{len(self.leaks)} of them can be worked out from what is published "
+            f"({_kinds(self.leaks)}), in {len({t.row for t in self.leaks})} hidden rows."
+        ]
+        out += self._rows(self.leaks)
+        if self.by_labels:
+            out.append(
+                f"{len(self.by_labels)} more are told only by the labels every small figure "
+                f"carries ({_kinds(self.by_labels)}); their group sizes stay unknown:"
+            )
+            out += self._rows(self.by_labels)
+        return out
+
+    def _rows(self, found: list[Target]) -> list[str]:
+        rows = sorted({t.row for t in found})
+        out = [f"  {self.names[r]}" for r in rows[:20]]
+        if len(rows) > 20:
+            out.append(f"  ... and {len(rows) - 20} more")
+        return out
+
+
+def _kinds(found: list[Target]) -> str:
+    by_kind: dict[str, int] = {}
+    for t in found:
+        by_kind[t.kind] = by_kind.get(t.kind, 0) + 1
+    return ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())) or "none"
+
+
+def verify(
+    system: LinkedSystem,
+    counts: Counts,
+    hidden: np.ndarray,
+    primary: np.ndarray,
+    claims: dict[Target, Witness],
+) -> list[Target]:
+    """The claimed witnesses that are not what they claim: checked against every
+    relation, bound and link at once, with no solver.
+
+    A witness is good when only hidden rows change, every row stays within
+    what an attacker must allow, each sum still adds up, numerators stay
+    between 0 and their denominators, the six-month and head-count links
+    hold, and the target row shows the alternative its target asks for.
+    """
+    if not claims:
+        return []
+    tol = _TOLERANCE
+    n = len(counts.den)
+    wanted = list(claims)
+    cols = np.repeat(np.arange(len(wanted)), [len(claims[t].rows) for t in wanted])
+    rows = np.concatenate([claims[t].rows for t in wanted]).astype(np.int64)
+    d_den = np.concatenate([claims[t].den for t in wanted]).astype(np.float64)
+    d_num = np.concatenate([claims[t].num for t in wanted]).astype(np.float64)
+    bad = np.zeros(len(wanted), dtype=bool)
+    if len(rows) and (rows.min() < 0 or rows.max() >= n):
+        return wanted
+    low, high = counts.bounds(hidden, primary)
+    den = counts.den[rows] + d_den
+    num = counts.num[rows] + d_num
+    entry_bad = (
+        ~hidden[rows]
+        | (den < low[rows] - tol)
+        | (den > high[rows] + tol)
+        | (num < -tol)
+        | (num > den + tol)
+        | (~counts.has_num[rows] & (np.abs(d_num) > tol))
+    )
+    bad[cols[entry_bad]] = True
+    shape = (n, len(wanted))
+    change_den = sparse.csr_matrix((d_den, (rows, cols)), shape=shape)
+    change_num = sparse.csr_matrix((d_num, (rows, cols)), shape=shape)
+    # Relation x row, +1 for a part and -1 for the total: each sum's residual.
+    row_ptr, row_rel, row_sign = system.membership(n)
+    incidence = sparse.csr_matrix(
+        (row_sign.astype(np.float64), row_rel, row_ptr), shape=(n, system.n_relations)
+    ).T.tocsr()
+    with_num = sparse.diags(counts.has_num[system.rel_total].astype(np.float64))
+    for residual in (incidence @ change_den, with_num @ (incidence @ change_num)):
+        residual = residual.tocoo()
+        bad[residual.col[np.abs(residual.data) > tol]] = True
+    if len(system.at_most):
+        a, b = system.at_most[:, 0], system.at_most[:, 1]
+        gap = (change_den[a] - change_num[b]).tocoo()
+        room = (counts.num[b] - counts.den[a])[gap.row]
+        bad[gap.col[gap.data > room + tol]] = True
+    if len(system.same_denominator):
+        a, b = system.same_denominator[:, 0], system.same_denominator[:, 1]
+        gap = (change_den[a] - change_den[b]).tocoo()
+        bad[gap.col[np.abs(gap.data) > tol]] = True
+    for i, target in enumerate(wanted):
+        if not bad[i]:
+            bad[i] = not _aimed(target, claims[target], counts)
+    return [t for t, b in zip(wanted, bad, strict=True) if b]
+
+
+def _aimed(target: Target, witness: Witness, counts: Counts) -> bool:
+    """Whether the witness shows, in the target row, the alternative asked for."""
+    at = np.flatnonzero(witness.rows == target.row)
+    d_den = float(witness.den[at[0]]) if len(at) else 0.0
+    d_num = float(witness.num[at[0]]) if len(at) else 0.0
+    den = counts.den[target.row] + d_den
+    num = counts.num[target.row] + d_num
+    tol = _TOLERANCE
+    if target.kind == NOBODY:
+        return counts.has_num[target.row] and num <= tol
+    if target.kind == EVERYBODY:
+        return counts.has_num[target.row] and den - num <= tol
+    if target.kind in (LARGER, SMALLER):  # another size, either way
+        return abs(d_den) >= 1 - tol
+    if target.kind == MIXED:
+        return num >= 1 - tol and den - num >= 1 - tol
+    return False
+
+
+def counts_of(
+    table, k: int, withdrawn: np.ndarray | None = None, known: np.ndarray | None = None
+) -> tuple[Counts, np.ndarray]:
+    """The audit's view of an indicator table, and the rows it leaves out.
+
+    Rows of ``work_or_studies_vs_expected`` repeat their work-or-studies
+    counts and take part in no sum.
+    """
+    size = table["denominator"].astype("Int64").fillna(table["count"].astype("Int64"))
+    den = size.fillna(0).to_numpy(dtype=np.int64)
+    num = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
+    is_diff = (table["indicator"] == "work_or_studies_vs_expected").to_numpy(bool)
+    six_months = (table["indicator"] == "self_sufficient_6m").to_numpy(bool)
+    has_num = ~np.isnan(num) & ~is_diff
+    counts = Counts(
+        den, np.nan_to_num(num).astype(np.int64), has_num, k, six_months, withdrawn, known
+    )
+    return counts, is_diff
+
+
+def measure(table, published, k: int, r: int) -> Exposure:
+    """Audit a protected table against the linear programme of everything it publishes.
+
+    ``table`` is the indicator table with true counts, ``published`` what
+    ``disclosure.protect`` made of it (same rows, same order).
+    """
+    from generator.protect.relations import linked_system
+
+    table = table.reset_index(drop=True)
+    reason = published["reason"]
+    withdrawn = (reason == "withdrawn").to_numpy(dtype=bool, na_value=False)
+    counts, is_diff = counts_of(table, k, withdrawn if withdrawn.any() else None)
+    hidden = published["suppressed"].to_numpy(dtype=bool) & ~is_diff
+    # A withdrawn row under K is still a small group to protect; its bounds
+    # come from it being unpublished (Counts.withdrawn), not from a label.
+    small = withdrawn & (counts.den < k)
+    primary = ((reason == "fewer_than_k").to_numpy(dtype=bool, na_value=False) | small)
+    primary = primary & ~is_diff
+    auditor = Auditor(linked_system(table), counts)
+    wanted = targets(counts, hidden, primary, r)
+    exposed = auditor.exposed(wanted, hidden, primary)
+    _, no_help = auditor.repairs(exposed, hidden, primary) if exposed else (set(), [])
+    by_labels = [t for t in no_help if told_by_labels(t)]
+    names = names_of(table, [t.row for t in exposed])
+    return Exposure(len(wanted), exposed, names, by_labels)
+
+
+def names_of(table, rows: Iterable[int]) -> dict[int, str]:
+    """provider/period/indicator/breakdown of each row, as the audit names them."""
+    keys = ("provider_id", "year", "indicator", "breakdown")
+    return {row: "/".join(str(table.at[row, c]) for c in keys) for row in rows}

@@ -1,0 +1,214 @@
+"""The linear relations an indicator table holds: what anyone can add up.
+
+Every count the open data publishes is tied to others by sums, and a hidden
+count is only as hidden as these sums leave it. This module finds them, once,
+for both halves of disclosure control: choosing what to hide
+(``disclosure``) and proving that it stays hidden (``audit``).
+
+Additive relations, per indicator and breakdown (a total is the sum of its
+parts, numerators and denominators alike):
+
+(a) across providers: the ``all`` row of a period is the sum of every
+    provider's row of that period;
+(b) across years: a provider's pooled-period row (``2023-2025``) is the sum
+    of its rows for the years inside the period;
+(c) across breakdown values: a ``total`` row is the sum of the rows
+    ``COLUMN=v`` over every value v of that column, ``unknown`` included.
+
+Links between indicators (same provider, period and breakdown):
+
+- "still self-sufficient after six months" is counted among the successes of
+  "into work or studies", so its denominator is at most that numerator;
+- teachers certified and teachers with a degree share one denominator, the
+  teacher head count.
+
+Rows of ``work_or_studies_vs_expected`` repeat the counts of their
+``work_or_studies`` row and take part in no relation of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from generator.compute.indicators import (
+    ALL,
+    SELF_SUFFICIENT_6M,
+    TEACHERS_CERTIFIED,
+    TEACHERS_WITH_DEGREE,
+    TOTAL,
+    WORK_OR_STUDIES,
+    WORK_OR_STUDIES_VS_EXPECTED,
+)
+
+_YEAR = re.compile(r"^(\d{4})$")
+_PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+@dataclass(frozen=True)
+class Relations:
+    """One family of relations whose parts never overlap.
+
+    Relation i has its total in row ``total[i]``; ``part_rel[j]`` is the
+    relation of the part in row ``part_row[j]``.
+    """
+
+    total: np.ndarray
+    part_rel: np.ndarray
+    part_row: np.ndarray
+
+    def reindexed(self, rows: np.ndarray) -> Relations:
+        """The same relations, found in a subset of rows, in the full table's numbers."""
+        return Relations(rows[self.total], self.part_rel, rows[self.part_row])
+
+
+@dataclass(frozen=True)
+class LinkedSystem:
+    """Every relation of a table, flattened: what an attacker's equations are.
+
+    ``rel_total[r]`` is the total row of relation r and its parts are
+    ``part_row[part_rel == r]``. ``at_most`` pairs (a, b) say
+    denominator[a] <= numerator[b]; ``same_denominator`` pairs say
+    denominator[a] == denominator[b].
+    """
+
+    families: tuple[Relations, ...]
+    rel_total: np.ndarray
+    part_rel: np.ndarray
+    part_row: np.ndarray
+    at_most: np.ndarray  # shape (m, 2)
+    same_denominator: np.ndarray  # shape (m, 2)
+
+    @property
+    def n_relations(self) -> int:
+        return len(self.rel_total)
+
+    def membership(self, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CSR of row -> (relation, sign): +1 as a part, -1 as the total."""
+        rows = np.concatenate([self.part_row, self.rel_total])
+        rels = np.concatenate([self.part_rel, np.arange(self.n_relations)])
+        signs = np.concatenate(
+            [np.ones(len(self.part_row), np.int8), -np.ones(self.n_relations, np.int8)]
+        )
+        order = np.argsort(rows, kind="stable")
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.add.at(indptr, rows + 1, 1)
+        return np.cumsum(indptr), rels[order], signs[order]
+
+
+def linked_system(table: pd.DataFrame) -> LinkedSystem:
+    """All relations and links of an indicator table (rows numbered 0..n-1)."""
+    table = table.reset_index(drop=True)
+    is_diff = (table["indicator"] == WORK_OR_STUDIES_VS_EXPECTED).to_numpy(
+        dtype=bool, na_value=False
+    )
+    additive = np.flatnonzero(~is_diff)
+    families = tuple(f.reindexed(additive) for f in relation_families(table.iloc[additive]))
+    totals, part_rels, part_rows, offset = [], [], [], 0
+    for f in families:
+        totals.append(f.total)
+        part_rels.append(f.part_rel + offset)
+        part_rows.append(f.part_row)
+        offset += len(f.total)
+    empty = np.zeros(0, dtype=np.int64)
+    return LinkedSystem(
+        families=families,
+        rel_total=np.concatenate(totals) if totals else empty,
+        part_rel=np.concatenate(part_rels) if part_rels else empty,
+        part_row=np.concatenate(part_rows) if part_rows else empty,
+        at_most=_pairs(table, SELF_SUFFICIENT_6M, WORK_OR_STUDIES),
+        same_denominator=_pairs(table, TEACHERS_CERTIFIED, TEACHERS_WITH_DEGREE),
+    )
+
+
+def _pairs(table: pd.DataFrame, first: str, second: str) -> np.ndarray:
+    """Row pairs of two indicators with the same provider, period and breakdown."""
+    keys = table[["provider_id", "year", "breakdown"]].astype("string").fillna("")
+    key = keys["provider_id"] + "\x1f" + keys["year"] + "\x1f" + keys["breakdown"]
+    a = np.flatnonzero((table["indicator"] == first).to_numpy(dtype=bool, na_value=False))
+    b = np.flatnonzero((table["indicator"] == second).to_numpy(dtype=bool, na_value=False))
+    position = pd.Series(b, index=key.iloc[b].to_numpy())
+    match = position.reindex(key.iloc[a].to_numpy()).to_numpy()
+    found = ~np.isnan(match)
+    return np.stack([a[found], match[found].astype(np.int64)], axis=1).reshape(-1, 2)
+
+
+def relation_families(table: pd.DataFrame) -> list[Relations]:
+    """All families (a), (b) per pooled period, (c) per breakdown column."""
+    ind = pd.factorize(table["indicator"])[0].astype(np.int64)
+    prov = pd.factorize(table["provider_id"])[0].astype(np.int64)
+    year_codes, year_labels = pd.factorize(table["year"])
+    bd_codes, bd_labels = pd.factorize(table["breakdown"])
+    year = year_codes.astype(np.int64)
+    bd = bd_codes.astype(np.int64)
+
+    families = [_across_providers(table, ind, bd, year)]
+    families += _across_years(ind, bd, prov, year, [str(y) for y in year_labels])
+    families += _across_breakdowns(ind, prov, year, bd, [str(b) for b in bd_labels])
+    return families
+
+
+def _combine(*codes: np.ndarray) -> np.ndarray:
+    """One int64 key from several non-negative code arrays."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        key = key * (int(c.max(initial=0)) + 1) + c
+    return key
+
+
+def _build(key: np.ndarray, rows: np.ndarray, is_total: np.ndarray) -> Relations:
+    """Group candidate rows by key; keep relations that have a total row and parts."""
+    if len(rows) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Relations(empty, empty, empty)
+    _, rel = np.unique(key, return_inverse=True)
+    total = np.full(rel.max() + 1, -1, dtype=np.int64)
+    total[rel[is_total]] = rows[is_total]
+    # A total whose breakdown is not published at all is in no relation.
+    has_parts = np.bincount(rel[~is_total], minlength=len(total)) > 0
+    has_total = (total >= 0) & has_parts
+    new_id = np.cumsum(has_total) - 1
+    parts = ~is_total & has_total[rel]
+    return Relations(total[has_total], new_id[rel[parts]], rows[parts])
+
+
+def _across_providers(
+    table: pd.DataFrame, ind: np.ndarray, bd: np.ndarray, year: np.ndarray
+) -> Relations:
+    rows = np.arange(len(table))
+    is_all = (table["provider_id"] == ALL).to_numpy(dtype=bool, na_value=False)
+    return _build(_combine(ind, bd, year), rows, is_all)
+
+
+def _across_years(
+    ind: np.ndarray, bd: np.ndarray, prov: np.ndarray, year: np.ndarray, labels: list[str]
+) -> list[Relations]:
+    single = np.array([int(m[1]) if (m := _YEAR.match(s)) else -1 for s in labels])
+    year_of_row = single[year] if len(labels) else year
+    families = []
+    for code, label in enumerate(labels):
+        period = _PERIOD.match(label)
+        if not period:
+            continue
+        first, last = int(period[1]), int(period[2])
+        is_total = year == code
+        is_part = (year_of_row >= first) & (year_of_row <= last)
+        rows = np.flatnonzero(is_total | is_part)
+        families.append(_build(_combine(ind[rows], bd[rows], prov[rows]), rows, is_total[rows]))
+    return families
+
+
+def _across_breakdowns(
+    ind: np.ndarray, prov: np.ndarray, year: np.ndarray, bd: np.ndarray, labels: list[str]
+) -> list[Relations]:
+    column_of = np.array([s.split("=", 1)[0] if "=" in s else "" for s in labels], dtype=object)
+    is_total = np.array([s == TOTAL for s in labels] + [False], dtype=bool)[bd]
+    families = []
+    for column in sorted(set(column_of) - {""}):
+        is_part = (column_of == column)[bd]
+        rows = np.flatnonzero(is_total | is_part)
+        families.append(_build(_combine(ind[rows], prov[rows], year[rows]), rows, is_total[rows]))
+    return families

@@ -1,0 +1,1 @@
+"""Around the build: synthetic data, the benchmark and the case-mix simulation."""
