@@ -52,7 +52,11 @@ def _provider(pid: str, name: str, services: tuple[str, ...], value: int, **kw: 
         groups_year=None,
         texts={"sv": "<p>Om oss</p>"},
         figures={"2023-2025": {"work_or_studies": _figure("work_or_studies", value)}},
-        profiles={"age_band=20-24": {"work_or_studies": _figure("work_or_studies", value)}},
+        profiles={
+            "age_band=20-24": {"work_or_studies": _figure("work_or_studies", value)},
+            # Each provider's SFI customers do the other way round from its total.
+            "service=sfi": {"work_or_studies": _figure("work_or_studies", 100 - value, 60)},
+        },
     )
     fields.update(kw)
     return Provider(**fields)  # type: ignore[arg-type]
@@ -69,18 +73,19 @@ def _model() -> SiteModel:
     ]
     charts = {("a", "work_or_studies"): ChartFile("charts/abc.svg", 300, 200)}
     return SiteModel(
-        providers,
-        {},
-        "2025",
-        "2023-2025",
-        None,
-        5,
-        20,
-        ("sfi", "praktik"),
-        {"orminge": "Orminge"},
-        ("vard",),
+        providers=providers,
+        latest_year="2025",
+        pooled_period="2023-2025",
+        data_date=None,
+        k=5,
+        r=20,
+        services=("sfi", "praktik"),
+        districts={"orminge": "Orminge"},
+        sectors=("vard",),
         profile_groups={"age_band": ("age_band=20-24",)},
         charts=charts,
+        service_reference={"service=sfi": {"work_or_studies": _figure("work_or_studies", 47)}},
+        all_figures={"2023-2025": {"work_or_studies": _figure("work_or_studies", 71)}},
     )
 
 
@@ -126,6 +131,30 @@ def test_lists_are_split_into_pages_in_their_sort_order_without_deauthorised_pro
     group = by_path[addresses.like_me_path("age_band=20-24")].view
     assert isinstance(group, GroupList) and group.column == "age_band"
     assert _whole_list(by_path, addresses.like_me_path("age_band=20-24"))[0] == "e"
+
+
+def test_a_service_list_shows_and_sorts_by_that_services_figures() -> None:
+    """On the SFI list every column with figures by service is the SFI customers'
+    figure, the list is sorted by it, and the reference is all providers' SFI
+    figure; a column without figures by service says it counts all services."""
+    by_path = _by_path(_model(), size=10)
+    view = by_path[addresses.list_path("service-sfi", "work_or_studies")].view
+    assert isinstance(view, ProviderList)
+    assert {c.indicator: c.service for c in view.columns} == {
+        "satisfied_end": "sfi", "work_or_studies": "sfi", "self_sufficient_6m": "sfi",
+        "passed": None,
+    }
+    at = [c.indicator for c in view.columns].index("work_or_studies")
+    # Totals 50, 70, 60, 90: the SFI figures 50, 30, 40, 10 order them the other way.
+    assert [p.id for p in view.providers] == ["a", "c", "b", "e"]
+    assert [row[at].value for row in view.figures] == [50, 40, 30, 10]
+    assert view.reference[at].value == 47
+
+    everyone = by_path[addresses.list_path("all", "work_or_studies")].view
+    assert isinstance(everyone, ProviderList)
+    assert all(c.service is None for c in everyone.columns)
+    assert [row[at].value for row in everyone.figures] == [90, 80, 70, 60, 50]
+    assert everyone.reference[at].value == 71
 
 
 def test_an_empty_list_is_one_empty_page() -> None:

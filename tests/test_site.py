@@ -349,3 +349,31 @@ def test_a_head_count_is_published_only_where_its_staff_share_is(sample_site: Pa
             elif key in hidden and not facts["headcount_below_k"]:
                 assert facts["headcount_hidden"]
     assert published
+
+
+def test_a_service_list_compares_that_service(sample_site: Path) -> None:
+    """The SFI list sorted by work or studies shows each provider's SFI customers'
+    figure (the open-data row for service=sfi), highest first, and all providers'
+    SFI figure as the reference; the columns without figures by service say so."""
+    with (sample_site / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    period = max(r["year"] for r in rows if "-" in r["year"])
+    open_data = {
+        r["provider_id"]: r
+        for r in rows
+        if (r["year"], r["indicator"], r["breakdown"])
+        == (period, "work_or_studies", "service=sfi")
+    }
+    html = read(sample_site / "en" / "providers" / "service-sfi-by-work-or-studies.html")
+    table = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert "Passed, all services" in html
+    cells = re.findall(r'data-fig="([^"|]+)\|([^"|]+)\|work_or_studies\|([^"]+)" data-n="\d+" '
+                       r'data-v="(\d+)"', table)
+    assert cells, "no work-or-studies figures on the SFI list"
+    assert {(period, "service=sfi")} == {(c[1], c[2]) for c in cells}
+    for provider, _period, _group, value in cells:
+        assert open_data[provider]["value"] == value, provider
+    reliable = [int(c[3]) for c in cells if open_data[c[0]]["low_reliability"] != "yes"]
+    assert reliable == sorted(reliable, reverse=True)
+    reference = html[html.index('id="reference-heading"') :]
+    assert f'data-fig="all|{period}|work_or_studies|service=sfi"' in reference

@@ -143,6 +143,11 @@ class Provider:
         """Indicators with a figure (shown or hidden) in any of these periods."""
         return {name for period in periods for name in self.figures.get(period, {})}
 
+    def service_figure(self, service: str, indicator: str) -> Figure | None:
+        """The figure for the customers of one service, pooled period; None where
+        the indicator has no figures by service (registry ``breakdown``)."""
+        return self.profile(f"service={service}", indicator)
+
     def profile(self, breakdown: str, indicator: str) -> Figure | None:
         return self.profiles.get(breakdown, {}).get(indicator)
 
@@ -168,6 +173,9 @@ class SiteModel:
     # in the open data, hidden as resting on fewer than K, hidden to protect
     # others, left out of the site as withdrawn breakdowns).
     hidden_counts: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    # All providers' figures for the customers of one service, pooled period:
+    # "service=sfi" -> indicator -> Figure, the reference on the service's pages.
+    service_reference: dict[str, dict[str, Figure]] = field(default_factory=dict)
 
     @property
     def any_left_out(self) -> bool:
@@ -459,6 +467,13 @@ def build_site_model(
             }
         ),
         profile_groups=_profile_groups(profiles.get("all", {})),
+        service_reference=_as_reference(
+            {
+                group: figs
+                for group, figs in profiles.get("all", {}).items()
+                if group.startswith("service=")
+            }
+        ),
         hidden_counts=_hidden_counts(table, left_out or {}),
     )
 

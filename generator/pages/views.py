@@ -20,11 +20,20 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from generator.model.ranking import sort_by_group, sort_providers
-from generator.model.sitemodel import HEADLINE, PROFILE_COLUMNS, Provider, SiteModel
+from generator.model.ranking import sort_by, sort_by_group, sort_providers
+from generator.model.sitemodel import (
+    HEADLINE,
+    PROFILE_COLUMNS,
+    PROFILE_INDICATORS,
+    Figure,
+    Provider,
+    SiteModel,
+)
 from generator.pages import addresses
 from generator.slugs import slugify
 
+# Headline indicators with figures for the customers of each service.
+BY_SERVICE = tuple(key for key in HEADLINE if key in PROFILE_INDICATORS)
 # Services through which an employer can recruit, in the order the pages show them.
 EMPLOYER_SERVICES = ("larling", "praktik", "studieforberedande", "yrkesvux", "jobbcoachning")
 
@@ -61,11 +70,43 @@ class Listing(View):
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column of figures: an indicator, for the customers of one service or
+    (``service`` None) for all of a provider's customers."""
+
+    indicator: str
+    service: str | None = None
+
+
+@dataclass(frozen=True)
 class ProviderList(Listing):
     filter_key: str  # "all", "service-sfi", "district-orminge"
     filter_kind: str  # "all", "service", "district"
     filter_value: str | None  # the service code or the district's name
     sort: str  # "name" or a headline indicator
+    columns: tuple[Column, ...]  # one per headline indicator
+    figures: tuple[tuple[Figure | None, ...], ...]  # per provider on this page, per column
+    reference: tuple[Figure | None, ...]  # all providers, per column
+
+
+def columns_for(service: str | None) -> tuple[Column, ...]:
+    """The headline columns of a list: on a service's list, the figures for that
+    service's customers wherever the indicator has figures by service."""
+    return tuple(
+        Column(key, service if service and key in BY_SERVICE else None) for key in HEADLINE
+    )
+
+
+def figure_in(p: Provider, column: Column, period: str) -> Figure | None:
+    if column.service is None:
+        return p.figure(period, column.indicator)
+    return p.service_figure(column.service, column.indicator)
+
+
+def reference_in(model: SiteModel, column: Column) -> Figure | None:
+    if column.service is None:
+        return model.all_figures.get(model.pooled_period, {}).get(column.indicator)
+    return model.service_reference.get(f"service={column.service}", {}).get(column.indicator)
 
 
 @dataclass(frozen=True)
@@ -149,15 +190,26 @@ def _lists(model: SiteModel, size: int) -> Iterator[Page]:
     for slug, name in model.districts.items():
         in_district = [p for p in listed if any(slugify(d) == slug for d in p.districts)]
         filters.append((f"district-{slug}", "district", name, in_district))
+    period = model.pooled_period
     for key, kind, value, providers in filters:
+        columns = columns_for(value if kind == "service" else None)
+        reference = tuple(reference_in(model, c) for c in columns)
         for sort in ("name", *HEADLINE):
-            ordered = sort_providers(providers, sort, model.pooled_period)
+            if sort == "name":
+                ordered = sort_providers(providers, sort, period)
+            else:
+                by = next(c for c in columns if c.indicator == sort)
+                ordered = sort_by(providers, lambda p, c=by: figure_in(p, c, period))
             for path, part in _listing(
                 lambda n, k=key, s=sort: addresses.list_path(k, s, n), ordered, size
             ):
-                yield Page(path, "providers", ProviderList(**part, filter_key=key,
-                                                           filter_kind=kind,
-                                                           filter_value=value, sort=sort))
+                figures = tuple(
+                    tuple(figure_in(p, c, period) for c in columns) for p in part["providers"]
+                )
+                yield Page(path, "providers", ProviderList(
+                    **part, filter_key=key, filter_kind=kind, filter_value=value, sort=sort,
+                    columns=columns, figures=figures, reference=reference,
+                ))
 
 
 def _compare(model: SiteModel, size: int) -> Iterator[Page]:
