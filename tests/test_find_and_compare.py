@@ -22,7 +22,12 @@ from generator.model.sitemodel import Figure
 from generator.slugs import slugify
 
 sys.path.insert(0, str(ROOT / "plugins"))
-from comparison_pages.compare import TRANSIT_STEPS, difference_verdict  # noqa: E402
+from comparison_pages.compare import (  # noqa: E402
+    BY_SERVICE,
+    TRANSIT_STEPS,
+    difference_verdict,
+    row_service,
+)
 
 from generator.model.ranking import search_sort_values, sort_providers  # noqa: E402
 
@@ -151,6 +156,16 @@ def test_difference_verdict_compares_intervals_not_point_estimates() -> None:
     assert difference_verdict([fig(80, 72, 86), fig(20, 5, 45, few=True), None]) == "few"
 
 
+def test_a_service_comparison_uses_figures_by_service_where_there_are_any() -> None:
+    by_service = {"satisfied_end", "satisfied_4w", "work_or_studies", "self_sufficient_6m"}
+    assert by_service == BY_SERVICE
+    assert row_service("pooled:work_or_studies", "sfi") == "sfi"
+    assert row_service("latest:satisfied_end", "sfi") == "sfi"
+    assert row_service("pooled:passed", "sfi") is None
+    assert row_service("pooled:work_or_studies_vs_expected", "sfi") is None
+    assert row_service("pooled:work_or_studies", None) is None
+
+
 def test_search_order_places_hidden_figures_last_never_as_zero() -> None:
     """The search sorts by values that order providers as the pre-rendered lists do."""
     from generator.build.pipeline import BuildReport, check, compute
@@ -246,6 +261,17 @@ def test_comparison_tables_per_service_without_javascript(sample_site: Path) -> 
                 seen += columns[:on_page]
                 assert html.count("data-verdict>") == 10
                 assert "<script" not in html.split("</main>")[0]
+                # The result rows with figures by service are this service's
+                # customers' figures; the others say they count all services.
+                for row in re.findall(r'<tr data-row="(?:pooled|latest):[^"]+">.*?</tr>', html,
+                                      re.S):
+                    indicator = re.match(r'<tr data-row="\w+:(\w+)"', row).group(1)
+                    groups = set(re.findall(r'data-fig="[^"|]+\|[^"|]+\|[^"|]+\|([^"]+)"', row))
+                    if indicator in BY_SERVICE:
+                        assert groups <= {f"service={code}"}, (page.name, indicator, groups)
+                    else:
+                        assert groups <= {"total"}, (page.name, indicator, groups)
+                        assert lang != "sv" or "alla tjänster" in row.split("</th>")[0]
             # Every listed provider of the service once, and nobody else.
             assert sorted(seen) == sorted(wanted)
 

@@ -54,8 +54,10 @@ def _provider(pid: str, name: str, services: tuple[str, ...], value: int, **kw: 
         figures={"2023-2025": {"work_or_studies": _figure("work_or_studies", value)}},
         profiles={
             "age_band=20-24": {"work_or_studies": _figure("work_or_studies", value)},
-            # Each provider's SFI customers do the other way round from its total.
-            "service=sfi": {"work_or_studies": _figure("work_or_studies", 100 - value, 60)},
+        },
+        # Each provider's SFI customers do the other way round from its total.
+        by_service={
+            "2023-2025": {"sfi": {"work_or_studies": _figure("work_or_studies", 100 - value, 60)}}
         },
     )
     fields.update(kw)

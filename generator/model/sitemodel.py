@@ -89,6 +89,8 @@ class Provider:
     )  # period -> indicator -> Figure
     # breakdown ("age_band=20-24") -> indicator -> Figure, for the pooled period
     profiles: dict[str, dict[str, Figure]] = field(default_factory=dict)
+    # period -> service -> indicator -> Figure: the figures for one service's customers
+    by_service: dict[str, dict[str, dict[str, Figure]]] = field(default_factory=dict)
 
     @property
     def listed(self) -> bool:
@@ -143,10 +145,10 @@ class Provider:
         """Indicators with a figure (shown or hidden) in any of these periods."""
         return {name for period in periods for name in self.figures.get(period, {})}
 
-    def service_figure(self, service: str, indicator: str) -> Figure | None:
-        """The figure for the customers of one service, pooled period; None where
-        the indicator has no figures by service (registry ``breakdown``)."""
-        return self.profile(f"service={service}", indicator)
+    def service_figure(self, period: str, service: str, indicator: str) -> Figure | None:
+        """The figure for the customers of one service; None where there is none
+        (an indicator without figures by service: registry ``breakdown``)."""
+        return self.by_service.get(period, {}).get(service, {}).get(indicator)
 
     def profile(self, breakdown: str, indicator: str) -> Figure | None:
         return self.profiles.get(breakdown, {}).get(indicator)
@@ -241,6 +243,18 @@ def _figures(table: pd.DataFrame) -> dict[str, dict[str, dict[str, Figure]]]:
     for row in totals.itertuples(index=False):
         fig = _figure(row)
         out.setdefault(row.provider_id, {}).setdefault(fig.period, {})[fig.indicator] = fig
+    return out
+
+
+def _by_service(table: pd.DataFrame) -> dict[str, dict[str, dict[str, dict[str, Figure]]]]:
+    """provider_id -> period -> service -> indicator -> Figure, every period."""
+    out: dict[str, dict[str, dict[str, dict[str, Figure]]]] = {}
+    rows = table[table["breakdown"].str.startswith("service=")]
+    for row in rows.itertuples(index=False):
+        fig = _figure(row)
+        service = row.breakdown.removeprefix("service=")
+        periods = out.setdefault(row.provider_id, {})
+        periods.setdefault(fig.period, {}).setdefault(service, {})[fig.indicator] = fig
     return out
 
 
@@ -400,6 +414,7 @@ def build_site_model(
     latest = ds.reporting_year or (ds.data_date.year if ds.data_date else dt.date.today().year)
     pooled = str(latest) if pooled_years == 1 else f"{latest - pooled_years + 1}-{latest}"
     profiles = _profiles(table, pooled)
+    by_service = _by_service(table)
     premises = _premises(ds)
     staff = _staff(ds, k, _hidden_headcounts(table))
     groups = _groups(group_sizes, k)
@@ -436,6 +451,7 @@ def build_site_model(
                 texts=texts,
                 figures=figures.get(pid, {}),
                 profiles=profiles.get(pid, {}),
+                by_service=by_service.get(pid, {}),
             )
         )
     providers.sort(key=lambda p: (p.name.casefold(), p.id))

@@ -100,7 +100,7 @@ def columns_for(service: str | None) -> tuple[Column, ...]:
 def figure_in(p: Provider, column: Column, period: str) -> Figure | None:
     if column.service is None:
         return p.figure(period, column.indicator)
-    return p.service_figure(column.service, column.indicator)
+    return p.service_figure(period, column.service, column.indicator)
 
 
 def reference_in(model: SiteModel, column: Column) -> Figure | None:

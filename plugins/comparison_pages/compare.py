@@ -66,9 +66,26 @@ def has_verdict(row: str) -> bool:
     return period in ("pooled", "latest") and indicator in SHARE_INDICATORS
 
 
-def row_figure(p: Provider, row: str, pooled: str, latest: str) -> Figure | None:
+# Result rows with figures for one service's customers (the `service=` breakdown).
+BY_SERVICE = frozenset(registry.names(breakdown=True))
+
+
+def row_service(row: str, service: str | None) -> str | None:
+    """The service a row's figures are for on a service's comparison; None where
+    they count all of a provider's customers (the row then says so)."""
+    _period, _, indicator = row.partition(":")
+    return service if service and indicator in BY_SERVICE else None
+
+
+def row_figure(
+    p: Provider, row: str, pooled: str, latest: str, service: str | None = None
+) -> Figure | None:
     period, _, indicator = row.partition(":")
-    return p.figure(pooled if period == "pooled" else latest, indicator)
+    when = pooled if period == "pooled" else latest
+    scope = row_service(row, service)
+    if scope is not None:
+        return p.service_figure(when, scope, indicator)
+    return p.figure(when, indicator)
 
 
 def difference_verdict(figures: Iterable[Figure | None]) -> str:
@@ -100,8 +117,10 @@ def difference_verdict(figures: Iterable[Figure | None]) -> str:
     return "real" if highest.ci_low > lowest.ci_high else "chance"
 
 
-def row_verdict(providers: list[Provider], row: str, pooled: str, latest: str) -> str:
-    return difference_verdict(row_figure(p, row, pooled, latest) for p in providers)
+def row_verdict(
+    providers: list[Provider], row: str, pooled: str, latest: str, service: str | None = None
+) -> str:
+    return difference_verdict(row_figure(p, row, pooled, latest, service) for p in providers)
 
 
 def near_tokens(p: Provider) -> list[str]:

@@ -151,6 +151,7 @@ def install_i18n(generator: Any) -> None:
         has_verdict=compare.has_verdict,
         page_window=compare.page_window,
         row_figure=compare.row_figure,
+        row_service=compare.row_service,
         row_verdict=compare.row_verdict,
         near_tokens=compare.near_tokens,
         search_sort=compare.search_sort,
