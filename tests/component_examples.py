@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.model.sitemodel import Figure
+from generator.model.verdicts import Reference
 
 
 def figure(
@@ -125,15 +126,30 @@ EXAMPLES = (
     Example(
         "sentence: shown, against all providers",
         "plain",
-        "plain.sentence(fig, all_fig, '2023-2025')",
-        {"fig": SHOWN, "all_fig": figure(60, 900)},
+        "plain.sentence(fig, reference, '2023-2025')",
+        {"fig": SHOWN, "reference": Reference(figure(60, 900), None, True)},
         ("31", "40", "78", "For all providers: 60", "clearly higher"),
+    ),
+    Example(
+        "sentence: against all providers of its one service",
+        "plain",
+        "plain.sentence(fig, reference, '2023-2025')",
+        {"fig": SHOWN, "reference": Reference(figure(60, 900), "sfi", True)},
+        ("For all providers of Swedish for immigrants (SFI): 60", "clearly higher"),
+    ),
+    Example(
+        "sentence: several services, so no verdict",
+        "plain",
+        "plain.sentence(fig, reference, '2023-2025')",
+        {"fig": SHOWN, "reference": Reference(figure(60, 900), None, False)},
+        ("all services together: 60", "by service below"),
+        ("clearly", "chance"),
     ),
     Example(
         "sentence: few answers",
         "plain",
-        "plain.sentence(fig, all_fig, '2023-2025')",
-        {"fig": figure(90, 10, few=True), "all_fig": figure(60, 900)},
+        "plain.sentence(fig, reference, '2023-2025')",
+        {"fig": figure(90, 10, few=True), "reference": Reference(figure(60, 900), None, True)},
         ("uncertain",),
         ("clearly",),
     ),

@@ -134,3 +134,34 @@ def test_no_template_decides_a_statistical_rule(pattern: str) -> None:
         if re.search(pattern, line)
     ]
     assert not found, found
+
+
+def test_a_provider_is_set_against_its_own_service_where_there_are_figures_by_service() -> None:
+    """An SFI school is compared with all SFI schools, not with every service;
+    one offering several services gets the all-services figure without a
+    verdict; an indicator without figures by service keeps the all-provider one."""
+    import dataclasses
+
+    from generator.model.verdicts import reference
+
+    everyone, sfi = fig(76, period="2023-2025"), fig(65, period="2023-2025")
+    by_service = {"service=sfi": {"work_or_studies": sfi}, "service=praktik": {}}
+    sfi_school = dataclasses.replace(_provider({}), services=("sfi",))
+    both = dataclasses.replace(_provider({}), services=("sfi", "praktik"))
+    placements = dataclasses.replace(_provider({}), services=("praktik",))
+
+    own = reference(sfi_school, "work_or_studies", everyone, by_service)
+    assert (own.figure, own.service, own.comparable) == (sfi, "sfi", True)
+    mixed = reference(both, "work_or_studies", everyone, by_service)
+    assert (mixed.figure, mixed.service, mixed.comparable) == (everyone, None, False)
+    # No figure for its one service (none published): no like-for-like verdict.
+    alone = reference(placements, "work_or_studies", everyone, by_service)
+    assert (alone.figure, alone.comparable) == (everyone, False)
+    # Passed grades have no figures by service: all providers, as before.
+    graded = reference(both, "passed", everyone, by_service)
+    assert (graded.figure, graded.service, graded.comparable) == (everyone, None, True)
+    # The verdict follows: 60 % (likely 50-70) is "lower" than every service's
+    # 76 %, but could be chance against the SFI schools' 65 %.
+    school = fig(60, 50, 70, period="2023-2025")
+    assert versus_all(school, everyone) == "lower"
+    assert versus_all(school, own.figure) == "chance"

@@ -37,6 +37,41 @@ def versus_all(fig: Figure | None, everyone: Figure | None) -> VersusAll | None:
     return "chance"
 
 
+@dataclass(frozen=True)
+class Reference:
+    """What a provider's headline figure is set against in its sentence."""
+
+    figure: Figure | None  # all providers' figure
+    service: str | None  # the service it is for; None: all services together
+    comparable: bool  # like with like, so the sentence may say higher or lower
+
+
+def reference(
+    provider: Provider,
+    indicator: str,
+    everyone: Figure | None,
+    by_service: dict[str, dict[str, Figure]],
+) -> Reference:
+    """All providers' figure a provider's own is compared with.
+
+    Results depend on the service (SFI customers reach work or studies less
+    often than job-coaching customers), so a provider that offers one service
+    is set against all providers' figure for that service
+    (``by_service["service=X"]``) wherever the indicator has figures by
+    service. Otherwise (several services, or no figure for its one service)
+    it is shown all providers' figure for every service together, without a
+    verdict: its mix of services alone could make it higher or lower. An
+    indicator without figures by service is set against all providers.
+    """
+    if not any(indicator in figures for figures in by_service.values()):
+        return Reference(everyone, None, True)
+    services = provider.services
+    own = by_service.get(f"service={services[0]}", {}) if len(services) == 1 else {}
+    if indicator in own:
+        return Reference(own[indicator], services[0], True)
+    return Reference(everyone, None, False)
+
+
 def expected_share(fig: Figure | None, difference: Figure | None) -> int | None:
     """The share a provider's customers would be expected to reach: its own
     share minus the published difference from expected (indicator 6), so the

@@ -29,6 +29,7 @@ from generator.model.sitemodel import (
     Provider,
     SiteModel,
 )
+from generator.model.verdicts import Reference, reference
 from generator.pages import addresses
 from generator.slugs import slugify
 
@@ -138,9 +139,50 @@ class ProviderView(View):
 
 
 @dataclass(frozen=True)
+class ServiceResults:
+    """One service's row of a provider's results by service, and all providers' row."""
+
+    service: str
+    figures: tuple[Figure | None, ...]  # per BY_SERVICE indicator
+    reference: tuple[Figure | None, ...]
+
+
+@dataclass(frozen=True)
 class ProviderPage(ProviderView):
     # The trend chart of each headline indicator that has one (charts.ChartFile).
     charts: Mapping[str, Any] = field(default_factory=dict)
+    # What each headline figure is set against (verdicts.reference).
+    references: Mapping[str, Reference] = field(default_factory=dict)
+    # Results by service, for a provider offering more than one.
+    by_service: tuple[ServiceResults, ...] = ()
+
+
+def provider_page(model: SiteModel, provider: Provider) -> ProviderPage:
+    period = model.pooled_period
+    everyone = model.all_figures.get(period, {})
+    charts = {
+        key: chart
+        for key in HEADLINE
+        if (chart := model.charts.get((provider.id, key))) is not None
+    }
+    references = {
+        key: reference(provider, key, everyone.get(key), model.service_reference)
+        for key in HEADLINE
+    }
+    by_service = ()
+    if len(provider.services) > 1:
+        by_service = tuple(
+            ServiceResults(
+                code,
+                tuple(provider.service_figure(period, code, key) for key in BY_SERVICE),
+                tuple(
+                    model.service_reference.get(f"service={code}", {}).get(key)
+                    for key in BY_SERVICE
+                ),
+            )
+            for code in provider.services
+        )
+    return ProviderPage(provider, charts, references, by_service)
 
 
 @dataclass(frozen=True)
@@ -168,12 +210,7 @@ def pages(model: SiteModel, list_size: int, compare_size: int) -> Iterator[Page]
     """Every data page, in the order they are written."""
     yield from _lists(model, list_size)
     for provider in model.providers:
-        charts = {
-            key: chart
-            for key in HEADLINE
-            if (chart := model.charts.get((provider.id, key))) is not None
-        }
-        yield Page(addresses.provider_path(provider.id), "provider", ProviderPage(provider, charts))
+        yield Page(addresses.provider_path(provider.id), "provider", provider_page(model, provider))
     yield Page(addresses.SEARCH, "search", Plain())
     yield from _compare(model, compare_size)
     yield from _employers(model, list_size)

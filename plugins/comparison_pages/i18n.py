@@ -147,6 +147,7 @@ def install_i18n(generator: Any) -> None:
         COMPARE_MAX=compare.COMPARE_MAX,
         TRANSIT_STEPS=compare.TRANSIT_STEPS,
         EMPLOYER_SERVICES=views.EMPLOYER_SERVICES,
+        BY_SERVICE=views.BY_SERVICE,
         RESULT_FIGURES=compare.RESULT_FIGURES,
         has_verdict=compare.has_verdict,
         page_window=compare.page_window,
