@@ -1,0 +1,1 @@
+"""The stages in order, the nightly releases, the command line and the settings."""
