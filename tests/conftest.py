@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -128,11 +129,21 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built from the committed sample data, by the real build."""
+    """The site built from the committed sample data, by the real build: once per
+    test run, shared by the pytest-xdist workers (the first builds, the others
+    wait for it), and read only."""
     from generator.build.pipeline import build
 
-    out = tmp_path_factory.mktemp("site") / "output"
-    build(SAMPLE_DATA, out, SAMPLE_SETTINGS)
+    run = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run = run.parent  # the run's folder, above each worker's own
+    out = run / "sample-site" / "output"
+    with (run / "sample-site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = run / "sample-site.done"
+        if not done.exists():
+            build(SAMPLE_DATA, out, SAMPLE_SETTINGS)
+            done.touch()
     return out
 
 
