@@ -157,10 +157,10 @@ def _audit(args: argparse.Namespace) -> int:
     """Exit 0 when no hidden figure can be pinned down, 1 when some can (listed)."""
     import time
 
-    from generator.protect import proofstore
-    from generator.protect.audit import measure
     from generator.build.pipeline import BuildReport, compute_table
     from generator.build.settings import DEFAULT_SETTINGS_FILE, load_settings
+    from generator.protect import proofstore
+    from generator.protect.audit import measure
 
     settings = load_settings(args.settings or DEFAULT_SETTINGS_FILE)
     start = time.perf_counter()

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from generator.build.pipeline import BuildReport, build_into
+from generator.build.settings import DEFAULT_SETTINGS_FILE, load_settings
 from generator.ingest.problems import InvalidData
 from generator.outputs.publish import remove_dead_runs_folders
-from generator.build.settings import DEFAULT_SETTINGS_FILE, load_settings
 
 LIVE = "live"
 RELEASES = "releases"

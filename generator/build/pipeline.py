@@ -18,28 +18,39 @@ from typing import Any
 
 import pandas as pd
 
-from generator.protect import proofstore
-from generator.outputs.assets import asset_names, fingerprint_assets
+from generator.build.settings import DEFAULT_SETTINGS_FILE, load_settings
 from generator.compute.casemix import compare_with_expected
+from generator.compute.indicators import (
+    BREAKDOWN_COLUMNS,
+    compute_group_sizes,
+    compute_indicators,
+    pooled_period,
+)
+from generator.files import count_pages, walk_files
+from generator.ingest.dataset import Dataset
+from generator.ingest.periods import complete_years
+from generator.ingest.validate import load_and_validate
+from generator.model.likeme import write_like_me_data
+from generator.model.sitemodel import SiteModel, build_site_model
+from generator.outputs.assets import asset_names, fingerprint_assets
 from generator.outputs.charts import render_chart_files, trend_chart_data
 from generator.outputs.check import ChecksFailed, run_checks
-from generator.ingest.dataset import Dataset
-from generator.protect.disclosure import Earlier, Protection, left_out_counts, protect, published_rows
-from generator.files import count_pages, walk_files
 from generator.outputs.fonts import build_fonts, font_files_fingerprint, source_characters
-from generator.compute.indicators import BREAKDOWN_COLUMNS, compute_group_sizes, compute_indicators, pooled_period
-from generator.model.likeme import write_like_me_data
 from generator.outputs.opendata import write_open_data
-from generator.pages.pagecache import code_fingerprint, model_fingerprint
-from generator.ingest.periods import complete_years
-from generator.protect.previous import joint_table, read_release
 from generator.outputs.publish import recover, replace_atomically, staging_dir
-from generator.pages.render import render_site
 from generator.outputs.search import build_search_index
-from generator.build.settings import DEFAULT_SETTINGS_FILE, load_settings
 from generator.outputs.sitemap import write_sitemap
-from generator.model.sitemodel import SiteModel, build_site_model
-from generator.ingest.validate import load_and_validate
+from generator.pages.pagecache import code_fingerprint, model_fingerprint
+from generator.pages.render import render_site
+from generator.protect import proofstore
+from generator.protect.disclosure import (
+    Earlier,
+    Protection,
+    left_out_counts,
+    protect,
+    published_rows,
+)
+from generator.protect.previous import joint_table, read_release
 
 
 @dataclass
