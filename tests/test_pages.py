@@ -197,6 +197,27 @@ def test_the_employer_pages_offer_only_filters_that_find_someone() -> None:
     assert addresses.employers_path("service", "sfi") not in by_path
 
 
+def test_an_employer_page_for_a_service_shows_that_services_figure() -> None:
+    model = _model()
+    for i, provider in enumerate(model.providers):
+        if "praktik" in provider.services:
+            figures = {"self_sufficient_6m": _figure("self_sufficient_6m", 11 + i)}
+            model.providers[i] = dataclasses.replace(
+                provider,
+                by_service={"2023-2025": {"praktik": figures}},
+                figures={"2023-2025": {"self_sufficient_6m": _figure("self_sufficient_6m", 77)}},
+            )
+    by_path = _by_path(model)
+    placements = by_path[addresses.employers_path("service", "praktik")].view
+    assert isinstance(placements, EmployerList)
+    assert placements.scope == "praktik"
+    assert [f.value for f in placements.self_sufficient] == [11, 14]  # a, d: their praktik
+    everyone = by_path[addresses.employers_path()].view
+    assert isinstance(everyone, EmployerList)
+    assert everyone.scope is None
+    assert [f.value if f else None for f in everyone.self_sufficient] == [77, None]
+
+
 def test_a_pages_cache_key_is_its_view() -> None:
     model = _model()
     cache = PageCache(Path("/nonexistent"), "salt")

@@ -121,6 +121,11 @@ class EmployerList(Listing):
     filter_value: str | None
     employer_services: tuple[str, ...]  # the filters offered
     employer_sectors: tuple[str, ...]
+    # Per provider on this page: still self-sufficient after six months for the
+    # customers of the page's service (``scope``), shown beside the figure for
+    # all services; ``scope`` None: the page is not about one service.
+    self_sufficient: tuple[Figure | None, ...] = ()
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -285,13 +290,15 @@ def _employers(model: SiteModel, size: int) -> Iterator[Page]:
     for code in services:
         chosen.append(("service", code, [p for p in providers if code in p.services]))
     for kind, code, some in chosen:
+        column = Column("self_sufficient_6m", code if kind == "service" else None)
         for path, part in _listing(
             lambda n, k=kind, c=code: addresses.employers_path(k, c, n), some, size
         ):
-            yield Page(path, "employers", EmployerList(**part, filter_kind=kind,
-                                                       filter_value=code,
-                                                       employer_services=services,
-                                                       employer_sectors=sectors))
+            figures = tuple(figure_in(p, column, model.pooled_period) for p in part["providers"])
+            yield Page(path, "employers", EmployerList(
+                **part, filter_kind=kind, filter_value=code, employer_services=services,
+                employer_sectors=sectors, self_sufficient=figures, scope=column.service,
+            ))
 
 
 def _like_me(model: SiteModel, size: int) -> Iterator[Page]:
