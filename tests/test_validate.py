@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -218,6 +219,9 @@ RULES = [
     ),
     # results: the life of a record
     ({(R, 0, "end_date"): "2024-01-09"}, R, 0, "end_date", "is before start_date"),
+    # dates from the future would move every headline period (2199: after any build)
+    ({(R, 0, "end_date"): "2199-01-01"}, R, 0, "end_date", "is after the day of the build"),
+    ({(R, 2, "start_date"): "2199-05-01"}, R, 2, "start_date", "dates from the future"),
     ({(R, 0, "end_reason"): ""}, R, 0, "end_reason", "an ended record needs one of: completed"),
     ({(R, 2, "end_reason"): "completed"}, R, 2, "end_reason", "is set but end_date is blank"),
     ({(R, 2, "outcome"): "work"}, R, 2, "outcome", "outcome is only for ended records"),
@@ -439,3 +443,15 @@ def test_fuzz_one_cell_of_a_valid_folder(
         _assert_dataset_or_invalid(folder)
     finally:
         shutil.rmtree(folder)
+
+
+def test_the_last_day_of_the_data_may_be_the_day_of_the_build() -> None:
+    """Dates up to the build's day are taken; one day later is refused, named by line."""
+    last = load_and_validate(FIXTURE).data_date
+    assert last is not None
+    assert load_and_validate(FIXTURE, today=last).data_date == last
+    with pytest.raises(InvalidData) as caught:
+        load_and_validate(FIXTURE, today=last - dt.timedelta(days=1))
+    messages = [str(p) for p in caught.value.problems]
+    assert messages and all("is after the day of the build" in m for m in messages)
+    assert all(re.search(r"/results\.csv:\d+: column .(start|end)_date.", m) for m in messages)

@@ -83,15 +83,18 @@ Message = Callable[[str], str]
 Failures = list[tuple[pd.Series, Message]]
 
 
-def load_and_validate(folder: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Dataset:
-    """load_folder + validate; raises InvalidData (all problems, capped) if anything is wrong."""
+def load_and_validate(
+    folder: Path, *, max_file_bytes: int = MAX_FILE_BYTES, today: dt.date | None = None
+) -> Dataset:
+    """load_folder + validate; raises InvalidData (all problems, capped) if anything is wrong.
+    ``today`` is the build's date (dates after it are refused); the clock's by default."""
     problems = ProblemList()
     # The records are millions of small lists and strings until validate() has
     # typed them: the collector would walk them all, again and again, for
     # nothing (they hold no cycles): seconds at national scale.
     with gc_paused():
         raw = load_folder(Path(folder), problems, max_file_bytes=max_file_bytes)
-        dataset = validate(raw, problems)
+        dataset = validate(raw, problems, today=today)
         del raw
     if problems:
         raise InvalidData(_in_reading_order(problems.items), problems.dropped)
@@ -110,14 +113,14 @@ def _in_reading_order(items: list[Problem]) -> list[Problem]:
     return sorted(items, key=lambda p: (rank[p.file], p.line or 0))
 
 
-def validate(raw: RawData, problems: ProblemList) -> Dataset:
+def validate(raw: RawData, problems: ProblemList, *, today: dt.date | None = None) -> Dataset:
     """Type every table of ``raw``; add a problem for every contract rule broken."""
     with gc_paused():
         tables = {
             spec.name: _check_table(raw.tables.get(spec.name), spec, problems) for spec in FILES
         }
         _check_references(tables, raw, problems)
-        _check_results(tables[RESULTS.name], problems)
+        _check_results(tables[RESULTS.name], problems, today or dt.date.today())
         _check_staff(tables[STAFF.name], problems)
         frames = {name: t.frame() for name, t in tables.items()}
     results = frames[RESULTS.name]
@@ -608,8 +611,23 @@ def _check_premises_exist(providers: _Table, premises: _Table, problems: Problem
     )
 
 
-def _check_results(t: _Table, problems: ProblemList) -> None:
-    """The life of a record: ongoing records have no end data; ended ones have a reason."""
+def _check_results(t: _Table, problems: ProblemList, today: dt.date) -> None:
+    """The life of a record: ongoing records have no end data; ended ones have a reason;
+    nothing has happened after the day of the build."""
+    # A date from the future (a typo, a planned start) would move every
+    # headline period to a year that has not happened.
+    for name in ("start_date", "end_date"):
+        if t.has(name):
+            future = (t.typed[name] > pd.Timestamp(today)).fillna(False).astype(bool)
+            t.report(
+                problems,
+                future,
+                name,
+                lambda v: (
+                    f"{_q(v)} is after the day of the build ({today.isoformat()}); "
+                    "dates from the future are refused"
+                ),
+            )
     if not t.has("end_date"):
         return  # already reported; every rule here hangs on end_date
     ended = t.filled("end_date")
