@@ -39,6 +39,10 @@ REPORTING_LAG_DAYS = 0  # a year is published once the data reach its 31 Decembe
 
 # --- Input limits ----------------------------------------------------------------
 MAX_INPUT_FILE_MB = 200  # a data file larger than this is refused with a clear message
+# A night whose records or providers fall by more than this share against the live
+# release (an export cut short or read half-written) is held: nothing is published
+# unless `nightly --accept-fall` says the fall is real.
+HOLD_IF_FALLEN_BY = 0.1
 
 # --- Security -------------------------------------------------------------------
 # Only the site's own scripts, styles and fonts; Pagefind's search engine is

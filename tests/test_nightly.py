@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -79,7 +80,23 @@ def test_second_run_reports_what_changed(site: Path, tmp_path: Path) -> None:
         if not (line.split(";")[1:2] == ["leverantor-01"] and i % 3)
     ]
     (data / "results.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
-    proc = run_cli("nightly", "--data", str(data), "--site", str(site), "--keep", "2")
+    # A ninth of the records gone (11 %) is more than HOLD_IF_FALLEN_BY allows: held.
+    before, target = snapshot(site / "live"), live_target(site)
+    live = json.loads((site / "reports" / "latest.json").read_text(encoding="utf-8"))
+    was = live["counts"]["records"]
+    held = run_cli("nightly", "--data", str(data), "--site", str(site), "--keep", "2")
+    assert held.returncode == 2, held.stderr
+    fell = re.search(r"records fell from (\d+) in the live release to (\d+) \(11%", held.stderr)
+    assert fell and int(fell.group(1)) == was and int(fell.group(2)) < 0.9 * was, held.stderr
+    assert "--accept-fall" in held.stderr and "Traceback" not in held.stderr
+    assert live_target(site) == target and snapshot(site / "live") == before
+    report = json.loads((site / "reports" / "latest.json").read_text(encoding="utf-8"))
+    assert report["status"] == "held"
+    assert len(list((site / "releases").iterdir())) == 1
+    # The operator says the fall is real.
+    proc = run_cli(
+        "nightly", "--data", str(data), "--site", str(site), "--keep", "2", "--accept-fall"
+    )
     assert proc.returncode == 0, proc.stderr
     assert "providers added: none" in proc.stdout
     report = json.loads((site / "reports" / "latest.json").read_text(encoding="utf-8"))
@@ -194,3 +211,21 @@ def test_same_input_gives_byte_identical_releases(site: Path) -> None:
     assert run_cli("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
     first, second = sorted((site / "releases").iterdir())[-2:]
     assert snapshot(first) == snapshot(second)
+
+
+def test_a_night_that_looks_incomplete_is_held() -> None:
+    """No records, or records or providers fallen by more than the share, against
+    the live release's counts; a first release is held only when it is empty."""
+    from generator.build.nightly import fallen
+
+    live = {"records": 1000, "providers": 40}
+    assert fallen(live, {"records": 950, "providers": 40}, 0.1) is None
+    assert fallen(live, {"records": 900, "providers": 36}, 0.1) is None  # exactly 10 %
+    assert "records fell from 1000" in (fallen(live, {"records": 899, "providers": 40}, 0.1)
+                                        or "")
+    assert "providers fell from 40" in (fallen(live, {"records": 990, "providers": 35}, 0.1)
+                                        or "")
+    assert fallen(live, {"records": 0, "providers": 40}, 0.1) == "the data hold no records"
+    assert fallen(None, {"records": 0, "providers": 0}, 0.1) == "the data hold no records"
+    assert fallen(None, {"records": 5, "providers": 1}, 0.1) is None
+    assert fallen(live, {"records": 500, "providers": 40}, 0.6) is None

@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     n.add_argument("--keep", type=int, default=7, help="releases to keep (default: 7)")
     n.add_argument(
+        "--accept-fall",
+        action="store_true",
+        help="publish even if records or providers fell by more than HOLD_IF_FALLEN_BY",
+    )
+    n.add_argument(
         "--settings", type=Path, default=None, help="settings file (default: pelicanconf.py)"
     )
 
@@ -135,7 +140,7 @@ def _progress(msg: str) -> None:
 
 
 def _nightly(args: argparse.Namespace) -> int:
-    from generator.build.nightly import LockHeld, run_nightly, summary
+    from generator.build.nightly import Held, LockHeld, run_nightly, summary
     from generator.build.settings import DEFAULT_SETTINGS_FILE
 
     if args.keep < 1:
@@ -144,11 +149,16 @@ def _nightly(args: argparse.Namespace) -> int:
     _warn_about_placeholders(args.data, args.settings or DEFAULT_SETTINGS_FILE)
     try:
         report = run_nightly(
-            args.data, args.site, args.keep, args.settings or DEFAULT_SETTINGS_FILE
+            args.data, args.site, args.keep, args.settings or DEFAULT_SETTINGS_FILE,
+            accept_fall=args.accept_fall,
         )
     except LockHeld as err:
         print(err, file=sys.stderr)
         return EXIT_FAILURE
+    except Held as err:
+        print(f"Held, nothing published: {err}. The live site was left as it was.",
+              file=sys.stderr)
+        return EXIT_INVALID
     print(summary(report))
     return EXIT_OK
 

@@ -38,6 +38,43 @@ REPORTS = "reports"
 BUILDING_PREFIX = ".building-"
 
 
+class Held(Exception):
+    """The new data look incomplete against the live release: nothing is published."""
+
+
+def fallen(before: dict[str, Any] | None, after: dict[str, Any], share: float) -> str | None:
+    """Why a night's data look incomplete, or None.
+
+    A night with no records, or whose records or providers fall by more than
+    ``share`` against the live release's (an export cut short, read while it
+    was written, or filtered by mistake), must not replace a good site.
+    """
+    if not after.get("records"):
+        return "the data hold no records"
+    for name in ("records", "providers"):
+        was, now = (before or {}).get(name), after.get(name, 0)
+        if was and now < was * (1 - share):
+            return (
+                f"{name} fell from {was} in the live release to {now} "
+                f"({(was - now) / was:.0%}; HOLD_IF_FALLEN_BY allows {share:.0%}): check the "
+                "export, or run again with --accept-fall if the fall is real"
+            )
+    return None
+
+
+def _live_counts(site: Path) -> dict[str, Any] | None:
+    """The counts the run report of the live release recorded, if there is one."""
+    live = live_release(site)
+    if live is None:
+        return None
+    try:
+        report = json.loads((site / REPORTS / f"{live.name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    counts = report.get("counts") if isinstance(report, dict) else None
+    return counts if isinstance(counts, dict) else None
+
+
 class LockHeld(Exception):
     pass
 
@@ -257,10 +294,14 @@ def summary(report: RunReport) -> str:
 
 
 def run_nightly(
-    data: Path, site: Path, keep: int = 7, settings_file: Path = DEFAULT_SETTINGS_FILE
+    data: Path,
+    site: Path,
+    keep: int = 7,
+    settings_file: Path = DEFAULT_SETTINGS_FILE,
+    accept_fall: bool = False,
 ) -> RunReport:
-    """Build, check and publish one release. Raises LockHeld, InvalidData or any failure;
-    the live site changes only at the very end, in one rename."""
+    """Build, check and publish one release. Raises LockHeld, InvalidData, Held or any
+    failure; the live site changes only at the very end, in one rename."""
     site = site.absolute()
     report = RunReport(started=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     start = time.perf_counter()
@@ -294,6 +335,9 @@ def run_nightly(
                     "hidden_fewer_than_k": sum(build.protection.hidden_fewer_than_k.values()),
                     "hidden_secondary": build.protection.secondary,
                 }
+                why = fallen(_live_counts(site), report.counts, settings["HOLD_IF_FALLEN_BY"])
+                if why and not accept_fall:
+                    raise Held(why)
                 report.changes = changes(live_release(site), building)
                 report.changes["revised"] = [k.replace("\x1f", "/") for k in build.revised]
                 final = site / RELEASES / rid
@@ -307,6 +351,11 @@ def run_nightly(
             prune(site, keep, log)
             report.status = "published"
             log(f"published release {rid}")
+        except Held as err:
+            report.status = "held"
+            report.problems = [str(err)]
+            log(f"held, nothing published: {err}")
+            raise
         except InvalidData as err:
             report.status = "invalid data"
             report.problems = err.lines()

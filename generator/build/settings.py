@@ -40,6 +40,9 @@ PROJECT_SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("REPORTING_LAG_DAYS", 0,
      "A year is published once the data reach this many days past its 31 December"),
     ("MAX_INPUT_FILE_MB", 200, "A data file larger than this is refused"),
+    ("HOLD_IF_FALLEN_BY", 0.1,
+     "A nightly run whose records or providers fall by more than this share against the live "
+     "release is held, nothing published, unless run with --accept-fall"),
     ("LIST_PAGE_SIZE", 50, "Providers per page of a list; longer lists are split into pages"),
     ("COMPARE_PAGE_SIZE", 8, "Providers side by side per page of a service's comparison"),
 )
@@ -91,6 +94,9 @@ def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
         problems.append(f"RELIABILITY_R must be a whole number not below DISCLOSURE_K, not {r!r}")
     if not isinstance(settings["DISCLOSURE_PROOF"], bool):
         problems.append("DISCLOSURE_PROOF must be True or False")
+    fall = settings["HOLD_IF_FALLEN_BY"]
+    if isinstance(fall, bool) or not isinstance(fall, (int, float)) or not 0 <= fall < 1:
+        problems.append("HOLD_IF_FALLEN_BY must be a share from 0 up to (not including) 1")
     limit = settings["MAX_INPUT_FILE_MB"]
     if not isinstance(limit, (int, float)) or limit <= 0:
         problems.append("MAX_INPUT_FILE_MB must be a positive number")
