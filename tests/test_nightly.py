@@ -229,3 +229,33 @@ def test_a_night_that_looks_incomplete_is_held() -> None:
     assert fallen(None, {"records": 0, "providers": 0}, 0.1) == "the data hold no records"
     assert fallen(None, {"records": 5, "providers": 1}, 0.1) is None
     assert fallen(live, {"records": 500, "providers": 40}, 0.6) is None
+
+
+def test_the_change_summary_counts_figures_that_disappeared(tmp_path: Path) -> None:
+    """A figure the live site shows that tonight's hides or drops is counted; the
+    pooled period a closed year replaces is not."""
+    from generator.build.nightly import changes
+
+    header = "provider_id,year,indicator,breakdown,value,ci_low,ci_high,suppressed"
+
+    def release(name: str, rows: list[str]) -> Path:
+        folder = tmp_path / name / "data"
+        folder.mkdir(parents=True)
+        (folder / "indicators.csv").write_text("\n".join([header, *rows]) + "\n")
+        (folder / "providers.json").write_text('{"providers": [{"provider_id": "p1"}]}')
+        return folder.parent
+
+    live = release("live", [
+        "p1,2025,work_or_studies,total,70,60,80,no",  # hidden tonight
+        "p1,2025,passed,total,90,80,95,no",  # gone tonight
+        "p1,2025,satisfied_end,total,80,70,88,no",  # still shown
+        "p1,2023-2025,work_or_studies,total,72,65,79,no",  # its period is replaced
+    ])
+    tonight = release("tonight", [
+        "p1,2025,work_or_studies,total,,,,yes",
+        "p1,2025,satisfied_end,total,81,71,89,no",
+        "p1,2024-2026,work_or_studies,total,73,66,80,no",
+    ])
+    found = changes(live, tonight)
+    assert found["vanished"] == ["p1/2025/passed/total", "p1/2025/work_or_studies/total"]
+    assert found["moved"] == []

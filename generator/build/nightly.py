@@ -206,10 +206,22 @@ def changes(previous: Path | None, current: Path) -> dict[str, Any]:
     """Providers added or removed, and published figures that moved outside their
     previous 95 % interval (the same period, indicator and breakdown)."""
     if previous is None:
-        return {"first_release": True, "providers_added": [], "providers_removed": [], "moved": []}
+        return {"first_release": True, "providers_added": [], "providers_removed": [], "moved": [],
+                "vanished": []}
     before, after = _provider_ids(previous), _provider_ids(current)
     old_rows, moved = _indicator_rows(previous), []
-    for key, row in sorted(_indicator_rows(current).items()):
+    new_rows = _indicator_rows(current)
+    # Figures the live site shows that tonight's would hide or drop, in the periods
+    # both publish (a closed year's new pooled period replaces the old on purpose).
+    periods = {key[1] for key in new_rows}
+    vanished = [
+        "/".join(key)
+        for key, old in sorted(old_rows.items())
+        if old["suppressed"] != "yes"
+        and key[1] in periods
+        and (key not in new_rows or new_rows[key]["suppressed"] == "yes")
+    ]
+    for key, row in sorted(new_rows.items()):
         old = old_rows.get(key)
         if not old or row["suppressed"] == "yes" or old["suppressed"] == "yes":
             continue
@@ -233,6 +245,7 @@ def changes(previous: Path | None, current: Path) -> dict[str, Any]:
         "providers_added": sorted(after - before),
         "providers_removed": sorted(before - after),
         "moved": moved,
+        "vanished": vanished,
     }
 
 
@@ -281,6 +294,9 @@ def summary(report: RunReport) -> str:
         lines.append(f"  providers removed: {', '.join(ch['providers_removed']) or 'none'}")
         if ch.get("revised"):
             lines.append(f"  figures of closed years revised: {len(ch['revised'])}")
+        gone = ch.get("vanished", [])
+        lines.append(f"  figures shown before and hidden or gone now: {len(gone)}")
+        lines += [f"    {key}" for key in gone[:10]]
         moved = ch["moved"]
         lines.append(f"  figures that moved beyond their interval: {len(moved)}")
         for m in moved[:10]:
