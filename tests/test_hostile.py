@@ -20,7 +20,9 @@ PAYLOADS = {
     "opening_hours": 'Mån–fre 8–17 " onmouseover="alert(1)',
     "street_address": "Storgatan 1 ' onfocus='alert(2)",
     "district": "Fisksätra & {{ 7*7 }} %(x)s",
-    "city": "Nacka\u202ejs.evil",  # a right-to-left override
+    # A right-to-left override or another invisible character is refused at load
+    # (tests/test_validate.py), so it never reaches a page.
+    "city": "Nacka ${7*7} `id` $(id)",
 }
 TEXT = """# Om oss
 

@@ -124,6 +124,11 @@ RULES = [
     ({(P, 2, "provider_id"): "all"}, P, 2, "provider_id", "'all' is reserved"),
     ({(P, 0, "name"): ""}, P, 0, "name", "the cell is empty; a value is required"),
     ({(P, 0, "name"): "<b>Alfa</b>"}, P, 0, "name", "'<b>Alfa</b>' looks like HTML"),
+    # invisible and direction-changing characters (a look-alike of another name)
+    ({(P, 0, "name"): "Alfa\u202eBA"}, P, 0, "name", "direction-changing character (U+202E)"),
+    ({(P, 0, "name"): "Alfa\u200b AB"}, P, 0, "name", "direction-changing character (U+200B)"),
+    ({(P, 0, "name"): "\u3164"}, P, 0, "name", "character (U+3164)"),
+    ({(P, 0, "name"): "Alfa \u200cAB"}, P, 0, "name", "character (U+200C)"),
     ({(P, 0, "name"): "A" * 121}, P, 0, "name", "is 121 characters long; use at most 120"),
     ({(P, 0, "name"): "Alfa\x07 AB"}, P, 0, "name", "control character"),
     ({(P, 0, "org_number"): "556236-6286"}, P, 0, "org_number", "has a wrong check digit"),
@@ -455,3 +460,14 @@ def test_the_last_day_of_the_data_may_be_the_day_of_the_build() -> None:
     messages = [str(p) for p in caught.value.problems]
     assert messages and all("is after the day of the build" in m for m in messages)
     assert all(re.search(r"/results\.csv:\d+: column .(start|end)_date.", m) for m in messages)
+
+
+def test_a_joiner_inside_a_persian_word_is_text_not_a_trick() -> None:
+    """The zero-width non-joiner belongs inside Persian words ("ارائه‌دهنده")."""
+    import re as regex
+
+    from generator.ingest.validate import INVISIBLE_RE
+
+    assert not regex.search(INVISIBLE_RE, "ارائه\u200cدهنده")
+    assert regex.search(INVISIBLE_RE, "Alfa\u200c")
+    assert regex.search(INVISIBLE_RE, "\u2067Alfa\u2069")

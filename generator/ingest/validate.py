@@ -75,7 +75,17 @@ POSTCODE_RE = r"([0-9]{3}) ?([0-9]{2})"
 LANG_RE = re.compile(r"[a-z]{2}")
 CONTROL_RE = r"[\x00-\x1f\x7f-\x9f]"
 HTML_TAG_RE = r"<[A-Za-z!/?][^<>]*>"
-SUSPECT_TEXT_RE = r"[\x00-\x1f\x7f-\x9f<]"  # every CONTROL_RE or HTML_TAG_RE match has one
+# Characters that change what a reader sees without being seen: direction
+# overrides and isolates, zero-width spaces and joiners, fillers that look like
+# nothing. Three providers could otherwise all look like "Nacka SFI-center AB".
+# A zero-width non-joiner or joiner between two letters is how Persian and other
+# scripts write some words, so only a stray one is refused.
+_INVISIBLE = (
+    "\u061c\u115f\u1160\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\u2800\u3164\ufeff\uffa0"
+)
+INVISIBLE_RE = rf"[{_INVISIBLE}]|(?<!\w)[\u200c\u200d]|[\u200c\u200d](?!\w)"
+# Every CONTROL_RE, HTML_TAG_RE or INVISIBLE_RE match has one of these.
+SUSPECT_TEXT_RE = rf"[\x00-\x1f\x7f-\x9f<{_INVISIBLE}\u200c\u200d]"
 
 _CODE_KINDS = {SERVICES: "service code", SECTORS: "sector code"}
 
@@ -308,15 +318,24 @@ def _text(s: pd.Series, col: Column) -> tuple[pd.Series, Failures]:
     suspect = s.str.contains(SUSPECT_TEXT_RE, regex=True).to_numpy(dtype=bool)
     control = pd.Series(False, index=s.index)
     html = pd.Series(False, index=s.index)
+    invisible = pd.Series(False, index=s.index)
     if suspect.any():
         control[suspect] = s[suspect].str.contains(CONTROL_RE, regex=True)
         html[suspect] = s[suspect].str.contains(HTML_TAG_RE, regex=True)
+        invisible[suspect] = s[suspect].str.contains(INVISIBLE_RE, regex=True) & ~control[suspect]
     failures: Failures = [
         (
             control,
             lambda _: "contains a line break or control character; use plain text on one line",
         ),
         (html, lambda v: f"{_q(v)} looks like HTML; use plain text"),
+        (
+            invisible,
+            lambda v: (
+                f"contains an invisible or direction-changing character ({_invisible_in(v)}); "
+                "type the text again without it"
+            ),
+        ),
     ]
     too_long = pd.Series(False, index=s.index)
     if col.max_length is not None:
@@ -325,8 +344,14 @@ def _text(s: pd.Series, col: Column) -> tuple[pd.Series, Failures]:
         failures.append(
             (too_long, lambda v: f"{_q(v)} is {len(v)} characters long; use at most {limit}")
         )
-    ok = (s != "") & ~control & ~html & ~too_long
+    ok = (s != "") & ~control & ~html & ~invisible & ~too_long
     return _as_string(s, ok), failures
+
+
+def _invisible_in(value: str) -> str:
+    """The first invisible character of a value, named by its code point."""
+    found = re.search(INVISIBLE_RE, value)
+    return f"U+{ord(found.group(0)):04X}" if found else "?"
 
 
 def _orgnr(s: pd.Series, col: Column) -> tuple[pd.Series, Failures]:
