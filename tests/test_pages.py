@@ -86,7 +86,7 @@ def _model() -> SiteModel:
         sectors=("vard",),
         profile_groups={"age_band": ("age_band=20-24",)},
         charts=charts,
-        service_reference={"service=sfi": {"work_or_studies": _figure("work_or_studies", 47)}},
+        service_reference={"sfi": {"work_or_studies": _figure("work_or_studies", 47)}},
         all_figures={"2023-2025": {"work_or_studies": _figure("work_or_studies", 71)}},
     )
 

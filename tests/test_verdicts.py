@@ -145,7 +145,7 @@ def test_a_provider_is_set_against_its_own_service_where_there_are_figures_by_se
     from generator.model.verdicts import reference
 
     everyone, sfi = fig(76, period="2023-2025"), fig(65, period="2023-2025")
-    by_service = {"service=sfi": {"work_or_studies": sfi}, "service=praktik": {}}
+    by_service = {"sfi": {"work_or_studies": sfi}, "praktik": {}}
     sfi_school = dataclasses.replace(_provider({}), services=("sfi",))
     both = dataclasses.replace(_provider({}), services=("sfi", "praktik"))
     placements = dataclasses.replace(_provider({}), services=("praktik",))

@@ -176,7 +176,7 @@ class SiteModel:
     # others, left out of the site as withdrawn breakdowns).
     hidden_counts: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     # All providers' figures for the customers of one service, pooled period:
-    # "service=sfi" -> indicator -> Figure, the reference on the service's pages.
+    # service -> indicator -> Figure, the reference on the service's pages.
     service_reference: dict[str, dict[str, Figure]] = field(default_factory=dict)
 
     @property
@@ -485,9 +485,8 @@ def build_site_model(
         profile_groups=_profile_groups(profiles.get("all", {})),
         service_reference=_as_reference(
             {
-                group: figs
-                for group, figs in profiles.get("all", {}).items()
-                if group.startswith("service=")
+                service: {k: f for k, f in figs.items() if k in PROFILE_INDICATORS}
+                for service, figs in by_service.get("all", {}).get(pooled, {}).items()
             }
         ),
         hidden_counts=_hidden_counts(table, left_out or {}),

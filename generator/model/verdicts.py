@@ -57,7 +57,7 @@ def reference(
     Results depend on the service (SFI customers reach work or studies less
     often than job-coaching customers), so a provider that offers one service
     is set against all providers' figure for that service
-    (``by_service["service=X"]``) wherever the indicator has figures by
+    (``by_service[X]``) wherever the indicator has figures by
     service. Otherwise (several services, or no figure for its one service)
     it is shown all providers' figure for every service together, without a
     verdict: its mix of services alone could make it higher or lower. An
@@ -66,7 +66,7 @@ def reference(
     if not any(indicator in figures for figures in by_service.values()):
         return Reference(everyone, None, True)
     services = provider.services
-    own = by_service.get(f"service={services[0]}", {}) if len(services) == 1 else {}
+    own = by_service.get(services[0], {}) if len(services) == 1 else {}
     if indicator in own:
         return Reference(own[indicator], services[0], True)
     return Reference(everyone, None, False)

@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from generator.compute import registry
 from generator.model.ranking import sort_by, sort_by_group, sort_providers
 from generator.model.sitemodel import (
     HEADLINE,
     PROFILE_COLUMNS,
-    PROFILE_INDICATORS,
     Figure,
     Provider,
     SiteModel,
@@ -34,7 +34,7 @@ from generator.pages import addresses
 from generator.slugs import slugify
 
 # Headline indicators with figures for the customers of each service.
-BY_SERVICE = tuple(key for key in HEADLINE if key in PROFILE_INDICATORS)
+BY_SERVICE = tuple(key for key in HEADLINE if key in registry.BREAKDOWN)
 # Services through which an employer can recruit, in the order the pages show them.
 EMPLOYER_SERVICES = ("larling", "praktik", "studieforberedande", "yrkesvux", "jobbcoachning")
 
@@ -107,7 +107,7 @@ def figure_in(p: Provider, column: Column, period: str) -> Figure | None:
 def reference_in(model: SiteModel, column: Column) -> Figure | None:
     if column.service is None:
         return model.all_figures.get(model.pooled_period, {}).get(column.indicator)
-    return model.service_reference.get(f"service={column.service}", {}).get(column.indicator)
+    return model.service_reference.get(column.service, {}).get(column.indicator)
 
 
 @dataclass(frozen=True)
@@ -179,11 +179,8 @@ def provider_page(model: SiteModel, provider: Provider) -> ProviderPage:
         by_service = tuple(
             ServiceResults(
                 code,
-                tuple(provider.service_figure(period, code, key) for key in BY_SERVICE),
-                tuple(
-                    model.service_reference.get(f"service={code}", {}).get(key)
-                    for key in BY_SERVICE
-                ),
+                tuple(figure_in(provider, Column(key, code), period) for key in BY_SERVICE),
+                tuple(reference_in(model, Column(key, code)) for key in BY_SERVICE),
             )
             for code in provider.services
         )

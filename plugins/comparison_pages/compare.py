@@ -67,7 +67,7 @@ def has_verdict(row: str) -> bool:
 
 
 # Result rows with figures for one service's customers (the `service=` breakdown).
-BY_SERVICE = frozenset(registry.names(breakdown=True))
+BY_SERVICE = frozenset(registry.BREAKDOWN)
 
 
 def row_service(row: str, service: str | None) -> str | None:
