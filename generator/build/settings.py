@@ -45,6 +45,8 @@ PROJECT_SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "release is held, nothing published, unless run with --accept-fall"),
     ("LIST_PAGE_SIZE", 50, "Providers per page of a list; longer lists are split into pages"),
     ("COMPARE_PAGE_SIZE", 8, "Providers side by side per page of a service's comparison"),
+    ("PHONE_COUNTRY_CODE", "46",
+     "Country calling code of phone numbers written without one, for tap-to-call links"),
 )
 
 

@@ -20,6 +20,28 @@ from babel.numbers import (
 )
 
 EN_DASH = "\u2013"
+# Right-to-left pages set a year span, a range or a phone number as one
+# left-to-right run (Unicode isolates, which work in text, attributes and the
+# search index alike), so "2023–2025" never reads "2025–2023" and a phone
+# number keeps its order; word joiners keep a span on one line.
+LRI, PDI, WORD_JOINER = "\u2066", "\u2069", "\u2060"
+
+
+def tel_uri(number: str, country: str) -> str | None:
+    """A ``tel:`` address for a phone number as people write it ("08-465 004 06"),
+    in international form ("tel:+46846500406"), or None where it holds too few
+    digits to be one."""
+    text = number.strip().replace("(0)", "")  # "+46 (0)8 ...": the 0 is dialled at home only
+    digits = "".join(c for c in text if c.isascii() and c.isdigit())
+    if text.startswith("+"):
+        international = digits
+    elif digits.startswith("00"):
+        international = digits[2:]
+    elif digits.startswith("0"):
+        international = country + digits[1:]
+    else:
+        international = country + digits
+    return f"tel:+{international}" if len(digits) >= 5 else None
 
 
 class Formatter:
@@ -72,13 +94,29 @@ class Formatter:
         if low is None or high is None:
             return ""
         if self._percent_sign_after.endswith("%") or self._percent_sign_after.endswith("٪"):
-            return f"{self.number(low)}{EN_DASH}{self.percent(high)}"
+            return self._span(self.number(low), self.percent(high))
         # Languages that put the sign first: write both ends in full.
-        return f"{self.percent(low)}{EN_DASH}{self.percent(high)}"
+        return self._span(self.percent(low), self.percent(high))
 
     def period(self, label: str | int) -> str:
         """A year or a pooled period for reading: '2023-2025' -> '2023–2025'."""
-        return str(label).replace("-", EN_DASH)
+        text = str(label)
+        if "-" not in text:
+            return text
+        low, _, high = text.partition("-")
+        return self._span(low, high)
+
+    def ltr(self, text: str) -> str:
+        """Text that reads left to right in every script (a phone number, a code),
+        isolated on right-to-left pages."""
+        if not text or self.direction != "rtl":
+            return text
+        return f"{LRI}{text}{PDI}"
+
+    def _span(self, low: str, high: str) -> str:
+        if self.direction != "rtl":
+            return f"{low}{EN_DASH}{high}"
+        return self.ltr(f"{low}{WORD_JOINER}{EN_DASH}{WORD_JOINER}{high}")
 
     def date(self, value: dt.date | None, fmt: str = "long") -> str:
         if value is None:

@@ -30,7 +30,7 @@ from generator.model.sitemodel import (
     STAFF_INDICATORS,
 )
 from generator.pages import addresses, marks, views
-from generator.pages.formatting import Formatter
+from generator.pages.formatting import Formatter, tel_uri
 from generator.slugs import slugify
 
 from . import compare
@@ -175,6 +175,7 @@ def install_i18n(generator: Any) -> None:
         languages=[(code, Formatter.endonym(code)) for code in settings["LANGUAGES"]],
         settings_k=settings["DISCLOSURE_K"],
         settings_r=settings["RELIABILITY_R"],
+        tel_uri=lambda number: tel_uri(number, str(settings["PHONE_COUNTRY_CODE"])),
     )
     env.filters.update(
         percent=fmt.percent,
@@ -183,6 +184,7 @@ def install_i18n(generator: Any) -> None:
         date=fmt.date,
         language_name=fmt.language_name,
         period=fmt.period,
+        ltr=fmt.ltr,
         join_list=fmt.join,
         sector_name=lambda code: translations.gettext(labels.SECTORS[code]),
         slugify_district=slugify,

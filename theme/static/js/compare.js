@@ -123,6 +123,7 @@
         const key = row.dataset.row;
         for (const p of providers) {
           const td = document.createElement("td");
+          td.dataset.label = p.name; // the provider's name above its figure on a phone
           td.append(fragment((p.cells && p.cells[key]) || "", p.base));
           row.append(td);
         }
