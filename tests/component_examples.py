@@ -184,6 +184,13 @@ EXAMPLES = (
         ("Previous page", "Next page", "Showing 251–300 of 600."),
     ),
     Example(
+        "phone number",
+        "contact",
+        "contact.phone(number)",
+        {"number": "08-465 004 06"},
+        ("08-465 004 06",),
+    ),
+    Example(
         "compare tick box",
         "shortlist",
         "shortlist.toggle(p)",

@@ -252,7 +252,7 @@ def test_comparison_tables_per_service_without_javascript(sample_site: Path) -> 
             seen: list[str] = []
             for page in pages:
                 html = page.read_text("utf-8")
-                tables = html.count('class="compare-table"')
+                tables = html.count('<table class="compare-table')
                 columns = column.findall(html)
                 on_page = len(columns) // 6
                 # Every provider on the page in every table.

@@ -165,3 +165,28 @@ def test_right_to_left_languages_isolate_spans_and_others_write_them_plainly() -
 )
 def test_phone_numbers_as_people_write_them_become_tel_addresses(written, uri) -> None:
     assert tel_uri(written, "46") == uri
+
+
+@pytest.mark.browser
+def test_a_provider_page_starts_with_its_facts(page, site_url) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site_url + "provider/nacka-sfi-center.html")
+
+    def top(locator: Any) -> float:
+        return locator.bounding_box()["y"]
+
+    results = top(page.get_by_role("heading", name="Resultat", exact=True))
+    for fact in ("Lokaler", "Med anordnarens egna ord"):
+        assert top(page.get_by_role("heading", name=fact, exact=True)) < results
+    assert top(page.get_by_text("Vikdalsvägen 5").first) < results
+    assert top(page.get_by_text("Öppettider:").first) < results
+    # No empty "your comparison" box above the facts; it comes once something is chosen.
+    panel = page.locator("[data-shortlist]")
+    assert panel.is_hidden()
+    page.get_by_label("Jämför").first.check()
+    assert panel.is_visible()
+    assert "Nacka SFI-center AB" in panel.inner_text()
+    # The menu leads to each part of the page.
+    menu = page.get_by_role("navigation", name="På den här sidan")
+    menu.get_by_role("link", name="Gruppstorlek").click()
+    assert page.url.endswith("#groups-heading")

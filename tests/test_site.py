@@ -298,12 +298,12 @@ def test_the_methodology_page_states_the_cost_of_protection(sample_site: Path) -
     with (sample_site / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     html = read(sample_site / "en" / "methodology.html")
-    table = html[html.index('<table class="hidden-table">') :]
+    table = html[html.index('<table class="hidden-table') :]
     table = table[: table.index("</table>")]
     shown = {
         indicator: tuple(int(n.replace(",", "").replace("\u00a0", "")) for n in cells)
         for indicator, cells in (
-            (m.group(1), re.findall(r"<td>([^<]*)</td>", m.group(2)))
+            (m.group(1), re.findall(r"<td[^>]*>([^<]*)</td>", m.group(2)))
             for m in re.finditer(r'<tr data-indicator="(\w+)">(.*?)</tr>', table, re.S)
         )
     }

@@ -16,6 +16,10 @@
     : "/";
   const KEY = "jamfor-shortlist:" + siteRoot;
   let memory = [];
+  // A quiet panel (a provider page) stays out of the way until something is
+  // chosen, and stays once it has told something.
+  const quiet = panel && panel.hasAttribute("data-shortlist-quiet");
+  let spoken = false;
 
   function read() {
     try {
@@ -47,6 +51,7 @@
   function announce(text) {
     const status = panel && panel.querySelector(".shortlist__status");
     if (status) status.textContent = text;
+    spoken = true;
   }
 
   function render() {
@@ -57,7 +62,7 @@
       if (label) label.hidden = false;
     }
     if (!panel) return;
-    panel.hidden = false;
+    panel.hidden = quiet && items.length === 0 && !spoken;
     let count = messages.empty;
     if (items.length === 1) count = messages.oneMore;
     else if (items.length > 1) count = messages.count.replace("{n}", String(items.length));
