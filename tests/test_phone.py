@@ -190,3 +190,27 @@ def test_a_provider_page_starts_with_its_facts(page, site_url) -> None:
     menu = page.get_by_role("navigation", name="På den här sidan")
     menu.get_by_role("link", name="Gruppstorlek").click()
     assert page.url.endswith("#groups-heading")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["", "ar/"])
+def test_search_results_come_right_under_the_box_on_a_phone(page, site_url, lang) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site_url + lang + "search.html")
+    filters = page.locator("[data-search-filters]")
+    assert filters.is_visible() and filters.get_attribute("open") is None
+    assert page.locator("#search-service").is_hidden()
+    page.get_by_role("searchbox").fill("sfi")
+    first = page.locator(".search__results > li").first
+    first.wait_for(timeout=10_000)
+    assert first.bounding_box()["y"] < 800  # on the first screen
+    # One tap opens the filters.
+    filters.locator("summary").click()
+    assert page.locator("#search-service").is_visible()
+    # A search with a filter in its address shows the filter in use.
+    page.goto(site_url + lang + "search.html?q=sfi&district=orminge")
+    assert page.locator("#search-district").is_visible()
+    # A wide screen has room for the filters.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(site_url + lang + "search.html")
+    assert page.locator("#search-service").is_visible()

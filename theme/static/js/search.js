@@ -76,6 +76,8 @@ function restore() {
     if (value && Array.from(select.options).some((o) => o.value === value)) select.value = value;
   }
   for (const name of CHECKS) form.elements[name].checked = params.get(name) === "yes";
+  const filtered = [...SELECTS, ...CHECKS].some((name) => params.get(name));
+  if (filtered || matchMedia("(min-width: 44rem)").matches) filterBox.open = true;
 }
 
 function entry(data) {
