@@ -105,6 +105,8 @@ def test_numbers_keep_their_order_in_arabic_and_phone_numbers_can_be_tapped(
 ) -> None:
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(site_url + "ar/provider/nacka-sfi-center.html")
+    # A name keeps its own direction inside a right-to-left page.
+    assert page.locator("h1 bdi").inner_text() == "Nacka SFI-center AB"
     phone = page.locator("a.phone")
     assert phone.get_attribute("href") == "tel:+46846500406"
     # Drawn left to right: "08" is the leftmost part, as in Swedish.

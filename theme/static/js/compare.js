@@ -90,6 +90,7 @@
     th.scope = "col";
     const a = document.createElement("a");
     a.className = "provider-name";
+    a.dir = "auto"; // a name in another script keeps its own direction
     a.href = new URL(p.url, p.base).href;
     a.textContent = p.name;
     th.append(a);
