@@ -239,8 +239,10 @@ def test_every_link_is_relative(sample_site: Path) -> None:
 
 
 def test_comparison_tables_per_service_without_javascript(sample_site: Path) -> None:
-    column = re.compile(r'<th scope="col"><a class="provider-name" href="[^"]*provider/([a-z0-9-]+)'
-                        r'\.html"')
+    column = re.compile(
+        r'<th scope="col"><a class="provider-name" dir="auto" '
+        r'href="[^"]*provider/([a-z0-9-]+)\.html"'
+    )
     for lang in ("sv", "ar"):
         for code in ("sfi", "jobbcoachning", "praktik"):
             folder = sample_site / prefix(lang) / "compare"

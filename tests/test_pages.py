@@ -266,7 +266,8 @@ def test_the_editorial_pages_are_written_where_the_addresses_say(lang: str) -> N
         meta = dict(re.findall(r"^(\w+):\s*(.*)$", head, re.M))
         written.add(meta.get("Save_as") or f"{meta['Slug']}.html")
     assert {
-        addresses.START, addresses.METHODOLOGY, addresses.OPEN_DATA, addresses.ACCESSIBILITY
+        addresses.START, addresses.METHODOLOGY, addresses.OPEN_DATA, addresses.ACCESSIBILITY,
+        addresses.HOW_TO_CHOOSE,
     } <= written
 
 

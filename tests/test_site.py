@@ -87,12 +87,25 @@ def test_every_page_exists_in_every_language(sample_site: Path) -> None:
         "open-data.html",
         "employers.html",
         "accessibility.html",
+        "how-choosing-works.html",
     ):
         assert Path(must) in default
 
 
+def test_every_language_tells_how_choosing_works_from_the_main_menu(sample_site: Path) -> None:
+    """What each service is, how to choose, switch and complain, and what a pause or a
+    lost authorisation means: one page per language, one tap from every page's menu."""
+    for lang in LANGS:
+        root = sample_site if lang == LANGS[0] else sample_site / lang
+        page = read(root / "how-choosing-works.html")
+        assert page.count("<h2") >= 6, lang
+        menu = read(root / "providers" / "index.html").split('class="main-nav"', 1)[1]
+        menu = menu.split("</nav>", 1)[0]
+        assert "how-choosing-works.html" in menu, lang
+
+
 def test_easy_read_swedish_has_every_editorial_page(sample_site: Path) -> None:
-    for name in ("index", "methodology", "open-data", "accessibility"):
+    for name in ("index", "methodology", "open-data", "accessibility", "how-choosing-works"):
         easy = sample_site / "lattlast" / f"{name}.html"
         assert easy.exists(), name
         assert 'lang="sv"' in read(easy)

@@ -77,7 +77,9 @@ def _pages_digest(site: Path, pages: list[Path], digests: list[bytes]) -> str:
 
 _BODY_RE = re.compile(r"<article\b[^>]*\bdata-pagefind-body\b[^>]*>.*?</article>", re.S)
 # "all": nothing inside counts, not even filters, metadata or the first image.
-_IGNORED_RE = re.compile(r'<section\b[^>]*\bdata-pagefind-ignore="all"[^>]*>.*?</section>', re.S)
+_IGNORED_RE = re.compile(
+    r'<(section|nav)\b[^>]*\bdata-pagefind-ignore="all"[^>]*>.*?</\1>', re.S
+)
 _HTML_RE = re.compile(r"<html\b[^>]*>")
 _TITLE_RE = re.compile(r"<title>.*?</title>", re.S)
 
@@ -89,7 +91,8 @@ def search_document(page: str) -> str:
     Pagefind would read the whole page (menus, tables, figures) only to throw
     most of it away; given this instead it builds the same index in a third
     of the time (tests/test_search_index.py checks the indexes are byte-identical).
-    Only sections ignored with ``data-pagefind-ignore="all"`` are left out:
+    Only sections (and the in-page menu) ignored with ``data-pagefind-ignore="all"``
+    are left out:
     Pagefind takes nothing from those. A page without a searchable article
     is given as it is.
     """

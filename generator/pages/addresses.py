@@ -15,6 +15,7 @@ START = "index.html"
 METHODOLOGY = "methodology.html"
 OPEN_DATA = "open-data.html"
 ACCESSIBILITY = "accessibility.html"
+HOW_TO_CHOOSE = "how-choosing-works.html"  # services, choosing, switching, complaints
 EASY_READ_FOLDER = "lattlast/"
 
 # Data pages without parameters.
@@ -31,6 +32,7 @@ PAGEFIND_FOLDER = "pagefind/"  # the search index, at the site root (one for eve
 # The main menu's sections, and the pages that belong to each (``section``).
 _SECTIONS = (
     ("start", (START,), ()),
+    ("how-to-choose", (HOW_TO_CHOOSE,), ()),
     ("list", (), ("providers/",)),
     ("search", (SEARCH,), ()),
     ("like-me", (), ("like-me/",)),
