@@ -184,7 +184,6 @@ def install_i18n(generator: Any) -> None:
         date=fmt.date,
         language_name=fmt.language_name,
         period=fmt.period,
-        ltr=fmt.ltr,
         join_list=fmt.join,
         sector_name=lambda code: translations.gettext(labels.SECTORS[code]),
         slugify_district=slugify,
