@@ -48,6 +48,11 @@ def listed(site: Path) -> list[dict]:
     return [p for p in providers(site) if p["status"] in ("active", "paused")]
 
 
+def direction(site: Path, lang: str) -> str:
+    head = (site / prefix(lang) / "index.html").read_text(encoding="utf-8")[:500]
+    return re.search(r'<html [^>]*dir="(\w+)"', head).group(1)
+
+
 def indicators(site: Path) -> list[dict[str, str]]:
     with (site / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -520,6 +525,7 @@ def test_fact_sheet_and_comparison_print(lang: str, page, site_url: str, sample_
     page.goto(site_url + prefix(lang) + f"factsheet/{busiest['provider_id']}.html")
     page.emulate_media(media="print")
     assert not page.locator(".main-nav").is_visible()
+    assert page.locator(".factsheet .help--print").is_visible(), "what the ranges mean"
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1, "one page"
 
@@ -527,12 +533,54 @@ def test_fact_sheet_and_comparison_print(lang: str, page, site_url: str, sample_
     page.emulate_media(media="screen")
     page.goto(site_url + prefix(lang) + f"compare.html?p={chosen}")
     page.locator(".compare-section thead th a").nth(3).wait_for(timeout=10_000)
+    printed_from = page.locator(".compare-printed-from")
+    assert not printed_from.is_visible()
     page.emulate_media(media="print")
     assert not page.locator(".compare-remove").first.is_visible()
     assert not page.locator(".shortlist").is_visible()
+    instructions = page.locator("main button:visible, main .help:visible, .compare-intro:visible")
+    assert instructions.count() == 0
+    # Paper keeps the choice only in the printed address, and a link only in its address.
+    assert printed_from.is_visible() and page.url in printed_from.inner_text()
+    assert f"p={chosen}" in page.url
+    website = page.locator("tr[data-row='website'] td a[href^='http']").first
+    after = website.evaluate("a => getComputedStyle(a, '::after').content")
+    assert website.get_attribute("href") in after
     pdf = page.pdf(prefer_css_page_size=True)
     box = re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
     assert box and float(box.group(1)) > float(box.group(2)), "landscape"
+
+    # Every fact sheet in the languages written this way fits on one A4 page. Each is
+    # laid out at the width of the printed page inside one loaded sheet (a page load
+    # per sheet would cost half a minute), and the tallest is then printed for real.
+    sheets = [
+        f"{site_url}{prefix(other)}factsheet/{f.name}"
+        for other in LANGUAGES
+        if direction(sample_site, other) == direction(sample_site, lang)
+        for f in sorted((sample_site / prefix(other) / "factsheet").glob("*.html"))
+    ]
+    mm = 96 / 25.4
+    page.set_viewport_size({"width": int(180 * mm), "height": 100})  # A4 less 15 mm margins
+    page.goto(sheets[0])
+    heights = page.evaluate("""async (urls) => {
+      const heights = {};
+      for (const url of urls) {
+        const html = await (await fetch(url)).text();
+        const doc = new DOMParser().parseFromString(html, "text/html");
+        document.documentElement.lang = doc.documentElement.lang;
+        document.querySelector("main").replaceWith(doc.querySelector("main"));
+        void document.documentElement.scrollHeight; // lay out, so its fonts start loading
+        await document.fonts.ready;
+        heights[url] = document.documentElement.scrollHeight;
+      }
+      return heights;
+    }""", sheets)
+    assert len(heights) > len(everyone)
+    too_tall = {url: h for url, h in heights.items() if h > 267 * mm}
+    assert not too_tall, too_tall
+    page.goto(max(heights, key=heights.get))
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1, "the tallest on one page"
 
 
 @pytest.mark.parametrize("lang", ["sv", "ar"])

@@ -18,6 +18,7 @@
   const empty = app.querySelector("[data-compare-empty]");
   const actions = app.querySelector("[data-compare-actions]");
   const share = app.querySelector("[data-compare-share]");
+  const address = app.querySelector("[data-compare-address]");
   app.hidden = false;
 
   function cleanIds(raw) {
@@ -37,6 +38,8 @@
     const url = new URL(location.href);
     url.search = ids.length ? "?p=" + ids.join(",") : "";
     history.replaceState(null, "", url.href);
+    // A printed comparison names its own address, choice included.
+    if (address) address.textContent = url.href;
   }
 
   const cache = new Map();
