@@ -22,6 +22,7 @@ def figure(
     few: bool = False,
     reason: str = "",
     comparison: str = "",
+    strength: str = "",
 ) -> Figure:
     hidden = bool(reason)
     return Figure(
@@ -36,6 +37,7 @@ def figure(
         reason,
         few,
         comparison,
+        strength,
         provider_id="example",
     )
 
@@ -167,6 +169,22 @@ EXAMPLES = (
         "plain.points(fig)",
         {"fig": figure(12, 200, indicator="work_or_studies_vs_expected", comparison="better")},
         ("12 points", "Likely between"),
+    ),
+    Example(
+        "points: clearly better than expected",
+        "plain",
+        "plain.points(fig)",
+        {"fig": figure(15, 300, indicator="work_or_studies_vs_expected", comparison="better",
+                       strength="clearly")},
+        ("15 points", "Clearly better than expected"),
+    ),
+    Example(
+        "points: a single year, shown without a class",
+        "plain",
+        "plain.points(fig)",
+        {"fig": figure(-6, 80, indicator="work_or_studies_vs_expected")},
+        ("6 points", "Likely between"),
+        ("Few answers", "expected"),
     ),
     Example(
         "pagination: one page shows nothing",

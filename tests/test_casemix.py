@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.compute.casemix import compare_with_expected
+from generator.compute import funnel
+from generator.compute.casemix import NotComparable, compare_with_expected, not_comparable
 from generator.compute.indicators import compute_indicators
 from generator.ingest.dataset import Dataset
 from generator.protect.disclosure import protect
@@ -15,12 +16,14 @@ from generator.tools import casemix_simulation as sim
 
 @pytest.fixture(scope="module")
 def rates() -> sim.Rates:
-    return sim.run(replications=40, seed=7)
+    return sim.run(replications=30, seed=7)
 
 
-def test_providers_with_no_effect_are_as_expected_about_95_percent_of_the_time(rates):
-    # 1,200 provider fits: a binomial 95 % band around 0.95 is about +-1.3 points.
-    assert 0.93 <= rates.no_effect_as_expected <= 0.975, rates
+def test_providers_with_no_effect_are_classed_at_most_5_percent_of_the_time(rates):
+    # 900 provider fits: a binomial 95 % band is about +-1.5 points. Outward
+    # rounding and the model's own uncertainty make the class a little cautious,
+    # never careless.
+    assert 0.95 - 0.015 <= rates.no_effect_as_expected <= 0.99, rates
 
 
 def test_a_20_point_effect_with_150_records_is_found(rates):
@@ -35,11 +38,15 @@ def test_hard_to_place_customers_alone_do_not_make_a_provider_worse(rates):
     assert rates.hard_not_worse >= 0.9, rates
 
 
-def test_expected_matches_a_record_level_fit():
-    """The grouped fit gives the same expected successes as one row per record."""
+def test_expected_matches_statsmodels_fit_with_provider_intercepts():
+    """The grouped Newton fit with one intercept per provider gives the expected
+    successes of statsmodels' record-level GLM with provider dummies and the
+    same two-way profile interactions, at the median provider's intercept."""
     sm = pytest.importorskip("statsmodels.formula.api")
+    import statsmodels.api as sm_api
+
     rng = np.random.default_rng(3)
-    providers = [sim.SimProvider(f"p{i}", 120) for i in range(6)]
+    providers = [sim.SimProvider(f"p{i}", 500, effect_points=5 * (i - 3)) for i in range(7)]
     results = sim.simulate_results(rng, providers)
     rows = compare_with_expected(results, sim.POOLED)
     pooled = rows[rows["year"] == "2023-2025"].set_index("provider_id")
@@ -51,20 +58,73 @@ def test_expected_matches_a_record_level_fit():
         disability=results["disability"].astype(str),
     )
     fit = sm.glm(
-        "y ~ C(age_band) + C(gender) + C(born_abroad) + C(education_level)"
-        " + C(disability) + C(service) + C(year)",
+        "y ~ 0 + C(provider_id) + (C(age_band) + C(gender) + C(born_abroad)"
+        " + C(education_level) + C(disability))**2 + C(service) + C(year)",
         data=df,
-        family=__import__("statsmodels.api").api.families.Binomial(),
+        family=sm_api.families.Binomial(),
     ).fit()
-    df["p"] = fit.predict(df)
+    alpha = {
+        pid: fit.params[f"C(provider_id)[{pid}]"] for pid in sorted(df["provider_id"].unique())
+    }
+    typical = float(np.median(list(alpha.values())))
+    eta = fit.predict(df, which="linear") - df["provider_id"].map(alpha) + typical
+    df["p"] = 1.0 / (1.0 + np.exp(-eta))
     for pid, group in df.groupby("provider_id"):
         observed, expected, n = group["y"].sum(), group["p"].sum(), len(group)
-        var = (group["p"] * (1 - group["p"])).sum()
         row = pooled.loc[pid]
-        assert row["share"] == pytest.approx((observed - expected) / n, abs=1e-6)
-        half = 1.959963984540054 * np.sqrt(var) / n
-        assert row["ci_low"] == pytest.approx((observed - expected) / n - half, abs=1e-6)
+        assert row["share"] == pytest.approx((observed - expected) / n, abs=2e-3)
+        # Chance alone is the least the interval allows for.
+        chance = 1.959963984540054 * np.sqrt((group["p"] * (1 - group["p"])).sum()) / n
+        assert row["ci_high"] - row["share"] >= chance * 0.98
         assert row["numerator"] == observed and row["denominator"] == n
+
+
+def test_overdispersion_is_dersimonian_laird_as_statsmodels_computes_it():
+    """Without Winsorising, around the weighted mean, tau^2 is the DerSimonian-
+    Laird estimate of statsmodels' meta-analysis."""
+    meta = pytest.importorskip("statsmodels.stats.meta_analysis")
+    rng = np.random.default_rng(4)
+    se = rng.uniform(0.02, 0.1, size=30)
+    y = rng.normal(0, np.sqrt(se**2 + 0.08**2))
+    w = 1 / se**2
+    # Around the weighted mean, I * mean(z^2) is Cochran's Q: the same formula.
+    centred = y - (w * y).sum() / w.sum()
+    ours = funnel.overdispersion(centred, se, winsorise=0.0)
+    theirs = meta.combine_effects(y, se**2, method_re="dl").tau2
+    assert theirs > 0.001
+    assert ours == pytest.approx(theirs, rel=1e-9)
+    # No spread beyond chance: no allowance.
+    calm = rng.normal(0, se)
+    assert funnel.overdispersion(calm * 0.2, se) == 0.0
+
+
+def test_a_provider_alone_in_a_service_cannot_be_compared():
+    rng = np.random.default_rng(8)
+    providers = [sim.SimProvider(f"p{i}", 150, services=sim.SERVICES[:2]) for i in range(8)]
+    providers.append(sim.SimProvider("alone", 150, 15, services=sim.SERVICES[2:]))
+    results = sim.simulate_results(rng, providers)
+    assert not_comparable(results) == {"alone": NotComparable("service", sim.SERVICES[2])}
+    rows = compare_with_expected(results, sim.POOLED)
+    assert "alone" not in set(rows["provider_id"]) and "p0" in set(rows["provider_id"])
+
+
+@pytest.fixture(scope="module")
+def hard() -> sim.HardRates:
+    return sim.run_hard(replications=6, seed=3)
+
+
+def test_no_effect_providers_are_rarely_classed_whatever_their_size(hard):
+    """A trait the model does not see spreads providers beyond chance; the
+    funnel's allowance keeps false classes near 5 % at every size."""
+    for band, rate in hard.labelled_by_size.items():
+        assert rate <= 0.09, (band, hard)
+    assert sum(hard.tested_by_size.values()) >= 180
+
+
+def test_the_hard_to_place_the_giant_and_the_alone_are_judged_fairly(hard):
+    assert hard.interaction_worse <= 1 / 6, hard  # at most 1 of 6 (2 % in 100 runs)
+    assert hard.sole_cannot == 1.0, hard
+    assert hard.dominant_others_worse <= 0.05, hard
 
 
 def _dataset(results: pd.DataFrame) -> Dataset:

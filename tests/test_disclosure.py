@@ -21,6 +21,7 @@ from generator.protect.disclosure import (
     FEWER_THAN_K,
     OUTPUT_COLUMNS,
     SECONDARY,
+    SITE_COLUMNS,
     WITHDRAWN,
     DisclosureError,
     protect,
@@ -188,11 +189,12 @@ def assert_blank_when_suppressed(out: pd.DataFrame) -> None:
 
 def test_output_columns_and_dtypes() -> None:
     out = protect(table_from_cells({("p1", 2025, ""): (3, 10)}))
-    assert tuple(out.columns) == OUTPUT_COLUMNS
+    assert tuple(out.columns) == SITE_COLUMNS
+    assert SITE_COLUMNS[: len(OUTPUT_COLUMNS)] == OUTPUT_COLUMNS
     assert out["suppressed"].dtype == bool and out["low_reliability"].dtype == bool
     for column in ("numerator", "denominator", "value", "ci_low", "ci_high"):
         assert out[column].dtype == "Int64"
-    for column in (*KEY, "reason", "comparison"):
+    for column in (*KEY, "reason", "comparison", "strength"):
         assert out[column].dtype == "string"
 
 
@@ -249,7 +251,7 @@ def test_suppressed_rows_keep_their_key_and_lose_every_figure() -> None:
     assert_blank_when_suppressed(out)
 
 
-def test_values_round_half_up_to_whole_percent() -> None:
+def test_values_round_half_up_and_intervals_outwards() -> None:
     cells = {("p1", 2025, ""): (57, 200), ("p2", 2025, ""): (1, 8), ("p3", 2025, ""): (3, 40)}
     out = by_key(protect(table_from_cells(cells)))
     assert out[("p3", "2025", "work_or_studies", "total")]["value"] == 8  # 7.5
@@ -259,7 +261,12 @@ def test_values_round_half_up_to_whole_percent() -> None:
     table["ci_low"] = pd.array([0.125, 0.125], dtype="Float64")
     table["ci_high"] = pd.array([0.33499, 0.33499], dtype="Float64")
     row = protect(table).iloc[0]
-    assert (row["ci_low"], row["ci_high"]) == (13, 33)
+    # Outwards: the published interval holds the exact one.
+    assert (row["ci_low"], row["ci_high"]) == (12, 34)
+    table["ci_low"] = pd.array([0.12, 0.12], dtype="Float64")  # exactly 12 stays 12
+    table["ci_high"] = pd.array([0.34, 0.34], dtype="Float64")
+    row = protect(table).iloc[0]
+    assert (row["ci_low"], row["ci_high"]) == (12, 34)
 
 
 def test_value_from_computed_intervals_stays_inside_them() -> None:
@@ -290,7 +297,7 @@ def test_duplicate_keys_are_refused() -> None:
 
 def test_empty_table() -> None:
     out = protect(table_from_cells({}))
-    assert out.empty and tuple(out.columns) == OUTPUT_COLUMNS
+    assert out.empty and tuple(out.columns) == SITE_COLUMNS
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 import re
 import sys
 from pathlib import Path
@@ -149,16 +150,62 @@ def fig(value: int | None, low: int | None, high: int | None, *, few: bool = Fal
                   "fewer_than_k" if suppressed else "", few)
 
 
-def test_difference_verdict_compares_intervals_not_point_estimates() -> None:
-    assert difference_verdict([fig(80, 72, 86), fig(60, 50, 69)]) == "real"
-    assert difference_verdict([fig(80, 70, 88), fig(66, 55, 75)]) == "chance"
-    # The middle one does not matter: only the highest and the lowest are compared.
-    assert difference_verdict([fig(80, 72, 86), fig(75, 60, 85), fig(60, 50, 69)]) == "real"
+def counted(x: int, n: int, *, few: bool = False) -> Figure:
+    return Figure("satisfied_end", POOLED, round(100 * x / n), 0, 100, x, n, False, "", few)
+
+
+def test_difference_verdict_tests_counts_not_overlapping_intervals() -> None:
+    # 60 % vs 74 % of 100: the rounded intervals overlap (50-69, 65-82), the
+    # Newcombe interval of the difference does not reach 0.
+    assert difference_verdict([counted(74, 100), counted(60, 100)]) == "real"
+    assert difference_verdict([counted(70, 100), counted(62, 100)]) == "chance"
+    # Eight alike but for chance: the highest and the lowest of eight differ by
+    # about what picking them gives, and the homogeneity test says so.
+    alike = [counted(x, 100) for x in (60, 62, 65, 66, 68, 70, 71, 74)]
+    assert difference_verdict(alike) == "chance"
+    assert difference_verdict([*alike[:7], counted(90, 100)]) == "real"
     # Hidden figures and figures with few answers never take part.
     hidden = fig(None, None, None, suppressed=True)
-    assert difference_verdict([fig(80, 72, 86), hidden]) == "few"
-    assert difference_verdict([fig(80, 72, 86), fig(20, 5, 45, few=True)]) == "few"
-    assert difference_verdict([fig(80, 72, 86), fig(20, 5, 45, few=True), None]) == "few"
+    assert difference_verdict([counted(80, 100), hidden]) == "few"
+    assert difference_verdict([counted(80, 100), counted(2, 10, few=True)]) == "few"
+    assert difference_verdict([counted(80, 100), counted(2, 10, few=True), None]) == "few"
+
+
+def test_the_difference_rules_are_statsmodels_and_scipy_tests() -> None:
+    """Newcombe's interval, the chi-square homogeneity test and Holm's
+    adjustment, checked against statsmodels and scipy on random counts."""
+    import numpy as np
+    from scipy.stats import chi2_contingency
+    from statsmodels.stats.multitest import multipletests
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    from generator.model import differences
+
+    rng = np.random.default_rng(12)
+    for _ in range(200):
+        n1, n2 = rng.integers(20, 300, size=2)
+        x1, x2 = rng.binomial(n1, rng.uniform(0.2, 0.9)), rng.binomial(n2, rng.uniform(0.2, 0.9))
+        low, high = differences._newcombe(differences.Share(x1, n1), differences.Share(x2, n2))
+        theirs = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff")
+        assert (low, high) == pytest.approx(theirs, abs=1e-9)
+        p_values = rng.uniform(0, 0.2, size=6).tolist()
+        assert differences._holm(p_values) == pytest.approx(
+            multipletests(p_values, method="holm")[1].tolist()
+        )
+    shares = [differences.Share(x, 100) for x in (55, 60, 72, 64)]
+    table = [[s.successes, s.trials - s.successes] for s in shares]
+    statistic = chi2_contingency(table, correction=False)[0]
+    pooled = sum(s.successes for s in shares) / 400
+    ours = sum((s.successes - 100 * pooled) ** 2 / (100 * pooled * (1 - pooled)) for s in shares)
+    assert ours == pytest.approx(statistic)
+
+
+def test_work_or_studies_is_compared_on_its_case_mix_adjusted_row() -> None:
+    up = Figure("work_or_studies_vs_expected", POOLED, 12, 4, 20, 80, 100, False, "", False)
+    down = Figure("work_or_studies_vs_expected", POOLED, -10, -18, -2, 50, 100, False, "", False)
+    same = Figure("work_or_studies_vs_expected", POOLED, 2, -8, 12, 60, 100, False, "", False)
+    assert difference_verdict([up, down]) == "real"
+    assert difference_verdict([up, same]) == "chance"
 
 
 def test_a_service_comparison_uses_figures_by_service_where_there_are_any() -> None:
@@ -199,7 +246,10 @@ def test_search_order_places_hidden_figures_last_never_as_zero() -> None:
     assert len(set(places.values())) == len(places)
     assert len({len(v) for v in places.values()}) == 1, "fixed width: numeric = text order"
     order = sorted(places, key=places.get)
-    assert order == [p.id for p in sort_providers(model.listed, "satisfied_end", POOLED)]
+    everyone = model.all_figures[POOLED]["satisfied_end"]
+    assert order == [
+        p.id for p in sort_providers(model.listed, "satisfied_end", POOLED, everyone)
+    ]
     # Hidden and missing figures come after every figure shown, whatever their place.
     unshown = {
         p.id
@@ -369,9 +419,42 @@ def test_search_filter_choose_and_compare_with_the_keyboard_only(
     for row, verdict, text in verdicts:
         period, _, indicator = row.partition(":")
         year = POOLED if period == "pooled" else LATEST
+        if indicator == "work_or_studies":  # judged on its case-mix-adjusted row
+            indicator = "work_or_studies_vs_expected"
         expected = difference_verdict(figure(sample_site, i, year, indicator) for i in chosen)
         assert verdict == expected, row
         assert text
+
+    # difference.js gives the Python's verdict on random rows of two to eight
+    # shares and of compared-with-expected points.
+    rng = random.Random(lang)
+    cases = []
+    for _ in range(400):
+        k = rng.randint(2, 8)
+        if rng.random() < 0.25:
+            points = [
+                (v, v - h, v + h)
+                for v, h in ((rng.randint(-25, 25), rng.randint(3, 15)) for _ in range(k))
+            ]
+            cases.append([{"value": v, "low": lo, "high": hi, "points": True}
+                          for v, lo, hi in points])
+        else:
+            rows = []
+            for _ in range(k):
+                n = rng.randint(20, 400)
+                rows.append({"x": rng.randint(0, n), "n": n})
+            cases.append(rows)
+    found = page.evaluate("cases => cases.map(c => window.differenceVerdict(c))", cases)
+    for case, verdict in zip(cases, found, strict=True):
+        if case[0].get("points"):
+            figures = [
+                Figure("work_or_studies_vs_expected", POOLED, f["value"], f["low"], f["high"],
+                       None, 100, False, "", False)
+                for f in case
+            ]
+        else:
+            figures = [counted(f["x"], f["n"]) for f in case]
+        assert verdict == difference_verdict(figures), case
 
     # 5. Remove one with the keyboard: the address follows, focus stays in the table.
     page.locator("main").focus()
@@ -408,8 +491,16 @@ def test_sorting_by_a_figure_puts_hidden_figures_last(page, site_url: str, sampl
     assert sorted(order) == sorted(p["provider_id"] for p in everyone), "nobody left out"
     seen = [tier(pid) for pid in order]
     assert seen == sorted(seen, reverse=True), seen
-    reliable = [figure(sample_site, pid, POOLED, key).value for pid in order if tier(pid) == 2]
-    assert reliable == sorted(reliable, reverse=True)
+    # Reliable figures in bands against all providers' figure, by name within each.
+    everyone_fig = figure(sample_site, "all", POOLED, key)
+    names = {p["provider_id"]: p["name"].casefold() for p in everyone}
+
+    def band(pid: str) -> int:
+        f = figure(sample_site, pid, POOLED, key)
+        return 0 if everyone_fig.value < f.ci_low else 2 if everyone_fig.value > f.ci_high else 1
+
+    reliable = [(band(pid), names[pid]) for pid in order if tier(pid) == 2]
+    assert reliable == sorted(reliable)
 
 
 @pytest.mark.browser

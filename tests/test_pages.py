@@ -88,6 +88,7 @@ def _model() -> SiteModel:
         charts=charts,
         service_reference={"sfi": {"work_or_studies": _figure("work_or_studies", 47)}},
         all_figures={"2023-2025": {"work_or_studies": _figure("work_or_studies", 71)}},
+        all_profiles={"age_band=20-24": {"work_or_studies": _figure("work_or_studies", 71)}},
     )
 
 
@@ -117,8 +118,11 @@ def _whole_list(by_path: dict[str, Page], first: str) -> list[str]:
 def test_lists_are_split_into_pages_in_their_sort_order_without_deauthorised_providers() -> None:
     by_path = _by_path(_model())
     assert _whole_list(by_path, addresses.list_path()) == ["a", "b", "c", "d", "e"]
+    # In bands against all providers' 71 % (intervals +-9): clearly higher (Eko
+    # 90), about the same (Beta 70, Delta 80), clearly lower (Alfa 50, Cesar
+    # 60); by name within each band, not by the point estimates.
     assert _whole_list(by_path, addresses.list_path("all", "work_or_studies")) == [
-        "e", "d", "b", "c", "a"
+        "e", "b", "d", "a", "c"
     ]
     assert _whole_list(by_path, addresses.list_path("service-praktik")) == ["a", "d"]
     assert addresses.list_path("all", "name", 3) == "providers/all-page-3.html"
@@ -155,8 +159,25 @@ def test_a_service_list_shows_and_sorts_by_that_services_figures() -> None:
     everyone = by_path[addresses.list_path("all", "work_or_studies")].view
     assert isinstance(everyone, ProviderList)
     assert all(c.service is None for c in everyone.columns)
-    assert [row[at].value for row in everyone.figures] == [90, 80, 70, 60, 50]
-    assert everyone.reference[at].value == 71
+    assert [row[at].value for row in everyone.figures] == [90, 70, 80, 50, 60]
+    assert everyone.reference[at].value == 71 and everyone.ranked
+
+
+def test_few_answers_never_top_a_list_and_without_reliable_figures_names_do() -> None:
+    """A figure with few answers sorts after every reliable one, however high; a
+    list with no reliable figure is in name order and its view says so."""
+    model = _model()
+    few = dataclasses.replace(_figure("work_or_studies", 99, 9), low_reliability=True)
+    model.providers[0].figures = {"2023-2025": {"work_or_studies": few}}  # Alfa, 99 %
+    by_path = _by_path(model, size=10)
+    order = _whole_list(by_path, addresses.list_path("all", "work_or_studies"))
+    assert order.index("a") == 4 and order[0] == "e"
+    for p in model.providers:
+        p.figures = {"2023-2025": {"work_or_studies": few}}
+    by_path = _by_path(model, size=10)
+    view = by_path[addresses.list_path("all", "work_or_studies")].view
+    assert isinstance(view, ProviderList) and not view.ranked
+    assert [p.name for p in view.providers] == ["Alfa", "Beta", "Cesar", "Delta", "Eko"]
 
 
 def test_an_empty_list_is_one_empty_page() -> None:

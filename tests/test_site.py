@@ -366,8 +366,8 @@ def test_a_head_count_is_published_only_where_its_staff_share_is(sample_site: Pa
 
 def test_a_service_list_compares_that_service(sample_site: Path) -> None:
     """The SFI list sorted by work or studies shows each provider's SFI customers'
-    figure (the open-data row for service=sfi), highest first, and all providers'
-    SFI figure as the reference; the columns without figures by service say so."""
+    figure (the open-data row for service=sfi), in bands against all providers'
+    SFI figure, which is the reference; the columns without figures by service say so."""
     with (sample_site / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     period = max(r["year"] for r in rows if "-" in r["year"])
@@ -386,7 +386,16 @@ def test_a_service_list_compares_that_service(sample_site: Path) -> None:
     assert {(period, "service=sfi")} == {(c[1], c[2]) for c in cells}
     for provider, _period, _group, value in cells:
         assert open_data[provider]["value"] == value, provider
-    reliable = [int(c[3]) for c in cells if open_data[c[0]]["low_reliability"] != "yes"]
-    assert reliable == sorted(reliable, reverse=True)
+    # In bands against all providers' SFI figure, by name within a band.
+    everyone = int(open_data["all"]["value"])
+
+    def band(row: dict[str, str]) -> int:
+        if row["low_reliability"] == "yes":
+            return 3
+        return 0 if everyone < int(row["ci_low"]) else 2 if everyone > int(row["ci_high"]) else 1
+
+    names = dict(re.findall(r'href="[^"]*/provider/([^"/]+)\.html"[^>]*>([^<]+)<', table))
+    order = [(band(open_data[c[0]]), names[c[0]].casefold()) for c in cells]
+    assert order == sorted(order)
     reference = html[html.index('id="reference-heading"') :]
     assert f'data-fig="all|{period}|work_or_studies|service=sfi"' in reference

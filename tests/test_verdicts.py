@@ -10,7 +10,7 @@ from conftest import ROOT
 from statsmodels.stats.proportion import proportion_confint
 
 from generator.model.sitemodel import Figure, Provider
-from generator.model.verdicts import expected_share, trend, versus_all
+from generator.model.verdicts import armitage_z, expected_share, trend, versus_all
 
 
 def fig(value, low=None, high=None, *, few=False, hidden=False, period="2025", n=100) -> Figure:
@@ -97,22 +97,55 @@ def _provider(figures: dict[str, Figure]) -> Provider:
     )
 
 
-def test_a_trend_names_the_first_and_last_shown_years_or_the_only_one() -> None:
+def counted(x: int, n: int, period: str, *, few: bool = False) -> Figure:
+    return Figure("work_or_studies", period, round(100 * x / n), 0, 100, x, n, False, "", few)
+
+
+def test_a_trend_names_the_first_and_last_reliable_years_or_the_only_one() -> None:
     years = ("2021", "2022", "2023", "2024", "2025")
     p = _provider(
         {
             "2021": fig(None, hidden=True, period="2021"),
-            "2022": fig(70, 60, 80, period="2022"),
-            "2024": fig(75, 65, 83, period="2024"),
-            "2025": fig(None, hidden=True, period="2025"),
+            "2022": counted(70, 100, "2022"),
+            "2023": counted(19, 19, "2023", few=True),  # few answers: never an end
+            "2024": counted(75, 100, "2024"),
+            "2025": counted(2, 10, "2025", few=True),
         }
     )
     found = trend(p, years, "work_or_studies")
     assert found is not None and found.last is not None
     assert (found.first.period, found.last.period) == ("2022", "2024")
-    one = trend(_provider({"2023": fig(70, 60, 80, period="2023")}), years, "work_or_studies")
+    assert found.direction == "chance"  # 70 % to 75 % of 100: could be chance
+    one = trend(_provider({"2023": counted(70, 100, "2023")}), years, "work_or_studies")
     assert one is not None and one.first.period == "2023" and one.last is None
     assert trend(_provider({}), years, "work_or_studies") is None
+    only_few = _provider({"2023": counted(9, 10, "2023", few=True)})
+    assert trend(only_few, years, "work_or_studies") is None
+
+
+def test_a_change_is_stated_only_when_the_trend_test_excludes_chance() -> None:
+    years = ("2021", "2022", "2023")
+    up = _provider({y: counted(x, 100, y) for y, x in zip(years, (50, 60, 70), strict=True)})
+    down = _provider({y: counted(x, 100, y) for y, x in zip(years, (70, 60, 50), strict=True)})
+    flat = _provider({y: counted(x, 100, y) for y, x in zip(years, (60, 66, 62), strict=True)})
+    assert trend(up, years, "work_or_studies").direction == "up"
+    assert trend(down, years, "work_or_studies").direction == "down"
+    assert trend(flat, years, "work_or_studies").direction == "chance"
+
+
+def test_the_trend_statistic_is_the_linear_by_linear_test_of_statsmodels() -> None:
+    """Cochran-Armitage's z^2 is N / (N - 1) times the linear-by-linear
+    association statistic statsmodels computes for the 2 x k table."""
+    import numpy as np
+    from statsmodels.stats.contingency_tables import Table
+
+    successes, trials = [31, 40, 52, 47], [60, 70, 75, 62]
+    scores = [2021.0, 2022.0, 2023.0, 2024.0]
+    z = armitage_z(successes, trials, scores)
+    table = np.array([[x, n - x] for x, n in zip(successes, trials, strict=True)])
+    theirs = Table(table).test_ordinal_association(row_scores=np.array(scores))
+    n_total = sum(trials)
+    assert z**2 == pytest.approx(theirs.zscore**2 * n_total / (n_total - 1), rel=1e-9)
 
 
 @pytest.mark.parametrize(

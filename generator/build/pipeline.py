@@ -147,7 +147,9 @@ def _indicator_table(ds: Dataset, settings: dict[str, Any], report: BuildReport)
             ds, years=settings["POOLED_YEARS"], breakdowns=tuple(BREAKDOWN_COLUMNS)
         )
     with report.stage("expected"):
-        expected = compare_with_expected(ds.results, pooled_period(table))
+        expected = compare_with_expected(
+            ds.results, pooled_period(table), settings["RELIABILITY_R"]
+        )
         return pd.concat([table, expected], ignore_index=True).reset_index(drop=True)
 
 

@@ -83,4 +83,7 @@ COMPARISON = {
     "better": N_("Better than expected"),
     "as_expected": N_("As expected"),
     "worse": N_("Worse than expected"),
+    # The class holds at 99.8 % too (casemix.CLEARLY + class).
+    "clearlybetter": N_("Clearly better than expected"),
+    "clearlyworse": N_("Clearly worse than expected"),
 }

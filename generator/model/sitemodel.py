@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from generator.compute import registry
+from generator.compute.casemix import NotComparable, not_comparable
 from generator.compute.indicators import BREAKDOWN_COLUMNS as BREAKDOWN_VALUES
 from generator.ingest import schema
 from generator.ingest.dataset import Dataset
@@ -56,6 +57,7 @@ class Figure:
     reason: str
     low_reliability: bool
     comparison: str = ""
+    strength: str = ""  # "clearly" where the class holds at 99.8 % too
     # Which row of the open data this is (see marks.py).
     provider_id: str = ""
     breakdown: str = "total"
@@ -91,6 +93,9 @@ class Provider:
     profiles: dict[str, dict[str, Figure]] = field(default_factory=dict)
     # period -> service -> indicator -> Figure: the figures for one service's customers
     by_service: dict[str, dict[str, dict[str, Figure]]] = field(default_factory=dict)
+    # Why there is no compared-with-expected figure, where the model cannot tell
+    # the provider's own effect from that of the customers it mostly serves.
+    not_compared: NotComparable | None = None
 
     @property
     def listed(self) -> bool:
@@ -231,6 +236,7 @@ def _figure(row: Any) -> Figure:
         reason=str(row.reason or ""),
         low_reliability=bool(row.low_reliability),
         comparison=str(row.comparison or ""),
+        strength=str(getattr(row, "strength", "") or ""),
         provider_id=str(row.provider_id),
         breakdown=str(row.breakdown),
     )
@@ -418,6 +424,7 @@ def build_site_model(
     premises = _premises(ds)
     staff = _staff(ds, k, _hidden_headcounts(table))
     groups = _groups(group_sizes, k)
+    cannot = not_comparable(ds.results)
 
     providers: list[Provider] = []
     for row in ds.providers.itertuples(index=False):
@@ -452,6 +459,7 @@ def build_site_model(
                 figures=figures.get(pid, {}),
                 profiles=profiles.get(pid, {}),
                 by_service=by_service.get(pid, {}),
+                not_compared=cannot.get(pid),
             )
         )
     providers.sort(key=lambda p: (p.name.casefold(), p.id))

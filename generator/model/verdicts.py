@@ -82,16 +82,64 @@ def expected_share(fig: Figure | None, difference: Figure | None) -> int | None:
     return fig.value - difference.value
 
 
+Direction = Literal["up", "down", "chance"]
+# Two-sided 5 %: the normal quantile at 0.975.
+_Z95 = 1.959963984540054
+
+
 @dataclass(frozen=True)
 class Trend:
-    """The years a trend sentence names: the first and the last shown, or one."""
+    """What a trend sentence may say: the first and the last year with a reliable
+    figure, and whether the change between the years is more than chance."""
 
     first: Figure
-    last: Figure | None  # None when only one year has a figure to show
+    last: Figure | None  # None when only one year has a reliable figure
+    direction: Direction | None = None  # None with one year
+
+
+def armitage_z(successes: list[int], trials: list[int], scores: list[float]) -> float:
+    """The Cochran-Armitage test statistic for a linear trend in proportions.
+
+    z = sum t_i (x_i - n_i p) / sqrt(p (1 - p) (sum n_i t_i^2 - (sum n_i t_i)^2 / N)),
+    with p the pooled share: positive when the share rises with the score. 0
+    where there is nothing to test (everyone alike, or a single score)."""
+    n_total = sum(trials)
+    if n_total == 0:
+        return 0.0
+    pooled = sum(successes) / n_total
+    mean_score = sum(n * t for n, t in zip(trials, scores, strict=True)) / n_total
+    numerator = sum(
+        t * (x - n * pooled) for x, n, t in zip(successes, trials, scores, strict=True)
+    )
+    spread = sum(n * (t - mean_score) ** 2 for n, t in zip(trials, scores, strict=True))
+    variance = pooled * (1.0 - pooled) * spread
+    return 0.0 if variance <= 0 else numerator / variance**0.5
+
+
+def trend_span(provider: Provider, years: tuple[str, ...], indicator: str) -> tuple[str, ...]:
+    """The years a provider's trend chart covers: from its first year with a
+    figure (shown or hidden), so a new provider's chart does not open on years
+    before it existed."""
+    have = [i for i, y in enumerate(years) if provider.figure(y, indicator) is not None]
+    return years[have[0] :] if have else ()
 
 
 def trend(provider: Provider, years: tuple[str, ...], indicator: str) -> Trend | None:
-    shown = provider.shown_figures(years, indicator)
+    """The trend sentence's facts. Only reliable figures (at least R answers)
+    take part: a year with few answers never starts or ends a trend. A change is
+    stated only when the Cochran-Armitage test over those years excludes chance
+    at 5 %, on the unrounded counts; otherwise the differences could be chance.
+    None when no year has a reliable figure."""
+    shown = [f for f in provider.shown_figures(years, indicator) if not f.low_reliability]
     if not shown:
         return None
-    return Trend(shown[0], shown[-1] if len(shown) > 1 else None)
+    if len(shown) == 1:
+        return Trend(shown[0], None)
+    counted = [f for f in shown if f.numerator is not None and f.denominator]
+    z = armitage_z(
+        [int(f.numerator or 0) for f in counted],
+        [int(f.denominator or 0) for f in counted],
+        [float(f.period) for f in counted],
+    )
+    direction: Direction = "up" if z > _Z95 else "down" if z < -_Z95 else "chance"
+    return Trend(shown[0], shown[-1], direction)

@@ -264,20 +264,21 @@ def write_chart_files(site: Path, svgs: Iterable[tuple[str, Path | None]]) -> li
 def trend_chart_data(model: Any) -> dict[tuple[str, str], ChartData]:
     """(provider_id, indicator) -> chart, for every headline figure with a year to draw."""
     from generator.model.sitemodel import HEADLINE
+    from generator.model.verdicts import trend_span
 
-    years = model.trend_years
     out: dict[tuple[str, str], ChartData] = {}
     for indicator in HEADLINE:
-        reference = tuple(
-            Point(y, f.value)
-            for y in years
-            if (f := model.all_figures.get(y, {}).get(indicator)) is not None and f.shown
-        )
         for provider in model.providers:
+            years = trend_span(provider, model.trend_years, indicator)
             points = tuple(
                 Point(y, f.value, f.ci_low, f.ci_high)
                 for y in years
                 if (f := provider.figure(y, indicator)) is not None and f.shown
+            )
+            reference = tuple(
+                Point(y, f.value)
+                for y in years
+                if (f := model.all_figures.get(y, {}).get(indicator)) is not None and f.shown
             )
             if points:
                 out[(provider.id, indicator)] = ChartData(years, points, reference)

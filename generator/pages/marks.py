@@ -34,8 +34,9 @@ FIELDS: dict[str, str] = {
     "hi": "ci_high",
 }
 
-# A JSON object of a figure: {"fig": key, "value": ..., "low": ..., "high": ...}.
-JSON_FIELDS: dict[str, str] = {"value": "v", "low": "lo", "high": "hi"}
+# A JSON object of a figure: {"fig": key, "value": ..., "low": ..., "high": ...,
+# "x": numerator, "n": the number of records it rests on}.
+JSON_FIELDS: dict[str, str] = {"value": "v", "low": "lo", "high": "hi", "x": "x", "n": "n"}
 
 
 class MarkedFigure(Protocol):

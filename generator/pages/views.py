@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from generator.compute import registry
-from generator.model.ranking import sort_by, sort_by_group, sort_providers
+from generator.model.ranking import bands, ranked, sort_by, sort_by_group, sort_providers
 from generator.model.sitemodel import (
     HEADLINE,
     PROFILE_COLUMNS,
@@ -88,6 +88,9 @@ class ProviderList(Listing):
     columns: tuple[Column, ...]  # one per headline indicator
     figures: tuple[tuple[Figure | None, ...], ...]  # per provider on this page, per column
     reference: tuple[Figure | None, ...]  # all providers, per column
+    # False when the list is sorted by a figure but holds no reliable one: it
+    # is then in name order, and says so (ranking).
+    ranked: bool = True
 
 
 def columns_for(service: str | None) -> tuple[Column, ...]:
@@ -134,6 +137,7 @@ class GroupList(Listing):
 
     group: str  # "age_band=20-24"
     column: str  # "age_band"
+    ranked: bool = True  # see ProviderList.ranked
 
 
 @dataclass(frozen=True)
@@ -234,11 +238,14 @@ def _lists(model: SiteModel, size: int) -> Iterator[Page]:
         columns = columns_for(value if kind == "service" else None)
         reference = tuple(reference_in(model, c) for c in columns)
         for sort in ("name", *HEADLINE):
+            in_bands = True
             if sort == "name":
                 ordered = sort_providers(providers, sort, period)
             else:
-                by = next(c for c in columns if c.indicator == sort)
-                ordered = sort_by(providers, lambda p, c=by: figure_in(p, c, period))
+                at = next(i for i, c in enumerate(columns) if c.indicator == sort)
+                figure_of = lambda p, c=columns[at]: figure_in(p, c, period)  # noqa: E731
+                ordered = sort_by(providers, figure_of, reference[at])
+                in_bands = ranked(bands(providers, figure_of, reference[at]))
             for path, part in _listing(
                 lambda n, k=key, s=sort: addresses.list_path(k, s, n), ordered, size
             ):
@@ -247,7 +254,7 @@ def _lists(model: SiteModel, size: int) -> Iterator[Page]:
                 )
                 yield Page(path, "providers", ProviderList(
                     **part, filter_key=key, filter_kind=kind, filter_value=value, sort=sort,
-                    columns=columns, figures=figures, reference=reference,
+                    columns=columns, figures=figures, reference=reference, ranked=in_bands,
                 ))
 
 
@@ -302,8 +309,14 @@ def _like_me(model: SiteModel, size: int) -> Iterator[Page]:
     yield Page(addresses.like_me_path(), "like-me", Plain())
     for column in PROFILE_COLUMNS:
         for group in model.profile_groups.get(column, ()):
-            ordered = sort_by_group(model.listed, group, "work_or_studies")
+            everyone = model.all_profiles.get(group, {}).get("work_or_studies")
+            ordered = sort_by_group(model.listed, group, "work_or_studies", everyone)
+            in_bands = ranked(
+                bands(model.listed, lambda p, g=group: p.profile(g, "work_or_studies"), everyone)
+            )
             for path, part in _listing(
                 lambda n, g=group: addresses.like_me_path(g, n), ordered, size
             ):
-                yield Page(path, "like-me-group", GroupList(**part, group=group, column=column))
+                yield Page(path, "like-me-group", GroupList(
+                    **part, group=group, column=column, ranked=in_bands
+                ))

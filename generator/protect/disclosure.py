@@ -54,13 +54,14 @@ Rounding happens only after every decision, which uses the raw counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from generator.compute.funnel import ceil_points, floor_points
 from generator.compute.indicators import (
     ALL,
     SELF_SUFFICIENT_6M,
@@ -95,6 +96,8 @@ OUTPUT_COLUMNS = (
     "low_reliability",
     "comparison",
 )
+# What protect() returns: the contract's columns, then what only the site shows.
+SITE_COLUMNS = (*OUTPUT_COLUMNS, "strength")
 
 
 
@@ -193,7 +196,7 @@ def protect(
 ) -> pd.DataFrame:
     """Apply primary, group and secondary suppression, audit it, and flag low reliability.
 
-    Returns one row per input row, in input order, with ``OUTPUT_COLUMNS``:
+    Returns one row per input row, in input order, with ``SITE_COLUMNS``:
     numerator/denominator as given, ``value`` the share in whole percent
     rounded half up (for ``started`` the count), ``ci_low``/``ci_high`` the
     interval in whole percent rounded the same way, ``suppressed``,
@@ -744,6 +747,15 @@ def _round_percent(fraction: np.ndarray, points: np.ndarray | None = None) -> np
     return clipped if points is None else np.where(points, rounded, clipped)
 
 
+def _outward(
+    fraction: np.ndarray, points: np.ndarray, rounding: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """Whole percent rounded away from the interval's centre; shares kept within
+    0-100, differences in points (rows marked in ``points``) not."""
+    rounded = rounding(fraction)
+    return np.where(points, rounded, np.clip(rounded, 0, 100))
+
+
 def _publishable(
     table: pd.DataFrame,
     suppressed: np.ndarray,
@@ -767,8 +779,10 @@ def _publishable(
     if is_diff is None:
         is_diff = np.zeros(n, dtype=bool)
     value = np.where(is_diff, _round_percent(_floats(table, "share", n), is_diff), value)
-    ci_low = _round_percent(_floats(table, "ci_low", n), is_diff)
-    ci_high = _round_percent(_floats(table, "ci_high", n), is_diff)
+    # Intervals are rounded outwards, so a class or verdict read from the
+    # unrounded interval never contradicts the interval shown.
+    ci_low = _outward(_floats(table, "ci_low", n), is_diff, floor_points)
+    ci_high = _outward(_floats(table, "ci_high", n), is_diff, ceil_points)
 
     is_count = (table["indicator"] == STARTED).to_numpy(dtype=bool, na_value=False)
     low_rel = ~suppressed & ~is_count & (den < r)
@@ -795,7 +809,15 @@ def _publishable(
     out["reason"] = pd.array(reason, dtype="string")
     out["low_reliability"] = low_rel
     out["comparison"] = comparison
-    return out[list(OUTPUT_COLUMNS)]
+    # Not a contract column: the site says "clearly" where the class holds at
+    # 99.8 % too (casemix); the open data keeps the contract's columns.
+    strength = (
+        table["strength"].astype("string").fillna("")
+        if "strength" in table
+        else pd.Series([""] * n, dtype="string")
+    )
+    out["strength"] = strength.where(comparison != "", "").astype("string")
+    return out[list(SITE_COLUMNS)]
 
 
 def _floats(table: pd.DataFrame, column: str, n: int) -> np.ndarray:

@@ -4,7 +4,10 @@ Synthetic records are drawn from a known model: customers' chances depend on
 their profile, service and year, and chosen providers get a known effect of
 their own. ``casemix.compare_with_expected`` must then find the effects that
 are there, not find any that are not, and must not call a provider worse just
-because its customers are harder to place.
+because its customers are harder to place. The harder scenarios: providers of
+10 to 500 records whose customers differ in a trait the model does not see, an
+interaction the model lacks, a provider alone in a service and one holding
+half the records.
 
 ``python -m generator.casemix_simulation`` prints the figures; the tests in
 ``tests/test_casemix.py`` assert on them.
@@ -33,6 +36,11 @@ ABROAD_EFFECT = -0.3
 SERVICE_EFFECT = {"sfi": -0.3, "jobbcoachning": 0.2, "praktik": 0.0}
 YEAR_EFFECT = {2023: -0.1, 2024: 0.0, 2025: 0.1}
 BASE = 1.2
+# A trait no register records (say, Swedish already spoken at home), and an
+# interaction the additive model lacks: disability weighs more without
+# upper-secondary school.
+TRAIT_EFFECT = 1.0
+INTERACTION = -0.5
 
 
 @dataclass(frozen=True)
@@ -41,9 +49,11 @@ class SimProvider:
     records: int
     effect_points: float = 0.0  # added to every customer's chance, in percentage points
     hard_to_place: bool = False  # serves only older, less educated customers with a disability
+    trait: float = 0.5  # share of its customers with the trait the model does not see
+    services: tuple[str, ...] = SERVICES
 
 
-def _profiles(rng: np.random.Generator, n: int, hard: bool) -> pd.DataFrame:
+def _profiles(rng: np.random.Generator, n: int, hard: bool, services=SERVICES) -> pd.DataFrame:
     if hard:
         age = rng.choice(["30-54", "55+"], size=n, p=[0.4, 0.6])
         education = np.full(n, "pre_upper_secondary", dtype=object)
@@ -61,15 +71,23 @@ def _profiles(rng: np.random.Generator, n: int, hard: bool) -> pd.DataFrame:
             "born_abroad": rng.random(n) < 0.5,
             "education_level": education,
             "disability": disability,
-            "service": rng.choice(SERVICES, size=n),
+            "service": rng.choice(list(services), size=n),
             "year": rng.choice(YEARS, size=n),
         }
     )
 
 
-def true_probability(profiles: pd.DataFrame) -> np.ndarray:
+def true_probability(
+    profiles: pd.DataFrame, trait: np.ndarray | None = None, interaction: float = 0.0
+) -> np.ndarray:
+    hard = (profiles["education_level"] == "pre_upper_secondary").to_numpy() & profiles[
+        "disability"
+    ].to_numpy(dtype=bool)
+    unseen = 0.0 if trait is None else TRAIT_EFFECT * (trait - 0.5)
     logit = (
-        BASE
+        unseen
+        + interaction * hard
+        + BASE
         + profiles["age_band"].map(AGE_EFFECT).to_numpy(dtype=float)
         + profiles["education_level"].map(EDUCATION_EFFECT).to_numpy(dtype=float)
         + DISABILITY_EFFECT * profiles["disability"].to_numpy(dtype=float)
@@ -80,17 +98,29 @@ def true_probability(profiles: pd.DataFrame) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-logit))
 
 
-def simulate_results(rng: np.random.Generator, providers: list[SimProvider]) -> pd.DataFrame:
-    """Records in the contract's results.csv shape (typed as the loader types them)."""
-    frames = []
+def simulate_results(
+    rng: np.random.Generator,
+    providers: list[SimProvider],
+    unseen: bool = False,
+    interaction: float = 0.0,
+) -> pd.DataFrame:
+    """Records in the contract's results.csv shape (typed as the loader types them).
+
+    ``unseen``: customers carry the trait the model does not see, at each
+    provider's own rate; ``interaction``: the logit added for a disability
+    without upper-secondary school."""
+    frames, traits, effects = [], [], []
     for p in providers:
-        profiles = _profiles(rng, p.records, p.hard_to_place)
-        chance = np.clip(true_probability(profiles) + p.effect_points / 100.0, 0.0, 0.99)
-        success = rng.random(p.records) < chance
+        profiles = _profiles(rng, p.records, p.hard_to_place, p.services)
         profiles["provider_id"] = p.provider_id
-        profiles["outcome"] = np.where(success, "work", "none")
         frames.append(profiles)
+        traits.append((rng.random(p.records) < p.trait).astype(float))
+        effects.append(np.full(p.records, p.effect_points / 100.0))
     df = pd.concat(frames, ignore_index=True)
+    # One pass over all records: the per-provider lookups were most of the time.
+    chance = true_probability(df, np.concatenate(traits) if unseen else None, interaction)
+    chance = np.clip(chance + np.concatenate(effects), 0.0, 0.99)
+    df["outcome"] = np.where(rng.random(len(df)) < chance, "work", "none")
     end = pd.to_datetime(df["year"].astype(str) + "-06-30")
     return pd.DataFrame(
         {
@@ -109,12 +139,18 @@ def simulate_results(rng: np.random.Generator, providers: list[SimProvider]) -> 
     )
 
 
+CANNOT = "cannot_compare"
+
+
 def classes(results: pd.DataFrame, r: int = 20) -> pd.Series:
-    """provider_id -> class for the pooled period, blank under R records (as published)."""
-    rows = compare_with_expected(results, POOLED)
+    """provider_id -> class for the pooled period, blank under R records (as
+    published), ``cannot_compare`` for a provider without a row."""
+    rows = compare_with_expected(results, POOLED, r)
     rows = rows[rows["year"] == f"{POOLED[0]}-{POOLED[1]}"]
     cls = rows["comparison"].where(rows["denominator"] >= r, "")
-    return pd.Series(cls.to_numpy(), index=rows["provider_id"].to_numpy())
+    found = pd.Series(cls.to_numpy(), index=rows["provider_id"].to_numpy())
+    everyone = results["provider_id"].unique()
+    return found.reindex(everyone).fillna(CANNOT)
 
 
 @dataclass(frozen=True)
@@ -161,6 +197,74 @@ def run(replications: int = 40, seed: int = 1, background: int = 30) -> Rates:
     )
 
 
+@dataclass(frozen=True)
+class HardRates:
+    """The scenarios the old, pooled model failed (issue: compare like with like)."""
+
+    labelled_by_size: dict[str, float]  # no-effect providers classed better or worse, per size
+    tested_by_size: dict[str, int]
+    interaction_worse: float  # hard-mix, no-effect provider classed worse (missing interaction)
+    sole_cannot: float  # a provider alone in a service: "cannot be compared"
+    dominant_others_worse: float  # no-effect providers beside one holding half the records
+    plus10_found: dict[int, float]  # +10 points, classed better, by records
+    replications: int
+
+
+SIZE_BANDS = ((20, 100), (100, 250), (250, 501))
+
+
+def run_hard(replications: int = 20, seed: int = 2) -> HardRates:
+    rng = np.random.default_rng(seed)
+    labelled = {f"{a}-{b - 1}": 0 for a, b in SIZE_BANDS}
+    tested = dict.fromkeys(labelled, 0)
+    interaction_worse = sole = others_worse = others = 0
+    plus10 = {60: 0, 150: 0, 300: 0}
+    for _ in range(replications):
+        # 1. Providers of 10-500 records whose customers differ in a trait the
+        # model does not see; none has an effect of its own.
+        sizes = np.exp(rng.uniform(np.log(10), np.log(500), size=40)).astype(int)
+        providers = [
+            SimProvider(f"s{i:02d}", int(n), trait=float(rng.uniform(0.1, 0.9)))
+            for i, n in enumerate(sizes)
+        ]
+        providers += [SimProvider(f"plus10-{n}", n, 10, trait=0.5) for n in plus10]
+        cls = classes(simulate_results(rng, providers, unseen=True))
+        for i, n in enumerate(sizes):
+            for (a, b), band in zip(SIZE_BANDS, labelled, strict=True):
+                if a <= n < b and cls[f"s{i:02d}"] not in ("", CANNOT):
+                    tested[band] += 1
+                    labelled[band] += cls[f"s{i:02d}"] in (BETTER, WORSE)
+        for n in plus10:
+            plus10[n] += cls[f"plus10-{n}"] == BETTER
+        # 2. An interaction the model lacks, and a provider serving only the
+        # customers it hits.
+        providers = [SimProvider(f"p{i:02d}", 150) for i in range(20)]
+        providers.append(SimProvider("hard", 150, hard_to_place=True))
+        cls = classes(simulate_results(rng, providers, interaction=INTERACTION))
+        interaction_worse += cls["hard"] == WORSE
+        # 3. A provider alone in a service, beside others that offer two.
+        providers = [SimProvider(f"p{i:02d}", 150, services=SERVICES[:2]) for i in range(20)]
+        providers.append(SimProvider("alone", 150, 10, services=SERVICES[2:]))
+        cls = classes(simulate_results(rng, providers))
+        sole += cls["alone"] == CANNOT
+        # 4. One provider with half the records and +10 points, 20 average others.
+        providers = [SimProvider(f"p{i:02d}", 150) for i in range(20)]
+        providers.append(SimProvider("big", 3000, 10))
+        cls = classes(simulate_results(rng, providers))
+        base = cls[[f"p{i:02d}" for i in range(20)]]
+        others += len(base)
+        others_worse += int((base == WORSE).sum())
+    return HardRates(
+        labelled_by_size={k: labelled[k] / max(tested[k], 1) for k in labelled},
+        tested_by_size=tested,
+        interaction_worse=interaction_worse / replications,
+        sole_cannot=sole / replications,
+        dominant_others_worse=others_worse / max(others, 1),
+        plus10_found={n: v / replications for n, v in plus10.items()},
+        replications=replications,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=200)
@@ -176,6 +280,18 @@ def main() -> None:
     print(f"-20 points, 150 records, classed worse: {rates.minus20_found:.1%}")
     print(f"hard-to-place customers, no effect, not classed worse: {rates.hard_not_worse:.1%}")
     print(f"  (their raw share was below all providers' in {rates.hard_raw_below_all:.1%})")
+    hard = run_hard(max(args.replications // 5, 1), args.seed)
+    print(f"harder scenarios, {hard.replications} replications:")
+    for band, rate in hard.labelled_by_size.items():
+        print(
+            f"  no effect, unseen trait, {band} records: classed better or worse {rate:.1%}"
+            f" of {hard.tested_by_size[band]}"
+        )
+    print(f"  hard-mix provider, missing interaction, classed worse: {hard.interaction_worse:.1%}")
+    print(f"  provider alone in a service, cannot be compared: {hard.sole_cannot:.1%}")
+    print(f"  average providers beside a +10 giant, worse: {hard.dominant_others_worse:.1%}")
+    for n, rate in hard.plus10_found.items():
+        print(f"  +10 points, {n} records, classed better: {rate:.1%}")
 
 
 if __name__ == "__main__":

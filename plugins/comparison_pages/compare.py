@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.compute import registry
+from generator.model import differences
 from generator.model.ranking import search_sort_values
-from generator.model.sitemodel import SHARE_INDICATORS, Figure, Provider, SiteModel
+from generator.model.sitemodel import SHARE_INDICATORS, VS_EXPECTED, Figure, Provider, SiteModel
 
 # Most providers to put side by side (the issue asks for 2-4).
 COMPARE_MAX = 4
@@ -89,38 +90,53 @@ def row_figure(
 
 
 def difference_verdict(figures: Iterable[Figure | None]) -> str:
-    """Is the difference between providers larger than chance would explain?
+    """Could the difference between providers be chance? (differences.py)
 
-    Compares the 95 % intervals of the highest and the lowest figure. Only figures
-    that are shown and rest on at least R records take part: a hidden figure is
-    absent, and a figure with few answers is never placed above or below another.
+    Only figures that are shown and rest on at least R records take part: a
+    hidden figure is absent, and a figure with few answers is never placed
+    above or below another. Shares are judged on their counts, the
+    compared-with-expected figures on their points and intervals.
 
-    'real'   the intervals of the highest and the lowest do not overlap;
-    'chance' they overlap;
+    'real'   the difference between the highest and the lowest is more than chance;
+    'chance' it could be chance;
     'few'    fewer than two reliable figures to compare.
 
-    compare.js applies the same rule in the browser; tests check they agree.
+    compare.js (with difference.js) applies the same rules in the browser;
+    tests check they agree.
     """
-    reliable = [
-        f
-        for f in figures
-        if f is not None
-        and f.shown
-        and not f.low_reliability
-        and f.ci_low is not None
-        and f.ci_high is not None
-    ]
-    if len(reliable) < 2:
-        return "few"
-    highest = max(reliable, key=lambda f: (f.value, f.ci_low))
-    lowest = min(reliable, key=lambda f: (f.value, f.ci_high))
-    return "real" if highest.ci_low > lowest.ci_high else "chance"
+    reliable = [f for f in figures if f is not None and f.shown and not f.low_reliability]
+    if any(f.indicator == VS_EXPECTED for f in reliable):
+        return differences.points_verdict([
+            differences.Points.from_interval(f.value, f.ci_low, f.ci_high)
+            for f in reliable
+            if f.value is not None and f.ci_low is not None and f.ci_high is not None
+        ])
+    return differences.shares_verdict([
+        differences.Share(int(f.numerator), int(f.denominator))
+        for f in reliable
+        if f.numerator is not None and f.denominator
+    ])
+
+
+def verdict_figure(
+    p: Provider, row: str, pooled: str, latest: str, service: str | None = None
+) -> Figure | None:
+    """The figure a row's verdict judges: "into work or studies" for all
+    services by its case-mix-adjusted row, every other row by its own figure."""
+    if verdict_adjusted(row, service):
+        return row_figure(p, f"{row.partition(':')[0]}:{VS_EXPECTED}", pooled, latest)
+    return row_figure(p, row, pooled, latest, service)
+
+
+def verdict_adjusted(row: str, service: str | None = None) -> bool:
+    """Whether a row's verdict judges its compared-with-expected figures."""
+    return row.partition(":")[2] == "work_or_studies" and row_service(row, service) is None
 
 
 def row_verdict(
     providers: list[Provider], row: str, pooled: str, latest: str, service: str | None = None
 ) -> str:
-    return difference_verdict(row_figure(p, row, pooled, latest, service) for p in providers)
+    return difference_verdict(verdict_figure(p, row, pooled, latest, service) for p in providers)
 
 
 def near_tokens(p: Provider) -> list[str]:

@@ -154,6 +154,8 @@ def install_i18n(generator: Any) -> None:
         row_figure=compare.row_figure,
         row_service=compare.row_service,
         row_verdict=compare.row_verdict,
+        verdict_figure=compare.verdict_figure,
+        verdict_adjusted=compare.verdict_adjusted,
         near_tokens=compare.near_tokens,
         search_sort=compare.search_sort,
         # Marks that tie every shown number to its open-data row (see marks.py).
@@ -165,6 +167,7 @@ def install_i18n(generator: Any) -> None:
         verdict_versus_all=verdicts.versus_all,
         expected_share=verdicts.expected_share,
         trend=verdicts.trend,
+        trend_span=verdicts.trend_span,
         fig_attrs=marks.attributes,
         fig_span=marks.span,
         fig_key=marks.figure_key,

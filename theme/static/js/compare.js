@@ -73,20 +73,9 @@
     return t.content;
   }
 
-  // The same rule as difference_verdict() in plugins/comparison_pages/compare.py:
-  // only reliable shares take part (the JSON holds no others); the difference is
-  // real when the intervals of the highest and the lowest do not overlap.
-  function verdict(figures) {
-    const reliable = figures.filter(Boolean);
-    if (reliable.length < 2) return "few";
-    let hi = reliable[0];
-    let lo = reliable[0];
-    for (const f of reliable) {
-      if (f.value > hi.value || (f.value === hi.value && f.low > hi.low)) hi = f;
-      if (f.value < lo.value || (f.value === lo.value && f.high < lo.high)) lo = f;
-    }
-    return hi.low > lo.high ? "real" : "chance";
-  }
+  // The same rules as difference_verdict() in plugins/comparison_pages/compare.py
+  // (difference.js): only reliable figures take part (the JSON holds no others).
+  const verdict = window.differenceVerdict;
 
   function header(p, withRemove) {
     const th = document.createElement("th");
@@ -134,7 +123,8 @@
         const sentence = row.querySelector("[data-verdict]");
         if (sentence) {
           const result = verdict(providers.map((p) => (p.figures || {})[key]));
-          sentence.textContent = m["verdict" + result[0].toUpperCase() + result.slice(1)];
+          const words = "adjusted" in sentence.dataset ? "verdictAdjusted" : "verdict";
+          sentence.textContent = m[words + result[0].toUpperCase() + result.slice(1)];
           sentence.dataset.verdict = result;
         }
       }

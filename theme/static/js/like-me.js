@@ -72,11 +72,13 @@
     return td;
   }
 
-  // Reliable figures first (highest first), then few answers, then none: the
-  // order of the pre-built pages, never a hidden figure as 0.
-  function rank(fig) {
-    if (!fig) return [2, 0];
-    return [fig[3] ? 1 : 0, -fig[0]];
+  // The band each figure was given at build time (ranking.bands: clearly
+  // higher than all providers, about the same, clearly lower, few answers),
+  // hidden or missing last, by name within a band: the order of the pre-built
+  // pages. A group without a reliable figure is in name order.
+  function rank(fig, inBands) {
+    if (!inBands) return 0;
+    return fig ? fig[4] : 4;
   }
 
   async function show(groups) {
@@ -87,10 +89,11 @@
       return option ? option.textContent : g;
     });
     const first = groups[0];
+    const inBands = Boolean(data.ranked[first]);
     const providers = data.providers.slice().sort((a, b) => {
-      const ra = rank(data.groups[first][a[0]]);
-      const rb = rank(data.groups[first][b[0]]);
-      return ra[0] - rb[0] || ra[1] - rb[1] || a[1].localeCompare(b[1]);
+      const ra = rank(data.groups[first][a[0]], inBands);
+      const rb = rank(data.groups[first][b[0]], inBands);
+      return ra - rb || a[1].localeCompare(b[1]);
     });
     const table = el("table", undefined, "group-table");
     table.append(el("caption", t.textCaption));
