@@ -91,7 +91,7 @@ def test_a_list_on_a_phone_is_one_card_per_provider_that_is_still_a_table(
     assert table.get_by_role("cell").count() >= 4
     assert table.get_by_role("columnheader").count() == 5
     # Sorting stays on screen, not hidden with the column heads.
-    sort = page.get_by_role("link", name="Nöjda – sortera med högst först")
+    sort = page.get_by_role("link", name="Nöjda – sortera efter den här siffran")
     assert sort.is_visible()
     # On a wide screen it is an ordinary table again.
     page.set_viewport_size({"width": 1280, "height": 800})
