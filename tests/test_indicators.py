@@ -414,3 +414,25 @@ def test_row_order_is_stable_and_all_comes_first() -> None:
     shuffled = make_dataset(list(reversed(profile_records())))
     again = compute_indicators(shuffled, breakdowns=("service",))
     pd.testing.assert_frame_equal(table, again)
+
+
+def test_a_provider_is_flagged_when_over_a_tenth_of_outcomes_are_unknown() -> None:
+    from generator.compute.indicators import unknown_outcomes
+    from generator.tools import casemix_simulation as sim
+
+    rng = np.random.default_rng(2)
+    results = sim.simulate_results(
+        rng, [sim.SimProvider("many", 40), sim.SimProvider("few", 40), sim.SimProvider("tiny", 4)]
+    )
+    outcome = results["outcome"].copy()
+    many = np.flatnonzero((results["provider_id"] == "many").to_numpy())
+    few = np.flatnonzero((results["provider_id"] == "few").to_numpy())
+    outcome.iloc[many[:5]] = pd.NA  # 5 of 40: over a tenth
+    outcome.iloc[few[:3]] = pd.NA  # 3 of the 36 counted: under a tenth
+    # Someone who left for an external reason is not counted at all.
+    reason = results["end_reason"].copy()
+    reason.iloc[few[4:8]] = "external"
+    outcome.iloc[few[4:8]] = pd.NA
+    results = results.assign(outcome=outcome, end_reason=reason)
+    flags = unknown_outcomes(results, 2023, 2025, k=5)
+    assert flags == {"many": True, "few": False}  # "tiny": fewer than K finished

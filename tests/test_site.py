@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from generator.build.settings import load_settings
 from generator.outputs.opendata import INDICATOR_COLUMNS
@@ -201,6 +202,28 @@ def test_provider_page_shows_facts_and_figures(sample_site: Path) -> None:
     assert "Results for" in html and "All providers, 2023" in html
     assert p["premises"][0]["district"] in html
     assert "Group sizes" in html and "Teachers and coaches" in html
+
+
+def test_a_figure_that_never_applies_is_left_out_or_said_to_not_apply(sample_site: Path) -> None:
+    """Passed grades for a provider none of whose services ever had a grade: no
+    row on its page, "Does not apply" (not "No figures") in the lists; and
+    every page with tables of figures explains its labels."""
+    from generator.build.pipeline import check
+    from generator.compute.indicators import services_with_records
+
+    graded = services_with_records(check(ROOT / "data").results)["passed"]
+    assert graded, "the sample has services with grades"
+    data = providers_json(sample_site)["providers"]
+    ungraded = [p for p in data if p["status"] == "active" and not set(p["services"]) & graded]
+    graded_ones = [p for p in data if p["status"] == "active" and set(p["services"]) & graded]
+    assert ungraded and graded_ones
+    passed_row = '<th scope="row">Passed grades</th>'
+    for p in ungraded:
+        assert passed_row not in read(sample_site / "en" / "provider" / f"{p['provider_id']}.html")
+    graded_page = sample_site / "en" / "provider" / f"{graded_ones[0]['provider_id']}.html"
+    assert passed_row in read(graded_page)
+    listing = read(sample_site / "en" / "providers" / "index.html")
+    assert "Does not apply" in listing and "What the labels mean" in listing
 
 
 def test_search_index_has_one_index_per_language(sample_site: Path) -> None:

@@ -247,6 +247,45 @@ def _flag(condition: pd.Series) -> np.ndarray:
     return condition.fillna(False).to_numpy(dtype=bool)
 
 
+def services_with_records(results: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """indicator -> the services with at least one record it counts, in any year.
+
+    An indicator that no service of a provider's has ever had a record for
+    (grades for job coaching) does not apply to it: its pages leave the row
+    out or say "does not apply", not "no figures"."""
+    service = results["service"].astype("string").fillna("").to_numpy(dtype=object)
+    return {
+        e.name: frozenset(str(s) for s in np.unique(service[e.eligible]) if s)
+        for e in _eligibility(results)
+    }
+
+
+# Above this share of finished customers without a known outcome, a provider's
+# work-or-studies figure is flagged: the unknown could go either way.
+UNKNOWN_OUTCOME_FLAG = 0.10
+
+
+def unknown_outcomes(results: pd.DataFrame, first: int, last: int, k: int) -> dict[str, bool]:
+    """provider_id -> whether more than UNKNOWN_OUTCOME_FLAG of the customers who
+    finished in the years first..last (for a reason of their own or the
+    provider's, as indicator 2 counts them) have no known outcome. Absent for a
+    provider with fewer than k such customers: a flag on a handful would say
+    something about a person. Published as a flag only, never as a count."""
+    end_year = years_of(results["end_date"])
+    not_external = ~_flag(results["end_reason"] == "external")
+    ended = (end_year >= first) & (end_year <= last) & not_external
+    unknown = ended & ~_flag(results["outcome"].notna())
+    frame = pd.DataFrame(
+        {"provider": results["provider_id"].astype("string"), "ended": ended, "unknown": unknown}
+    )
+    sums = frame.groupby("provider", sort=True)[["ended", "unknown"]].sum()
+    sums = sums[sums["ended"] >= k]
+    return {
+        str(pid): bool(row.unknown > UNKNOWN_OUTCOME_FLAG * row.ended)
+        for pid, row in sums.iterrows()
+    }
+
+
 def work_or_studies_records(results: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(year, eligible, success) per record for indicator 2, as the counts use them.
 

@@ -17,6 +17,7 @@ import pandas as pd
 from generator.compute import registry
 from generator.compute.casemix import NotComparable, not_comparable
 from generator.compute.indicators import BREAKDOWN_COLUMNS as BREAKDOWN_VALUES
+from generator.compute.indicators import services_with_records, unknown_outcomes
 from generator.ingest import schema
 from generator.ingest.dataset import Dataset
 from generator.ingest.sanitize import render_markdown
@@ -96,6 +97,12 @@ class Provider:
     # Why there is no compared-with-expected figure, where the model cannot tell
     # the provider's own effect from that of the customers it mostly serves.
     not_compared: NotComparable | None = None
+    # More than a tenth of the customers who finished in the pooled period have
+    # no known outcome (indicators.unknown_outcomes); None under K of them.
+    outcome_unknown_high: bool | None = None
+    # Indicators none of its services has ever had a record for: "does not
+    # apply", a row its pages leave out (indicators.services_with_records).
+    not_applicable: frozenset[str] = frozenset()
 
     @property
     def listed(self) -> bool:
@@ -425,6 +432,8 @@ def build_site_model(
     staff = _staff(ds, k, _hidden_headcounts(table))
     groups = _groups(group_sizes, k)
     cannot = not_comparable(ds.results)
+    unknown = unknown_outcomes(ds.results, latest - pooled_years + 1, latest, k)
+    applies = services_with_records(ds.results)
 
     providers: list[Provider] = []
     for row in ds.providers.itertuples(index=False):
@@ -460,6 +469,11 @@ def build_site_model(
                 profiles=profiles.get(pid, {}),
                 by_service=by_service.get(pid, {}),
                 not_compared=cannot.get(pid),
+                outcome_unknown_high=unknown.get(pid),
+                not_applicable=frozenset(
+                    name for name, services in applies.items()
+                    if not services & set(row.services)
+                ),
             )
         )
     providers.sort(key=lambda p: (p.name.casefold(), p.id))

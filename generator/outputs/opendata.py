@@ -93,6 +93,7 @@ def providers_json(model: SiteModel) -> dict[str, Any]:
                 "premises": p.premises,
                 "staff": {"year": p.staff_year, "roles": p.staff},
                 "group_sizes": {"year": p.groups_year, "services": p.groups},
+                "outcome_unknown_over_10_percent": p.outcome_unknown_high,
             }
             for p in model.providers
         ],
