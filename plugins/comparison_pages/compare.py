@@ -61,6 +61,16 @@ def compare_rows() -> list[str]:
     return [key for _section, keys in COMPARE_SECTIONS for key in keys]
 
 
+def applies_to_any(providers: list[Provider], row: str) -> bool:
+    """False for a figure row that applies to none of the providers shown (grades
+    on a job-coaching page): the row is left out. The script's empty skeleton
+    (no providers yet) keeps every row."""
+    indicator = row.partition(":")[2]
+    if not providers or not indicator:
+        return True
+    return any(indicator not in p.not_applicable for p in providers)
+
+
 def has_verdict(row: str) -> bool:
     """Rows of shares get the plain "is this difference real?" sentence."""
     period, _, indicator = row.partition(":")

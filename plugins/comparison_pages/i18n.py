@@ -154,6 +154,7 @@ def install_i18n(generator: Any) -> None:
         row_figure=compare.row_figure,
         row_service=compare.row_service,
         row_verdict=compare.row_verdict,
+        applies_to_any=compare.applies_to_any,
         verdict_figure=compare.verdict_figure,
         verdict_adjusted=compare.verdict_adjusted,
         near_tokens=compare.near_tokens,
