@@ -144,6 +144,25 @@ def test_every_figure_the_site_shows_is_marked_with_its_published_row(sample_sit
     assert audit_figures(sample_site, scans) == []
 
 
+def test_a_provider_file_that_is_not_its_rows_of_the_open_data_is_caught(
+    sample_site: Path, tmp_path: Path
+) -> None:
+    """data/providers/<id>.csv may only copy the provider's rows of indicators.csv,
+    which the disclosure proof covers: a row left out, or another provider's
+    row under a new name, fails the audit (only the data folder is copied)."""
+    site = tmp_path / "site"
+    shutil.copytree(sample_site / "data", site / "data")
+    assert audit_anonymity(site, 5) == []
+    folder = site / "data" / "providers"
+    first = sorted(folder.glob("*.csv"))[0]
+    header, row, *rest = first.read_text(encoding="utf-8").splitlines(keepends=True)
+    first.write_text(header + "".join(rest), encoding="utf-8")
+    (folder / "planted.csv").write_text(header + row, encoding="utf-8")
+    found = audit_anonymity(site, 5)
+    problems = {p.file for p in found if "rows of data/indicators.csv" in p.message}
+    assert problems == {f"data/providers/{first.name}", "data/providers/planted.csv"}
+
+
 def test_a_page_that_shows_what_the_open_data_hides_is_caught(site: Path) -> None:
     """Three ways a template could leak past the disclosure proof: a hidden
     figure printed, a number that is not the published one, and a comparison

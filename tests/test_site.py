@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import json
 import re
@@ -14,6 +15,7 @@ from conftest import ROOT
 
 from generator.build.settings import load_settings
 from generator.outputs.opendata import INDICATOR_COLUMNS
+from generator.pages.formatting import Formatter
 
 pytestmark = pytest.mark.slow
 
@@ -192,6 +194,60 @@ def test_open_data_follows_the_contract(sample_site: Path) -> None:
     fields = [f["name"] for f in package["resources"][0]["schema"]["fields"]]
     assert tuple(fields) == INDICATOR_COLUMNS
     assert {r["path"] for r in package["resources"]} == {"indicators.csv", "providers.json"}
+    assert package["licenses"] == [
+        {"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/"}
+    ]
+
+
+def test_each_provider_has_its_rows_of_the_open_data_as_a_file(sample_site: Path) -> None:
+    """data/providers/<id>.csv: the provider's lines of indicators.csv, byte for
+    byte, under the same header; linked from its page and the open-data page."""
+    header, *lines = read(sample_site / "data" / "indicators.csv").splitlines(keepends=True)
+    ids = [p["provider_id"] for p in providers_json(sample_site)["providers"]]
+    files = sorted((sample_site / "data" / "providers").glob("*.csv"))
+    assert [f.stem for f in files] == sorted(ids)
+    for pid in ids:
+        own = [line for line in lines if line.split(",", 1)[0] == pid]
+        assert read(sample_site / "data" / "providers" / f"{pid}.csv") == header + "".join(own)
+        page = read(sample_site / "en" / "provider" / f"{pid}.html")
+        assert f'href="../../data/providers/{pid}.csv" download' in page, pid
+    assert sum(1 for line in lines if line.split(",", 1)[0] != "all") == sum(
+        len(read(f).splitlines()) - 1 for f in files
+    )
+    for lang in LANGS:
+        root = sample_site if lang == LANGS[0] else sample_site / lang
+        page = read(root / "open-data.html")
+        assert all(f"data/providers/{pid}.csv" in page for pid in ids), lang
+
+
+def test_the_open_data_page_explains_every_file_column_and_code(sample_site: Path) -> None:
+    """Sizes of the files as written, in the page's language; a plain-language
+    line for each column and each code; the licence; the date of the data."""
+    from generator.compute import registry
+    from generator.model import labels
+
+    for lang in LANGS:
+        root = sample_site if lang == LANGS[0] else sample_site / lang
+        page = read(root / "open-data.html")
+        for name in ("indicators.csv", "providers.json", "datapackage.json"):
+            size = (sample_site / "data" / name).stat().st_size
+            assert f'data-size="{size}"' in page, (lang, name)
+        for column in INDICATOR_COLUMNS:
+            row = page.split(f'<tr data-column="{column}">', 1)[1].split("</tr>", 1)[0]
+            meaning = re.sub(r"<[^>]+>", "", row.split("<td", 1)[1].split(">", 1)[1])
+            assert len(meaning.strip()) > 20, (lang, column)
+        codes = [*registry.NAMES, *labels.BREAKDOWN_VALUES, "fewer_than_k", "secondary", "better"]
+        for code in codes:
+            assert f'<code dir="ltr">{code}</code>' in page, (lang, code)
+        assert 'rel="license">CC0-1.0</a>' in page, lang
+    sv = read(sample_site / "open-data.html")
+    assert re.search(r'data-size="\d+">\d+(,\d)?\s(kB|MB)<', sv), "a size as Swedish writes it"
+    data_date = dt.date.fromisoformat(providers_json(sample_site)["data_date"])
+    assert Formatter("sv").date(data_date) in sv
+    # Easy-to-read Swedish keeps the files, the licence and the provider files,
+    # not the reference tables.
+    easy = read(sample_site / "lattlast" / "open-data.html")
+    assert "data/providers/" in easy and 'data-column="' not in easy
 
 
 def test_provider_page_shows_facts_and_figures(sample_site: Path) -> None:

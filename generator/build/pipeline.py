@@ -211,7 +211,8 @@ def build_into(
     report.model = model
     del ds  # the records are no longer needed: free their memory before rendering
     with report.stage("open data"):
-        write_open_data(target, protected, model)
+        licence = (settings["OPEN_DATA_LICENCE"], settings["OPEN_DATA_LICENCE_URL"])
+        model.open_data_sizes = write_open_data(target, protected, model, licence)
         write_like_me_data(target, model)
     del protected
     _release_memory()

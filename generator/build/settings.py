@@ -45,6 +45,10 @@ PROJECT_SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "release is held, nothing published, unless run with --accept-fall"),
     ("LIST_PAGE_SIZE", 50, "Providers per page of a list; longer lists are split into pages"),
     ("COMPARE_PAGE_SIZE", 8, "Providers side by side per page of a service's comparison"),
+    ("OPEN_DATA_LICENCE", "CC0-1.0",
+     "Licence of the open data, as its SPDX identifier (CC0-1.0, CC-BY-4.0, ...)"),
+    ("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/publicdomain/zero/1.0/",
+     "Where the open data's licence can be read; empty: no link"),
     ("PHONE_COUNTRY_CODE", "46",
      "Country calling code of phone numbers written without one, for tap-to-call links"),
 )
@@ -110,6 +114,7 @@ def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
     lag = settings["REPORTING_LAG_DAYS"]
     if not isinstance(lag, int) or isinstance(lag, bool) or not 0 <= lag <= 366:
         problems.append("REPORTING_LAG_DAYS must be a whole number of days from 0 to 366")
+    problems += _licence_problems(settings)
     languages = settings["LANGUAGES"]
     if not languages or not all(isinstance(x, str) for x in languages):
         problems.append("LANGUAGES must be a non-empty list of language codes")
@@ -125,6 +130,16 @@ def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
     if problems:
         raise SettingsError("; ".join(f"{path.name}: {p}" for p in problems))
     return settings
+
+
+def _licence_problems(settings: dict[str, Any]) -> list[str]:
+    name, url = settings["OPEN_DATA_LICENCE"], settings["OPEN_DATA_LICENCE_URL"]
+    problems = []
+    if not isinstance(name, str) or not name.strip():
+        problems.append("OPEN_DATA_LICENCE must name the open data's licence")
+    if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
+        problems.append("OPEN_DATA_LICENCE_URL must be an http(s) address or empty")
+    return problems
 
 
 def write_starter(folder: Path) -> Path | None:

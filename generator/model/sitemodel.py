@@ -190,6 +190,9 @@ class SiteModel:
     # All providers' figures for the customers of one service, pooled period:
     # service -> indicator -> Figure, the reference on the service's pages.
     service_reference: dict[str, dict[str, Figure]] = field(default_factory=dict)
+    # Each open-data file's size in bytes by its path in the site, as written
+    # (opendata.write_open_data), for the open-data page.
+    open_data_sizes: dict[str, int] = field(default_factory=dict)
 
     @property
     def any_left_out(self) -> bool:

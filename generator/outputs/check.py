@@ -26,7 +26,8 @@ from urllib.parse import quote, unquote, urlsplit
 from generator.compute import registry
 from generator.files import Identity, identity, load_pickle, save_pickle, walk_files
 from generator.ingest.identity import has_personnummer
-from generator.pages import marks
+from generator.outputs.opendata import neutralise
+from generator.pages import addresses, marks
 
 TEXT_SUFFIXES = {".html", ".svg", ".json", ".csv", ".css", ".js", ".xml", ".txt"}
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
@@ -427,6 +428,28 @@ def _audit_json(site: Path, k: int) -> Iterator[CheckProblem]:
                     )
 
 
+def _audit_provider_files(site: Path, data: _OpenData | None) -> Iterator[CheckProblem]:
+    """Each provider's file holds exactly its rows of indicators.csv under the
+    same header, so the disclosure proof over indicators.csv covers it too."""
+    folder = site / posixpath.dirname(addresses.provider_data_path("x"))
+    if data is None or not folder.is_dir():
+        return
+    header = list(data.col)
+    where_id = data.col["provider_id"]
+    by_provider: dict[str, list[list[str]]] = {}
+    for row in data.rows:
+        by_provider.setdefault(row[where_id], []).append(row)
+    for path in sorted(folder.glob("*.csv")):
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+        where = path.relative_to(site).as_posix()
+        if not rows or rows[0] != header:
+            yield CheckProblem("anonymity", where, "not the header of data/indicators.csv")
+        elif rows[1:] != by_provider.get(neutralise(path.stem), []):
+            yield CheckProblem(
+                "anonymity", where, "not exactly the provider's rows of data/indicators.csv"
+            )
+
+
 def _published_figures(data: _OpenData) -> dict[str, dict[str, str]]:
     """Mark key -> {mark field: number as written} for every figure the open
     data publishes."""
@@ -489,10 +512,15 @@ def audit_anonymity(
     scans: dict[Path, _PageScan] | None = None,
     data: _OpenData | None = None,
 ) -> list[CheckProblem]:
-    """No figure resting on fewer than K records, no personal identity number, anywhere."""
+    """No figure resting on fewer than K records, no personal identity number, anywhere;
+    no provider file with other rows than its own of indicators.csv."""
     scans = scans if scans is not None else _scan_all(site)
     data = data if data is not None else _read_open_data(site)
-    problems = list(_audit_csv(data, k)) + list(_audit_json(site, k))
+    problems = (
+        list(_audit_csv(data, k))
+        + list(_audit_provider_files(site, data))
+        + list(_audit_json(site, k))
+    )
     for page, scan in _pages(scans).items():
         for n in scan.ns():
             if not n.isdigit() or int(n) < k:

@@ -115,6 +115,7 @@ def source_characters(model: Any, languages: list[str], content: Path) -> set[st
     from babel import Locale
     from babel.messages.pofile import read_po
 
+    from generator.pages.formatting import Formatter
     from generator.pages.render import ROOT
 
     chars: set[str] = set()
@@ -138,6 +139,7 @@ def source_characters(model: Any, languages: list[str], content: Path) -> set[st
                 chars.update(str(value))
         chars.update(Locale.parse(lang).get_display_name(lang) or "")
         chars.update("".join(str(v) for v in locale.number_symbols.get("latn", {}).values()))
+        chars.update(Formatter(lang).file_size_characters())  # the open-data page's sizes
     for p in model.providers:
         chars.update(p.name)
         for text in p.texts.values():

@@ -1,14 +1,19 @@
-"""Open data the build publishes under ``data/``: indicators.csv, providers.json, datapackage.json.
+"""Open data the build publishes under ``data/``: indicators.csv, providers.json,
+datapackage.json, and each provider's rows of indicators.csv in ``data/providers/``.
 
 Exactly the files and columns of the data contract; only protected figures are
-written, so a suppressed row has empty numbers and says why.
+written, so a suppressed row has empty numbers and says why. A provider's file
+copies its rows of indicators.csv and nothing else, so it publishes nothing the
+disclosure proof has not covered.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +21,7 @@ import pandas as pd
 
 from generator.compute import registry
 from generator.model.sitemodel import SiteModel
+from generator.pages import addresses
 from generator.protect.disclosure import FEWER_THAN_K, OUTPUT_COLUMNS, SECONDARY
 
 # The contract's columns of indicators.csv, in order: what protect() returns.
@@ -23,7 +29,12 @@ INDICATOR_COLUMNS = OUTPUT_COLUMNS
 
 INDICATOR_NAMES = registry.NAMES
 
-REASONS = ("", FEWER_THAN_K, SECONDARY)
+HIDDEN_REASONS = (FEWER_THAN_K, SECONDARY)
+REASONS = ("", *HIDDEN_REASONS)
+
+# Indicator 6's classes as the contract writes them; the site adds "clearly"
+# (labels.COMPARISON), the open data does not.
+COMPARISONS = ("better", "as_expected", "worse")
 
 
 # A text cell starting with one of these is run as a formula by spreadsheet
@@ -48,15 +59,38 @@ def _cell(value: Any) -> str:
 
 def indicators_csv(table: pd.DataFrame) -> str:
     """The protected indicator table as the contract's long CSV (LF line ends, UTF-8)."""
+    return _csv(row for _provider, row in _rows(table))
+
+
+def _rows(table: pd.DataFrame) -> list[tuple[str, tuple[str, ...]]]:
+    """(provider id, the row's cells) in the file's order: by provider, indicator,
+    breakdown and year. The id is the table's own, not its neutralised cell."""
     ordered = table.sort_values(
         ["provider_id", "indicator", "breakdown", "year"], kind="stable"
     ).reset_index(drop=True)
+    columns = [_cells(ordered[c].tolist()) for c in INDICATOR_COLUMNS]
+    return list(zip(ordered["provider_id"].tolist(), zip(*columns, strict=True), strict=True))
+
+
+def _csv(rows: Iterable[Sequence[str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(INDICATOR_COLUMNS)
-    columns = [_cells(ordered[c].tolist()) for c in INDICATOR_COLUMNS]
-    writer.writerows(zip(*columns, strict=True))
+    writer.writerows(rows)
     return buf.getvalue()
+
+
+def provider_csvs(
+    rows: list[tuple[str, tuple[str, ...]]], provider_ids: Iterable[str]
+) -> dict[str, str]:
+    """Each provider's rows of indicators.csv, in the same order under the same
+    header; a provider without figures gets the header alone, so that the link
+    on its page always leads to a file."""
+    by_provider = {
+        provider: [row for _id, row in group]
+        for provider, group in itertools.groupby(rows, key=lambda pair: pair[0])
+    }
+    return {p: _csv(by_provider.get(p, [])) for p in provider_ids}
 
 
 def _cells(values: list[Any]) -> list[str]:
@@ -107,15 +141,16 @@ def _field(name: str, type_: str, description: str, **constraints: Any) -> dict[
     return out
 
 
-def datapackage(model: SiteModel) -> dict[str, Any]:
+def datapackage(model: SiteModel, licence: tuple[str, str]) -> dict[str, Any]:
+    """The Frictionless description of the files; ``licence`` is the licence's
+    identifier and address (the OPEN_DATA_LICENCE settings)."""
     yes_no = {"enum": ["yes", "no"]}
+    name, url = licence
     return {
         "profile": "tabular-data-package",
         "name": "kundval-provider-comparison",
         "title": "Job and education providers: results, customers' satisfaction and facts",
-        "licenses": [
-            {"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/"}
-        ],
+        "licenses": [{"name": name, **({"path": url} if url else {})}],
         "created": model.data_date.isoformat() if model.data_date else None,
         "resources": [
             {
@@ -189,7 +224,7 @@ def datapackage(model: SiteModel) -> dict[str, Any]:
                             "comparison",
                             "string",
                             "better, as_expected or worse (case-mix)",
-                            enum=["", "better", "as_expected", "worse"],
+                            enum=["", *COMPARISONS],
                         ),
                     ],
                     "primaryKey": ["provider_id", "year", "indicator", "breakdown"],
@@ -208,17 +243,27 @@ def datapackage(model: SiteModel) -> dict[str, Any]:
     }
 
 
-def write_open_data(out_dir: Path, table: pd.DataFrame, model: SiteModel) -> list[Path]:
-    data_dir = out_dir / "data"
-    data_dir.mkdir(parents=True, exist_ok=True)
+def write_open_data(
+    out_dir: Path, table: pd.DataFrame, model: SiteModel, licence: tuple[str, str]
+) -> dict[str, int]:
+    """Write every open-data file; returns each one's size in bytes by its path
+    in the site (the open-data page shows them)."""
+    rows = _rows(table)
     files = {
-        "indicators.csv": indicators_csv(table),
-        "providers.json": json.dumps(providers_json(model), ensure_ascii=False, indent=2) + "\n",
-        "datapackage.json": json.dumps(datapackage(model), ensure_ascii=False, indent=2) + "\n",
+        addresses.INDICATORS_CSV: _csv(row for _provider, row in rows),
+        addresses.PROVIDERS_JSON: json.dumps(providers_json(model), ensure_ascii=False, indent=2)
+        + "\n",
+        addresses.DATAPACKAGE_JSON: json.dumps(
+            datapackage(model, licence), ensure_ascii=False, indent=2
+        )
+        + "\n",
     }
-    written = []
+    for provider, text in provider_csvs(rows, (p.id for p in model.providers)).items():
+        files[addresses.provider_data_path(provider)] = text
+    sizes = {}
     for name, text in files.items():
-        path = data_dir / name
+        path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
-        written.append(path)
-    return written
+        sizes[name] = path.stat().st_size
+    return sizes

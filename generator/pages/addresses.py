@@ -29,6 +29,13 @@ PROVIDER_FOLDER = "provider/"  # one page per provider: provider/<id>.html
 COMPARE_DATA_FOLDER = "compare/"  # one JSON file per provider for the comparison's script
 PAGEFIND_FOLDER = "pagefind/"  # the search index, at the site root (one for every language)
 
+# The open data, at the site root (one for every language): opendata.py writes
+# these files, the open-data page and each provider page link to them.
+OPEN_DATA_FOLDER = "data/"
+INDICATORS_CSV = OPEN_DATA_FOLDER + "indicators.csv"
+PROVIDERS_JSON = OPEN_DATA_FOLDER + "providers.json"
+DATAPACKAGE_JSON = OPEN_DATA_FOLDER + "datapackage.json"
+
 # The main menu's sections, and the pages that belong to each (``section``).
 _SECTIONS = (
     ("start", (START,), ()),
@@ -92,6 +99,11 @@ def compare_service_path(service: str, page: int = 1) -> str:
 def compare_data_path(provider_id: str) -> str:
     """The figures of one provider that the comparison's script fetches."""
     return f"{COMPARE_DATA_FOLDER}{provider_id}.json"
+
+
+def provider_data_path(provider_id: str) -> str:
+    """One provider's rows of indicators.csv, for download."""
+    return f"{OPEN_DATA_FOLDER}providers/{provider_id}.csv"
 
 
 def factsheet_path(provider_id: str) -> str:

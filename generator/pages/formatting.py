@@ -18,6 +18,7 @@ from babel.numbers import (
     get_minus_sign_symbol,
     get_plus_sign_symbol,
 )
+from babel.units import format_unit
 
 EN_DASH = "\u2013"
 # Right-to-left pages set a year span, a range or a phone number as one
@@ -25,6 +26,15 @@ EN_DASH = "\u2013"
 # search index alike), so "2023–2025" never reads "2025–2023" and a phone
 # number keeps its order; word joiners keep a span on one line.
 LRI, PDI, WORD_JOINER = "\u2066", "\u2069", "\u2060"
+
+
+# File sizes in decimal units, as CLDR names them: (unit, bytes in one).
+SIZE_UNITS = (
+    ("digital-byte", 1),
+    ("digital-kilobyte", 1000),
+    ("digital-megabyte", 1000**2),
+    ("digital-gigabyte", 1000**3),
+)
 
 
 def tel_uri(number: str, country: str) -> str | None:
@@ -126,6 +136,30 @@ class Formatter:
     def join(self, items: list[str] | tuple[str, ...]) -> str:
         """'a, b and c' as the language writes a list."""
         return format_list(list(items), style="standard", locale=self.locale) if items else ""
+
+    def file_size(self, size: int | None) -> str:
+        """A file's size in bytes as the language writes it: '812 B', '12,3 kB', '1,2 MB'.
+        One decimal below ten units: enough to tell files apart, and no false precision."""
+        if size is None:
+            return ""
+        unit, per = next(
+            ((u, n) for u, n in reversed(SIZE_UNITS) if size >= n), SIZE_UNITS[0]
+        )
+        amount = size / per
+        shown: float | int = round(amount, 1) if amount < 10 and per > 1 else round(amount)
+        if shown == int(shown):
+            shown = int(shown)
+        return format_unit(shown, unit, length="short", locale=self.locale)
+
+    def file_size_characters(self) -> str:
+        """What file_size can write in this language, whatever the number: each
+        unit's words in every plural form (Arabic has six)."""
+        samples = (0, 1, 2, 3, 11, 100, 1.5)
+        return "".join(
+            format_unit(n, unit, length="short", locale=self.locale)
+            for unit, _per in SIZE_UNITS
+            for n in samples
+        )
 
     def language_name(self, code: str) -> str:
         """A language's name in the visitor's language, e.g. 'arabiska' for 'ar' in Swedish."""

@@ -71,10 +71,13 @@ def model_fingerprint(model: Any) -> str:
     (names, services, districts, languages, sectors and status appear in
     lists, filters and search options on many pages)."""
     h = _hash()
-    # The date of the data changes every night but no cached page shows it
-    # (only the editorial pages, which are rendered every time): pages show
-    # the last complete year, which changes once a year.
-    shared = dataclasses.replace(model, providers=[], charts={}, data_date=None)
+    # The date of the data and the open data's file sizes change every night
+    # but no cached page shows them (only the editorial pages, which are
+    # rendered every time): pages show the last complete year, which changes
+    # once a year.
+    shared = dataclasses.replace(
+        model, providers=[], charts={}, data_date=None, open_data_sizes={}
+    )
     h.update(pickle.dumps(shared, protocol=5))
     facets = [
         (

@@ -21,6 +21,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from generator.compute import registry
+from generator.compute.indicators import UNKNOWN
 from generator.model import labels, verdicts
 from generator.model.sitemodel import (
     HEADLINE,
@@ -29,6 +30,7 @@ from generator.model.sitemodel import (
     SORT_KEYS,
     STAFF_INDICATORS,
 )
+from generator.outputs import opendata
 from generator.pages import addresses, marks, views
 from generator.pages.formatting import Formatter, tel_uri
 from generator.slugs import slugify
@@ -162,8 +164,14 @@ def install_i18n(generator: Any) -> None:
         # Marks that tie every shown number to its open-data row (see marks.py).
         # Every indicator's uses and words (registry.py).
         INDICATOR=registry.BY_NAME,
+        INDICATORS=registry.INDICATORS,
         RESULT_ROWS=registry.with_differences(registry.RESULTS),
         FACTSHEET_ROWS=registry.FACTSHEET,
+        # What the open-data page explains: the columns and codes of indicators.csv.
+        OPEN_DATA_COLUMNS=opendata.INDICATOR_COLUMNS,
+        OPEN_DATA_REASONS=opendata.HIDDEN_REASONS,
+        OPEN_DATA_COMPARISONS=opendata.COMPARISONS,
+        BREAKDOWN_UNKNOWN=UNKNOWN,
         # The statistical rules behind the sentences (verdicts.py).
         verdict_versus_all=verdicts.versus_all,
         expected_share=verdicts.expected_share,
@@ -186,6 +194,7 @@ def install_i18n(generator: Any) -> None:
         number=fmt.number,
         interval=fmt.interval,
         date=fmt.date,
+        file_size=fmt.file_size,
         language_name=fmt.language_name,
         period=fmt.period,
         join_list=fmt.join,
