@@ -109,6 +109,36 @@ def test_rerun_into_same_folder_leaves_no_stale_texts(tmp_path: Path) -> None:
 def test_unknown_scale_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown scale"):
         write_sample(tmp_path, "planet", 1)
+    with pytest.raises(ValueError, match="unknown draws"):
+        write_sample(tmp_path, "small", 1, "poisson")
+
+
+def test_binomial_draws_vary_as_real_counts_do(small: Path, results: pd.DataFrame,
+                                               tmp_path: Path) -> None:
+    """Systematic draws keep each provider-year's successes within one of the
+    model; binomial draws scatter them as chance does: across providers their
+    spread around the systematic counts is about binomial, never nothing."""
+    write_sample(tmp_path, "small", 1, "binomial")
+    noisy = _read(tmp_path, "results.csv")
+    noisy["end_year"] = noisy["end_date"].str[:4]
+    assert _files(tmp_path)["providers.csv"] == _files(small)["providers.csv"]
+
+    def successes(frame: pd.DataFrame) -> pd.Series:
+        eligible = frame[(frame["end_date"] != "") & (frame["end_reason"] != "external")
+                         & (frame["outcome"] != "")]
+        hits = eligible["outcome"].isin(SUCCESS)
+        return hits.groupby([eligible["provider_id"], eligible["end_year"]]).agg(["sum", "count"])
+
+    plain, scattered = successes(results), successes(noisy)
+    both = plain.add_suffix("_s").join(scattered.add_suffix("_b"), how="inner")
+    both = both[both["count_s"] >= 20]
+    share = both["sum_s"] / both["count_s"]
+    z = (both["sum_b"] / both["count_b"] - share) / (share * (1 - share) / both["count_b"]) ** 0.5
+    # Independent draws around the same model: z-scores of spread about 1.
+    assert 0.5 < float((z**2).mean()) ** 0.5 < 2.0, z.describe()
+    from generator.build.pipeline import check
+
+    check(tmp_path)  # and it is still valid data
 
 
 # --------------------------------------------------------------------------- format

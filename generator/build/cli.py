@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, required=True, help="folder to write")
     s.add_argument("--scale", choices=("small", "city", "national"), default="small")
     s.add_argument("--seed", type=int, default=1)
+    s.add_argument(
+        "--draws", choices=("systematic", "binomial"), default="systematic",
+        help="systematic: counts within one of the model (the committed sample); "
+        "binomial: each record drawn on its own, with the spread of real data",
+    )
     return parser
 
 
@@ -212,7 +217,7 @@ def run(argv: list[str] | None = None) -> int:
         if args.command == "sample":
             from generator.tools.sample import write_sample
 
-            write_sample(args.out, args.scale, args.seed)
+            write_sample(args.out, args.scale, args.seed, args.draws)
             print(f"Wrote a {args.scale} sample data set to {args.out}")
             return EXIT_OK
         if args.command == "bench":

@@ -21,6 +21,7 @@ byte-identical files.
 
 from __future__ import annotations
 
+import contextvars
 import shutil
 import zlib
 from dataclasses import dataclass
@@ -532,14 +533,26 @@ def _categorical(rng: np.random.Generator, table: np.ndarray, rows: np.ndarray) 
     return np.minimum(index, n_cols - 1)
 
 
+# How yes/no outcomes are drawn: "systematic" (the default, and the committed
+# sample) keeps every count within one of expected, "binomial" draws each record
+# on its own, with the spread of real data. A context variable rather than a
+# parameter through every drawing function: it is one choice for a whole run.
+DRAWS = ("systematic", "binomial")
+_DRAWS: contextvars.ContextVar[str] = contextvars.ContextVar("draws", default="systematic")
+
+
 def _bernoulli(rng: np.random.Generator, p: np.ndarray, strata: np.ndarray) -> np.ndarray:
     """Draws with probability ``p`` whose count in each stratum is within one of expected.
 
     Systematic sampling along a random order inside each stratum: every record
     keeps its own probability, but a year's total cannot drift far from the model
     by chance, so a small data set still matches the report it is calibrated to.
-    Records with a negative stratum are drawn too, apart from the rest.
+    Records with a negative stratum are drawn too, apart from the rest. With
+    binomial draws each record is drawn on its own: counts vary as real ones
+    do, which is what a reviewer of the statistics wants to see.
     """
+    if _DRAWS.get() == "binomial":
+        return rng.random(p.size) < np.clip(p, 0.0, 1.0)
     order = np.lexsort((rng.random(p.size), strata))
     cumulative = np.cumsum(np.clip(p, 0.0, 1.0)[order])
     offset = rng.random()
@@ -1246,14 +1259,25 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
-def write_sample(out: Path, scale: str = "small", seed: int = 1) -> None:
+def write_sample(out: Path, scale: str = "small", seed: int = 1, draws: str = "systematic") -> None:
     """Write a synthetic data set in the data contract into ``out``.
 
     Replaces the five CSV files and the ``texts/`` folder in ``out``; other files
-    there (such as a README) are left alone.
+    there (such as a README) are left alone. ``draws`` is "systematic" or
+    "binomial" (see ``_bernoulli``).
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
+    if draws not in DRAWS:
+        raise ValueError(f"unknown draws {draws!r}: choose one of {', '.join(DRAWS)}")
+    token = _DRAWS.set(draws)
+    try:
+        _write_sample(out, scale, seed)
+    finally:
+        _DRAWS.reset(token)
+
+
+def _write_sample(out: Path, scale: str, seed: int) -> None:
     spec = SCALES[scale]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
