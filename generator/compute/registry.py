@@ -150,7 +150,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "work_or_studies_vs_expected",
         "difference",
-        N_("Work or studies compared with what its customers predict"),
+        N_("Work or studies compared with what would be expected for its customers"),
         None,
         about="work_or_studies",
     ),

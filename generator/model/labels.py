@@ -78,7 +78,7 @@ BREAKDOWN_VALUES = {
     **{f"service={code}": label for code, label in SERVICES.items()},
 }
 
-# Indicator 6, the class of a provider compared with what its customers predict.
+# Indicator 6, the class of a provider compared with what would be expected for its customers.
 COMPARISON = {
     "better": N_("Better than expected"),
     "as_expected": N_("As expected"),
