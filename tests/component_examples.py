@@ -168,7 +168,7 @@ EXAMPLES = (
         "plain",
         "plain.points(fig)",
         {"fig": figure(12, 200, indicator="work_or_studies_vs_expected", comparison="better")},
-        ("12 points", "Likely between"),
+        ("12 more out of 100 than expected", "Likely between"),
     ),
     Example(
         "points: clearly better than expected",
@@ -176,15 +176,15 @@ EXAMPLES = (
         "plain.points(fig)",
         {"fig": figure(15, 300, indicator="work_or_studies_vs_expected", comparison="better",
                        strength="clearly")},
-        ("15 points", "Clearly better than expected"),
+        ("15 more out of 100 than expected", "Clearly better than expected"),
     ),
     Example(
         "points: a single year, shown without a class",
         "plain",
         "plain.points(fig)",
         {"fig": figure(-6, 80, indicator="work_or_studies_vs_expected")},
-        ("6 points", "Likely between"),
-        ("Few answers", "expected"),
+        ("6 fewer out of 100 than expected", "Likely between"),
+        ("Few answers", "Better than", "Worse than", "No clear difference"),
     ),
     Example(
         "pagination: one page shows nothing",

@@ -81,7 +81,8 @@ BREAKDOWN_VALUES = {
 # Indicator 6, the class of a provider compared with what would be expected for its customers.
 COMPARISON = {
     "better": N_("Better than expected"),
-    "as_expected": N_("As expected"),
+    # Not "as expected": beside "+13" that reads as a contradiction.
+    "as_expected": N_("No clear difference from expected"),
     "worse": N_("Worse than expected"),
     # The class holds at 99.8 % too (casemix.CLEARLY + class).
     "clearlybetter": N_("Clearly better than expected"),
