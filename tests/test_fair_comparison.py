@@ -167,7 +167,8 @@ def test_headline_sentence_says_it_in_plain_words(page, site_url: str, sample_si
     else:
         # Several services: every service together, and no higher-or-lower verdict.
         assert f"For all providers, all services together: {everyone['value']}%." in text
-        assert "clearly" not in text and "could be chance" not in text
+        assert "clearly higher" not in text and "clearly lower" not in text
+        assert "difference from all providers could be chance" not in text
     expected = int(fig["value"]) - int(diff["value"])
     assert f"Customers like theirs would be expected to reach about {expected}%." in text
     sentence, tag = {

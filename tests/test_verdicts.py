@@ -10,7 +10,13 @@ from conftest import ROOT
 from statsmodels.stats.proportion import proportion_confint
 
 from generator.model.sitemodel import Figure, Provider
-from generator.model.verdicts import armitage_z, expected_share, trend, versus_all
+from generator.model.verdicts import (
+    armitage_z,
+    difference,
+    expected_share,
+    trend,
+    versus_all,
+)
 
 
 def fig(value, low=None, high=None, *, few=False, hidden=False, period="2025", n=100) -> Figure:
@@ -95,6 +101,13 @@ def _provider(figures: dict[str, Figure]) -> Provider:
         figures={year: {"work_or_studies": f} for year, f in figures.items()},
         profiles={},
     )
+
+
+def test_a_difference_is_said_in_counted_words() -> None:
+    assert (difference(fig(13)).direction, difference(fig(13)).count) == ("more", 13)
+    assert (difference(fig(-4)).direction, difference(fig(-4)).count) == ("fewer", 4)
+    assert difference(fig(0)).direction == "same"
+    assert difference(fig(None, hidden=True)) is None and difference(None) is None
 
 
 def counted(x: int, n: int, period: str, *, few: bool = False) -> Figure:

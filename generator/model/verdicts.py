@@ -88,6 +88,22 @@ _Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)
+class Difference:
+    """A compared-with-expected figure in words a reader counts in: "13 more
+    out of 100 than expected", rather than signed percentage points."""
+
+    direction: Literal["more", "fewer", "same"]
+    count: int  # out of 100, never negative
+
+
+def difference(fig: Figure | None) -> Difference | None:
+    if fig is None or fig.value is None:
+        return None
+    direction = "more" if fig.value > 0 else "fewer" if fig.value < 0 else "same"
+    return Difference(direction, abs(fig.value))
+
+
+@dataclass(frozen=True)
 class Trend:
     """What a trend sentence may say: the first and the last year with a reliable
     figure, and whether the change between the years is more than chance."""

@@ -176,6 +176,7 @@ def install_i18n(generator: Any) -> None:
         verdict_versus_all=verdicts.versus_all,
         expected_share=verdicts.expected_share,
         trend=verdicts.trend,
+        difference_words=verdicts.difference,
         trend_span=verdicts.trend_span,
         fig_attrs=marks.attributes,
         fig_span=marks.span,
