@@ -35,9 +35,10 @@ from itertools import combinations
 import numpy as np
 from scipy.stats import chi2, norm
 
+from generator.compute.stats import Z95, wilson
+
 ALPHA = 0.05
 REAL, CHANCE, FEW = "real", "chance", "few"
-_Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Points:
 
     @classmethod
     def from_interval(cls, value: float, low: float, high: float) -> Points:
-        return cls(float(value), (float(high) - float(low)) / (2 * _Z95))
+        return cls(float(value), (float(high) - float(low)) / (2 * Z95))
 
 
 def _holm(p_values: Sequence[float]) -> list[float]:
@@ -74,8 +75,6 @@ def _holm(p_values: Sequence[float]) -> list[float]:
 
 def _newcombe(a: Share, b: Share) -> tuple[float, float]:
     """Newcombe's hybrid score interval for a - b, from the two Wilson intervals."""
-    from generator.compute.stats import wilson
-
     (l1,), (u1,) = wilson([a.successes], [a.trials])
     (l2,), (u2,) = wilson([b.successes], [b.trials])
     d = a.value - b.value

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from generator.compute.stats import Z95
 from generator.model.sitemodel import Figure, Provider
 
 VersusAll = Literal["higher", "lower", "chance"]
@@ -83,8 +84,6 @@ def expected_share(fig: Figure | None, difference: Figure | None) -> int | None:
 
 
 Direction = Literal["up", "down", "chance"]
-# Two-sided 5 %: the normal quantile at 0.975.
-_Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)
@@ -157,5 +156,5 @@ def trend(provider: Provider, years: tuple[str, ...], indicator: str) -> Trend |
         [int(f.denominator or 0) for f in counted],
         [float(f.period) for f in counted],
     )
-    direction: Direction = "up" if z > _Z95 else "down" if z < -_Z95 else "chance"
+    direction: Direction = "up" if z > Z95 else "down" if z < -Z95 else "chance"
     return Trend(shown[0], shown[-1], direction)
