@@ -59,13 +59,15 @@ def indicators(site: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def figure(site: Path, pid: str, year: str, indicator: str) -> Figure | None:
+def figure(
+    site: Path, pid: str, year: str, indicator: str, breakdown: str = "total"
+) -> Figure | None:
     for r in indicators(site):
         if (r["provider_id"], r["year"], r["indicator"], r["breakdown"]) == (
             pid,
             year,
             indicator,
-            "total",
+            breakdown,
         ):
 
             def num(v: str) -> int | None:
@@ -270,12 +272,15 @@ def test_every_listed_provider_has_a_place_in_every_order_and_deauthorised_none(
     """Pagefind only finds a page in a sort order if it carries a place in it."""
     for p in providers(sample_site):
         html = (sample_site / "provider" / f"{p['provider_id']}.html").read_text("utf-8")
-        keys = set(re.findall(r'data-pagefind-sort="(\w+)\[', html))
+        keys = set(re.findall(r'data-pagefind-sort="([\w-]+)\[', html))
         if p["status"] == "deauthorised":
             assert "data-pagefind-body" not in html and not keys
         else:
-            assert keys == {"name", "satisfied_end", "work_or_studies", "self_sufficient_6m",
-                            "passed"}, p["provider_id"]
+            # Each of its services' figures too, for a search narrowed to one service.
+            by_service = {"satisfied_end", "work_or_studies", "self_sufficient_6m"}
+            assert keys == {"name", *by_service, "passed"} | {
+                f"{key}__{service}" for key in by_service for service in p["services"]
+            }, p["provider_id"]
 
 
 def test_every_link_is_relative(sample_site: Path) -> None:
@@ -288,7 +293,8 @@ def test_every_link_is_relative(sample_site: Path) -> None:
     for data in (sample_site / "compare").glob("*.json"):
         cells = json.loads(data.read_text("utf-8"))
         assert not cells["url"].startswith("/")
-        bad += [f"{data.name}: {m}" for c in cells["cells"].values()
+        columns = [cells, *cells["services"].values()]
+        bad += [f"{data.name}: {m}" for column in columns for c in column["cells"].values()
                 for m in absolute.findall(c)]
     assert not bad, bad[:10]
 
@@ -506,6 +512,88 @@ def test_sorting_by_a_figure_puts_hidden_figures_last(page, site_url: str, sampl
 
     reliable = [(band(pid), names[pid]) for pid in order if tier(pid) == 2]
     assert reliable == sorted(reliable)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_one_service_chosen_in_search_comparison_and_people_like_me(
+    page, site_url: str, sample_site: Path
+):
+    """Where a visitor chooses a service, the figures, the order and the verdicts
+    are that service's, and only its providers are listed."""
+    everyone = listed(sample_site)
+    # The service with most providers that also offer something else: their
+    # figures for it differ from their figures for all services.
+    service = max(
+        {s for p in everyone for s in p["services"]},
+        key=lambda s: (sum(s in p["services"] and len(p["services"]) > 1 for p in everyone), s),
+    )
+    offering = [p for p in everyone if service in p["services"]]
+    label = f"service={service}"
+
+    def own(pid: str, key: str = "work_or_studies") -> Figure | None:
+        return figure(sample_site, pid, POOLED, key, label)
+
+    # Search: its providers only, each showing its figure for the service, banded
+    # against all providers' figure for the service, hidden last.
+    page.goto(site_url + f"en/search.html?service={service}&sort=work_or_studies")
+    wait_for_count(page, len(offering))
+    order = result_ids(page)
+    assert sorted(order) == sorted(p["provider_id"] for p in offering)
+    service_name = page.locator("#search-service option:checked").inner_text()
+    scopes = page.locator(".search-result__scope").all_inner_texts()
+    assert scopes and all(service_name in text for text in scopes), scopes
+    everyone_fig = figure(sample_site, "all", POOLED, "work_or_studies", label)
+
+    def place(pid: str) -> tuple[int, str]:
+        f = own(pid)
+        if f is None or not f.shown:
+            return (4, "")
+        if f.low_reliability:
+            return (3, "")
+        return (0 if everyone_fig.value < f.ci_low else 2 if everyone_fig.value > f.ci_high
+                else 1, "")
+    assert [place(pid) for pid in order] == sorted(place(pid) for pid in order)
+    shown = [(pid, own(pid)) for pid in order if own(pid) is not None and own(pid).shown]
+    assert shown, "some figure for the service is published"
+    for pid, f in shown:
+        card = page.locator(".search-result").nth(order.index(pid))
+        value = card.locator("[data-figure='work_or_studies'] .figure__value").inner_text()
+        assert re.match(rf"{f.value}\D{{0,3}}[%٪]", value), (pid, value, f.value)
+
+    # Comparison "for" the service: its figures, "does not offer" for a provider
+    # without it, the verdict on the service's counts, and the choice in the address.
+    other = next(p for p in everyone if service not in p["services"])
+    chosen = [p["provider_id"] for p in offering[:2]] + [other["provider_id"]]
+    page.goto(site_url + f"en/compare.html?p={','.join(chosen)}&s={service}")
+    row = page.locator("tr[data-row='pooled:work_or_studies']")
+    row.locator("td").nth(2).wait_for(timeout=10_000)
+    assert page.locator("#compare-for").input_value() == service
+    cells = row.locator("td").all_inner_texts()
+    assert "Does not offer this service" in cells[2]
+    for pid, text in zip(chosen[:2], cells, strict=False):
+        f = own(pid)
+        if f is not None and f.shown:
+            assert re.search(rf"{f.value}\D{{0,3}}[%٪]", text), (pid, text)
+    verdict = row.locator("[data-verdict]").get_attribute("data-verdict")
+    assert verdict == difference_verdict(own(pid) for pid in chosen[:2])
+    assert row.locator("[data-adjusted]").count() == 0, "the raw service figures are judged"
+    page.select_option("#compare-for", "")
+    page.wait_for_function("() => !location.search.includes('s=')")
+    row = page.locator("tr[data-row='pooled:work_or_studies']")
+    assert "Does not offer this service" not in row.inner_text()
+    assert row.locator("[data-verdict]").get_attribute("data-verdict") == difference_verdict(
+        figure(sample_site, pid, POOLED, "work_or_studies_vs_expected") for pid in chosen
+    )
+
+    # People like me: choosing the service lists only its providers.
+    page.goto(site_url + "en/like-me/index.html")
+    page.select_option("#like-me-service", label)
+    page.get_by_role("button", name="Show results").click()
+    rows = page.locator("[data-like-me-results] tbody tr")
+    rows.first.wait_for()
+    names = {p["name"] for p in offering}
+    assert sorted(rows.locator("th").all_inner_texts()) == sorted(names)
 
 
 @pytest.mark.browser

@@ -12,18 +12,19 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from generator.model.ranking import search_sort_values, service_sort_key
 from generator.model.sitemodel import HEADLINE, Figure, Provider, SiteModel
 from generator.outputs.charts import ChartFile
 from generator.pages import addresses
 from generator.pages.pagecache import PageCache
 from generator.pages.views import (
     EmployerList,
+    FactSheet,
     GroupList,
     Listing,
     Page,
     ProviderList,
     ProviderPage,
-    ProviderView,
     pages,
 )
 
@@ -163,6 +164,44 @@ def test_a_service_list_shows_and_sorts_by_that_services_figures() -> None:
     assert everyone.reference[at].value == 71 and everyone.ranked
 
 
+def test_a_search_narrowed_to_a_service_sorts_by_that_services_figures() -> None:
+    """The search's keys for one service put its providers in the SFI list's order
+    (banded against all providers' SFI figure), and only its providers have them."""
+    model = _model()
+    values = search_sort_values(model)
+    key = service_sort_key("work_or_studies", "sfi")
+    offering = [pid for pid, own in values.items() if key in own]
+    assert sorted(offering) == ["a", "b", "c", "e"], "praktik-only d has no SFI place"
+    assert sorted(offering, key=lambda pid: values[pid][key]) == _whole_list(
+        _by_path(model, size=10), addresses.list_path("service-sfi", "work_or_studies")
+    ) == ["a", "c", "b", "e"]
+    # All services together: the totals 50, 70, 60, 90 against 71, another order.
+    assert sorted(values, key=lambda pid: values[pid]["work_or_studies"]) != offering
+    # An indicator without figures by service has no key for one service.
+    assert not any(service_sort_key("passed", "sfi") in own for own in values.values())
+
+
+def test_a_fact_sheet_sets_each_service_against_the_same_service() -> None:
+    by_path = _by_path(_model())
+    several = by_path[addresses.factsheet_path("a")].view
+    assert isinstance(several, FactSheet)
+    assert [row.service for row in several.by_service] == ["sfi", "praktik"]
+    assert several.references["work_or_studies"].service is None
+    one = by_path[addresses.factsheet_path("b")].view
+    assert isinstance(one, FactSheet) and one.by_service == ()
+    assert one.references["work_or_studies"].service == "sfi"
+    assert one.references["work_or_studies"].figure.value == 47  # all providers' SFI
+
+
+def test_people_like_me_for_a_service_lists_only_its_providers() -> None:
+    model = dataclasses.replace(_model(), profile_groups={"service": ("service=praktik",)})
+    for i, provider in enumerate(model.providers):
+        model.providers[i] = dataclasses.replace(provider, profiles={
+            "service=praktik": {"work_or_studies": _figure("work_or_studies", 40 + i)},
+        })
+    assert _whole_list(_by_path(model), addresses.like_me_path("service=praktik")) == ["a", "d"]
+
+
 def test_few_answers_never_top_a_list_and_without_reliable_figures_names_do() -> None:
     """A figure with few answers sorts after every reliable one, however high; a
     list with no reliable figure is in name order and its view says so."""
@@ -197,7 +236,7 @@ def test_every_provider_has_a_page_and_only_listed_ones_can_be_compared() -> Non
         assert isinstance(by_path[addresses.provider_path(pid)].view, ProviderPage)
     for pid in "abcde":
         assert by_path[addresses.compare_data_path(pid)].template == "compare-provider.json"
-        assert isinstance(by_path[addresses.factsheet_path(pid)].view, ProviderView)
+        assert isinstance(by_path[addresses.factsheet_path(pid)].view, FactSheet)
     assert addresses.compare_data_path("x") not in by_path
     assert addresses.factsheet_path("x") not in by_path
     # A provider page's view holds its own charts and only those that exist.

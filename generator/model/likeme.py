@@ -1,10 +1,11 @@
 """The data behind "results for people like me" with JavaScript: one language-neutral file.
 
 Without JavaScript the pre-built group pages do the job; with it, a visitor
-can combine answers (age, born abroad, education, service) and see every
-chosen group side by side. Only published figures go in: a suppressed figure
-is ``null`` (shown as "too few such customers"), a group with no customers at
-a provider is absent, and no count is written at all.
+can combine answers (age, born abroad, education) and see every chosen group
+side by side, among the providers of the service they choose. Only published
+figures go in: a suppressed figure is ``null`` (shown as "too few such
+customers"), a group with no customers at a provider is absent, and no count
+is written at all.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def like_me_data(model: SiteModel) -> dict[str, Any]:
     return {
         "period": model.pooled_period,
         "providers": [[p.id, p.name] for p in listed],
+        # A chosen service narrows the list to the providers offering it.
+        "services": {p.id: list(p.services) for p in listed},
         "total": {p.id: _figure(p.figure(model.pooled_period, INDICATOR)) for p in listed},
         "groups": groups,
         # False: no reliable figure in the group, so the list is in name order.

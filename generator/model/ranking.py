@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from generator.compute import registry
 from generator.model.sitemodel import HEADLINE, Figure, Provider, SiteModel
 from generator.model.verdicts import versus_all
 
 HIGHER, SAME, LOWER, FEW, NONE = range(5)
+
+# Indicators with figures for one service's customers (the `service=` breakdown).
+SERVICE_INDICATORS = frozenset(registry.BREAKDOWN)
 
 
 def band(fig: Figure | None, reference: Figure | None) -> int:
@@ -80,6 +84,11 @@ def sort_by_group(
     return sort_by(providers, lambda p: p.profile(group, indicator), reference)
 
 
+def service_sort_key(key: str, service: str) -> str:
+    """The search's sort key for one service's figures (search.js builds the same)."""
+    return f"{key}__{service}"
+
+
 def search_sort_values(model: SiteModel) -> dict[str, dict[str, str]]:
     """Provider id -> sort key -> the value Pagefind sorts it by (data-pagefind-sort).
 
@@ -91,18 +100,35 @@ def search_sort_values(model: SiteModel) -> dict[str, dict[str, str]]:
     provider's new figure changes only its own pages, not the pages of every
     provider it overtakes. Every listed provider has a value for every key:
     Pagefind leaves a page without one out of sorted results.
+
+    A search narrowed to one service sorts by that service's figures, banded
+    against all providers' figure for the same service (service_sort_key):
+    every provider offering the service has a value for each of its keys, and
+    only those providers are in such a search.
     """
     listed = model.listed
+    pooled = model.pooled_period
     width = max(4, len(str(len(listed))))
     named = {p.id: f"{i:0{width}d}" for i, p in enumerate(by_name(listed))}
-    everyone = model.all_figures.get(model.pooled_period, {})
+    everyone = model.all_figures.get(pooled, {})
     per_key = {
-        key: places(
-            bands(listed, lambda p, k=key: p.figure(model.pooled_period, k), everyone.get(key))
-        )
+        key: places(bands(listed, lambda p, k=key: p.figure(pooled, k), everyone.get(key)))
         for key in HEADLINE
     }
+    for service in model.services:
+        offering = [p for p in listed if service in p.services]
+        reference = model.service_reference.get(service, {})
+        for key in HEADLINE:
+            if key in SERVICE_INDICATORS:
+                per_key[service_sort_key(key, service)] = places(bands(
+                    offering,
+                    lambda p, k=key, s=service: p.service_figure(pooled, s, k),
+                    reference.get(key),
+                ))
     return {
-        p.id: {"name": named[p.id], **{k: f"{per_key[k][p.id]}{named[p.id]}" for k in HEADLINE}}
+        p.id: {
+            "name": named[p.id],
+            **{k: f"{order[p.id]}{named[p.id]}" for k, order in per_key.items() if p.id in order},
+        }
         for p in listed
     }

@@ -157,23 +157,24 @@ class ServiceResults:
 
 
 @dataclass(frozen=True)
-class ProviderPage(ProviderView):
-    # The trend chart of each headline indicator that has one (charts.ChartFile).
-    charts: Mapping[str, Any] = field(default_factory=dict)
+class FactSheet(ProviderView):
     # What each headline figure is set against (verdicts.reference).
     references: Mapping[str, Reference] = field(default_factory=dict)
     # Results by service, for a provider offering more than one.
     by_service: tuple[ServiceResults, ...] = ()
 
 
-def provider_page(model: SiteModel, provider: Provider) -> ProviderPage:
-    period = model.pooled_period
-    everyone = model.all_figures.get(period, {})
-    charts = {
-        key: chart
-        for key in HEADLINE
-        if (chart := model.charts.get((provider.id, key))) is not None
-    }
+@dataclass(frozen=True)
+class ProviderPage(FactSheet):
+    # The trend chart of each headline indicator that has one (charts.ChartFile).
+    charts: Mapping[str, Any] = field(default_factory=dict)
+
+
+def fact_sheet(model: SiteModel, provider: Provider) -> FactSheet:
+    """What a provider's page and fact sheet compare its results with: each
+    headline figure's reference, and each of its services against all
+    providers of the same service."""
+    everyone = model.all_figures.get(model.pooled_period, {})
     references = {
         key: reference(provider, key, everyone.get(key), model.service_reference)
         for key in HEADLINE
@@ -183,12 +184,25 @@ def provider_page(model: SiteModel, provider: Provider) -> ProviderPage:
         by_service = tuple(
             ServiceResults(
                 code,
-                tuple(figure_in(provider, Column(key, code), period) for key in BY_SERVICE),
+                tuple(
+                    figure_in(provider, Column(key, code), model.pooled_period)
+                    for key in BY_SERVICE
+                ),
                 tuple(reference_in(model, Column(key, code)) for key in BY_SERVICE),
             )
             for code in provider.services
         )
-    return ProviderPage(provider, charts, references, by_service)
+    return FactSheet(provider, references, by_service)
+
+
+def provider_page(model: SiteModel, provider: Provider) -> ProviderPage:
+    charts = {
+        key: chart
+        for key in HEADLINE
+        if (chart := model.charts.get((provider.id, key))) is not None
+    }
+    sheet = fact_sheet(model, provider)
+    return ProviderPage(provider, sheet.references, sheet.by_service, charts)
 
 
 @dataclass(frozen=True)
@@ -269,9 +283,11 @@ def _compare(model: SiteModel, size: int) -> Iterator[Page]:
             yield Page(path, "compare-service", ServiceComparison(**part, service=code))
     for provider in listed:
         # Only listed providers can be compared: no data for a deauthorised one.
-        view = ProviderView(provider)
-        yield Page(addresses.compare_data_path(provider.id), "compare-provider.json", view)
-        yield Page(addresses.factsheet_path(provider.id), "factsheet", view)
+        yield Page(
+            addresses.compare_data_path(provider.id), "compare-provider.json",
+            ProviderView(provider),
+        )
+        yield Page(addresses.factsheet_path(provider.id), "factsheet", fact_sheet(model, provider))
 
 
 def employer_providers(listed: list[Provider]) -> list[Provider]:
@@ -305,14 +321,23 @@ def _employers(model: SiteModel, size: int) -> Iterator[Page]:
             ))
 
 
+def offers_group(provider: Provider, group: str) -> bool:
+    """Whether a provider belongs on a group's list: for a service's group, only
+    if it offers the service; every provider for the other groups."""
+    column, _, value = group.partition("=")
+    return column != "service" or value in provider.services
+
+
 def _like_me(model: SiteModel, size: int) -> Iterator[Page]:
     yield Page(addresses.like_me_path(), "like-me", Plain())
     for column in PROFILE_COLUMNS:
         for group in model.profile_groups.get(column, ()):
             everyone = model.all_profiles.get(group, {}).get("work_or_studies")
-            ordered = sort_by_group(model.listed, group, "work_or_studies", everyone)
+            # A service's page lists only the providers offering it.
+            listed = [p for p in model.listed if offers_group(p, group)]
+            ordered = sort_by_group(listed, group, "work_or_studies", everyone)
             in_bands = ranked(
-                bands(model.listed, lambda p, g=group: p.profile(g, "work_or_studies"), everyone)
+                bands(listed, lambda p, g=group: p.profile(g, "work_or_studies"), everyone)
             )
             for path, part in _listing(
                 lambda n, g=group: addresses.like_me_path(g, n), ordered, size

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from generator.compute import registry
 from generator.compute.indicators import UNKNOWN
-from generator.model import labels, verdicts
+from generator.model import labels, ranking, verdicts
 from generator.model.sitemodel import (
     HEADLINE,
     PROFILE_COLUMNS,
@@ -161,6 +161,8 @@ def install_i18n(generator: Any) -> None:
         verdict_adjusted=compare.verdict_adjusted,
         near_tokens=compare.near_tokens,
         search_sort=compare.search_sort,
+        service_sort_key=ranking.service_sort_key,
+        SERVICE_INDICATORS=ranking.SERVICE_INDICATORS,
         # Marks that tie every shown number to its open-data row (see marks.py).
         # Every indicator's uses and words (registry.py).
         INDICATOR=registry.BY_NAME,

@@ -8,6 +8,7 @@
   "use strict";
   const app = document.querySelector("[data-compare-app]");
   const skeleton = document.getElementById("compare-skeleton");
+  const serviceSkeleton = document.getElementById("compare-skeleton-service");
   if (!app || !skeleton) return;
   const m = app.dataset;
   const max = Number(m.max || 4);
@@ -19,6 +20,8 @@
   const actions = app.querySelector("[data-compare-actions]");
   const share = app.querySelector("[data-compare-share]");
   const address = app.querySelector("[data-compare-address]");
+  const serviceBox = app.querySelector("[data-compare-for]");
+  const serviceSelect = serviceBox.querySelector("select");
   app.hidden = false;
 
   function cleanIds(raw) {
@@ -34,9 +37,19 @@
     return cleanIds(params.getAll("p").flatMap((v) => v.split(",")));
   }
 
+  // "Compare for" one service: ?s=sfi, one of the select's own choices.
+  function serviceFromUrl() {
+    const wanted = new URLSearchParams(location.search).get("s") || "";
+    return Array.from(serviceSelect.options).some((o) => o.value === wanted) ? wanted : "";
+  }
+
   function setUrl(ids) {
     const url = new URL(location.href);
-    url.search = ids.length ? "?p=" + ids.join(",") : "";
+    const params = new URLSearchParams();
+    if (ids.length) params.set("p", ids.join(","));
+    if (ids.length && serviceSelect.value) params.set("s", serviceSelect.value);
+    // Commas kept as they are: the address is read aloud and typed by people.
+    url.search = params.toString().replace(/%2C/g, ",");
     history.replaceState(null, "", url.href);
     // A printed comparison names its own address, choice included.
     if (address) address.textContent = url.href;
@@ -107,22 +120,37 @@
     return th;
   }
 
-  function build(providers) {
-    const tables = skeleton.content.cloneNode(true);
+  // A provider's column for a row: for one service's customers where the row
+  // has figures by service (compare-provider.json, "services"), else for all
+  // its customers. Null where it does not offer the service at all.
+  function column(p, row, service) {
+    if (!service || !("byService" in row.dataset)) return p;
+    return (p.services || {})[service] || null;
+  }
+
+  function build(providers, service) {
+    const tables = (service && serviceSkeleton ? serviceSkeleton : skeleton).content.cloneNode(true);
     tables.querySelectorAll("section").forEach((section, index) => {
       const headRow = section.querySelector("thead tr");
       for (const p of providers) headRow.append(header(p, index === 0));
       for (const row of section.querySelectorAll("tbody tr[data-row]")) {
         const key = row.dataset.row;
-        for (const p of providers) {
+        const columns = providers.map((p) => column(p, row, service));
+        providers.forEach((p, i) => {
           const td = document.createElement("td");
           td.dataset.label = p.name; // the provider's name above its figure on a phone
-          td.append(fragment((p.cells && p.cells[key]) || "", p.base));
+          if (columns[i]) td.append(fragment((columns[i].cells || {})[key] || "", p.base));
+          else {
+            const none = document.createElement("span");
+            none.className = "figure figure--none";
+            none.textContent = m.notOffered;
+            td.append(none);
+          }
           row.append(td);
-        }
+        });
         const sentence = row.querySelector("[data-verdict]");
         if (sentence) {
-          const result = verdict(providers.map((p) => (p.figures || {})[key]));
+          const result = verdict(columns.map((c) => (c ? (c.figures || {})[key] : undefined)));
           const words = "adjusted" in sentence.dataset ? "verdictAdjusted" : "verdict";
           sentence.textContent = m[words + result[0].toUpperCase() + result.slice(1)];
           sentence.dataset.verdict = result;
@@ -145,7 +173,8 @@
     });
     current = providers.map((p) => p.id);
     setUrl(current);
-    tablesBox.replaceChildren(providers.length ? build(providers) : "");
+    tablesBox.replaceChildren(providers.length ? build(providers, serviceSelect.value) : "");
+    serviceBox.hidden = providers.length === 0;
     empty.hidden = providers.length >= 2;
     actions.hidden = providers.length === 0;
     share.hidden = providers.length < 2;
@@ -181,6 +210,9 @@
     );
   });
 
+  serviceSelect.addEventListener("change", () => show(current));
+
+  serviceSelect.value = serviceFromUrl();
   let ids = idsFromUrl();
   if (!ids.length && window.jamforShortlist) {
     ids = cleanIds(window.jamforShortlist.read().map((p) => p.id));

@@ -90,7 +90,12 @@
     });
     const first = groups[0];
     const inBands = Boolean(data.ranked[first]);
-    const providers = data.providers.slice().sort((a, b) => {
+    // A service is a filter as well as a group: only its providers are listed.
+    const service = groups.filter((g) => g.startsWith("service=")).map((g) => g.slice(8))[0];
+    const offering = data.providers.filter(
+      ([id]) => !service || (data.services[id] || []).includes(service),
+    );
+    const providers = offering.sort((a, b) => {
       const ra = rank(data.groups[first][a[0]], inBands);
       const rb = rank(data.groups[first][b[0]], inBands);
       return ra - rb || a[1].localeCompare(b[1]);

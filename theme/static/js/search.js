@@ -55,8 +55,21 @@ function pagefindFilters(s) {
 }
 
 // The sort order: "" is Pagefind's best match; without a search term, by name.
+// Narrowed to one service, a figure with figures by service sorts by that
+// service's (ranking.service_sort_key).
 function sortKey(s) {
+  const option = form.elements.sort.selectedOptions[0];
+  if (s.sort && s.service && option && "byService" in option.dataset) {
+    return s.sort + "__" + s.service;
+  }
   return s.sort || (s.q ? "" : "name");
+}
+
+// The figures a result shows: those of the chosen service's customers, where
+// the page has them (search-data.html), else those of all its services.
+function figureKey(meta, key, service) {
+  const own = key + "__" + service;
+  return service && meta[own + "_state"] ? own : key;
 }
 
 function remember(s) {
@@ -80,7 +93,7 @@ function restore() {
   if (filtered || matchMedia("(min-width: 44rem)").matches) filterBox.open = true;
 }
 
-function entry(data) {
+function entry(data, service) {
   const li = resultTemplate.content.firstElementChild.cloneNode(true);
   const meta = data.meta || {};
   const link = li.querySelector("a");
@@ -93,8 +106,12 @@ function entry(data) {
     field("paused").textContent = meta.paused;
     field("paused").hidden = false;
   }
+  const serviceName = service ? form.elements.service.selectedOptions[0].textContent : "";
+  field("scope").textContent = service
+    ? messages.scopeService.replace("{service}", serviceName)
+    : messages.scopeAll;
   for (const box of li.querySelectorAll("[data-figure]")) {
-    const key = box.dataset.figure;
+    const key = figureKey(meta, box.dataset.figure, service);
     const fig = box.querySelector(".figure");
     const stateOf = meta[key + "_state"] || "none";
     fig.querySelector(".figure__value").textContent = meta[key] || "";
@@ -131,7 +148,8 @@ async function showMore(ticket, focusFirst) {
   pending = pending.slice(PAGE_SIZE);
   const data = await Promise.all(batch.map((r) => r.data()));
   if (ticket !== latest) return;
-  const items = data.map(entry);
+  const service = form.elements.service.value;
+  const items = data.map((d) => entry(d, service));
   list.append(...items);
   more.hidden = pending.length === 0;
   document.dispatchEvent(new Event("shortlist:sync"));
