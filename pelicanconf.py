@@ -33,6 +33,10 @@ LANGUAGES = ["sv", "en", "ar", "fa", "so", "ti", "uk"]
 
 # --- Disclosure control and reliability (see the methodology page) -------------
 DISCLOSURE_K = 5  # no figure rests on fewer records than this (never below 3)
+# Staff figures count employees in their role, not customers' results: they have a
+# threshold of their own (3 up to DISCLOSURE_K), so a small provider's teachers'
+# certification and degrees can be shown.
+STAFF_DISCLOSURE_K = 3
 RELIABILITY_R = 20  # figures on fewer records are marked "few answers"
 POOLED_YEARS = 3  # headline figures pool the last N years
 REPORTING_LAG_DAYS = 0  # a year is published once the data reach its 31 December + N days

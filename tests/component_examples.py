@@ -12,6 +12,7 @@ from typing import Any
 
 from generator.model.sitemodel import Figure
 from generator.model.verdicts import Reference
+from generator.pages.views import ServiceResults
 
 
 def figure(
@@ -112,11 +113,27 @@ EXAMPLES = (
         ("Too few", "Fewer than"),
     ),
     Example(
-        "head count under K",
+        "head count under the staff figures' own threshold (3, not K)",
         "figure",
         "figure.headcount(role)",
         {"role": {"headcount": None, "headcount_below_k": True, "headcount_hidden": False}},
+        ("fewer than 3",),
         ("fewer than 5",),
+    ),
+    Example(
+        "staff share: every employee counted, so exact, without a range",
+        "figure",
+        "figure.detail(fig)",
+        {"fig": figure(63, 8, indicator="teachers_certified", few=True)},
+        ("63", "5 of 8 teachers"),
+        ("Likely", "Few answers", "55"),
+    ),
+    Example(
+        "staff share hidden: fewer than the staff threshold",
+        "figure",
+        "figure.detail(fig)",
+        {"fig": figure(None, indicator="teachers_certified", reason="fewer_than_k")},
+        ("Too few to show", "Fewer than 3 people."),
     ),
     Example(
         "head count",
@@ -124,6 +141,20 @@ EXAMPLES = (
         "figure.headcount(role)",
         {"role": {"headcount": 12, "headcount_below_k": False, "headcount_hidden": False}},
         ("12",),
+    ),
+    Example(
+        "results by service: each service against all providers of the same service",
+        "results",
+        "results.by_service(rows, 'by-service', '2023-2025')",
+        {"rows": [ServiceResults(
+            "sfi",
+            (figure(81, 40, indicator="satisfied_end"), figure(52, 27),
+             figure(None, indicator="self_sufficient_6m", reason="secondary")),
+            (figure(84, 300, indicator="satisfied_end"), figure(65, 280),
+             figure(71, 90, indicator="self_sufficient_6m")),
+        )]},
+        ("Swedish for immigrants (SFI)", "All providers of Swedish for immigrants (SFI) together",
+         "52", "65", "Hidden to protect privacy", "Results by service, 2023–2025"),
     ),
     Example(
         "sentence: shown, against all providers",

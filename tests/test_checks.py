@@ -37,7 +37,7 @@ def some_page(site: Path) -> Path:
 
 
 def test_the_sample_site_passes_every_check(sample_site: Path) -> None:
-    assert run_checks(sample_site, 5) == []
+    assert run_checks(sample_site, 5, staff_k=3) == []
 
 
 def test_a_broken_link_and_a_missing_asset_are_caught(site: Path) -> None:
@@ -83,7 +83,7 @@ def test_a_personal_identity_number_is_caught_and_never_echoed(site: Path, where
         assert b'"content":"' in raw
         raw = raw.replace(b'"content":"', f'"content":"{number} '.encode(), 1)
         fragment.write_bytes(gzip.compress(raw))
-    problems = audit_anonymity(site, 5)
+    problems = audit_anonymity(site, 5, staff_k=3)
     assert problems, where
     assert all(number not in str(p) and "19850412" not in str(p) for p in problems)
 
@@ -93,7 +93,7 @@ def test_a_figure_resting_on_too_few_is_caught_in_pages_csv_and_json(site: Path)
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace('data-n="', 'data-n="3" data-was="', 1), encoding="utf-8")
     rows = _rows(site)
-    leak = next(r for r in rows if r["suppressed"] == "yes")
+    leak = next(r for r in rows if r["suppressed"] == "yes" and r["indicator"] == "passed")
     leak.update(
         suppressed="no",
         reason="",
@@ -109,10 +109,33 @@ def test_a_figure_resting_on_too_few_is_caught_in_pages_csv_and_json(site: Path)
     data["providers"][0]["staff"]["roles"] = {"coach": {"headcount": 2, "headcount_below_k": False}}
     pj.write_text(json.dumps(data), encoding="utf-8")
 
-    problems = [str(p) for p in audit_anonymity(site, 5)]
+    problems = [str(p) for p in audit_anonymity(site, 5, staff_k=3)]
     assert any(str(page.relative_to(site)) in p for p in problems)
     assert any("indicators.csv" in p for p in problems)
     assert any("providers.json" in p and "head count" in p for p in problems)
+
+
+def test_staff_figures_answer_to_their_own_threshold_and_customers_to_k(site: Path) -> None:
+    """A head count or staff share of 3 passes under STAFF_DISCLOSURE_K = 3 but
+    not under K = 5; a group of 3 customers never passes."""
+    rows = _rows(site)
+    staff = next(r for r in rows if r["indicator"] == "teachers_certified"
+                 and r["suppressed"] == "no" and r["provider_id"] != "all")
+    staff.update(numerator="2", denominator="3", value="67")
+    _write_rows(site, rows)
+    page = some_page(site)
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</main>", '<span data-staff-n="3">3</span></main>', 1),
+                    encoding="utf-8")
+    # (Not a provider file's copy of the row: that audit is tested above.)
+    copies = "rows of data/indicators.csv"
+    assert [p for p in audit_anonymity(site, 5, staff_k=3) if copies not in p.message] == []
+    strict = [str(p) for p in audit_anonymity(site, 5)]
+    assert any("indicators.csv" in p for p in strict)
+    assert any(page.name in p for p in strict)
+    page.write_text(text.replace("</main>", '<span data-n="3">3</span></main>', 1),
+                    encoding="utf-8")
+    assert any(page.name in str(p) for p in audit_anonymity(site, 5, staff_k=3))
 
 
 def _rows(site: Path) -> list[dict[str, str]]:
@@ -152,13 +175,13 @@ def test_a_provider_file_that_is_not_its_rows_of_the_open_data_is_caught(
     row under a new name, fails the audit (only the data folder is copied)."""
     site = tmp_path / "site"
     shutil.copytree(sample_site / "data", site / "data")
-    assert audit_anonymity(site, 5) == []
+    assert audit_anonymity(site, 5, staff_k=3) == []
     folder = site / "data" / "providers"
     first = sorted(folder.glob("*.csv"))[0]
     header, row, *rest = first.read_text(encoding="utf-8").splitlines(keepends=True)
     first.write_text(header + "".join(rest), encoding="utf-8")
     (folder / "planted.csv").write_text(header + row, encoding="utf-8")
-    found = audit_anonymity(site, 5)
+    found = audit_anonymity(site, 5, staff_k=3)
     problems = {p.file for p in found if "rows of data/indicators.csv" in p.message}
     assert problems == {f"data/providers/{first.name}", "data/providers/planted.csv"}
 
@@ -356,8 +379,8 @@ def test_checks_with_a_cache_still_catch_what_changed_since(site: Path, tmp_path
     """The cache skips pages unchanged since the last site that passed, but a
     file they link to that is gone, a changed page and a failed run still count."""
     cache = tmp_path / "checks.pickle"
-    assert run_checks(site, 5, cache) == []
-    assert run_checks(site, 5, cache) == []  # everything from the cache
+    assert run_checks(site, 5, cache, staff_k=3) == []
+    assert run_checks(site, 5, cache, staff_k=3) == []  # everything from the cache
     page = some_page(site)
     linked_chart = next(
         site / "charts" / name
@@ -365,15 +388,15 @@ def test_checks_with_a_cache_still_catch_what_changed_since(site: Path, tmp_path
         if f"charts/{name}" in page.read_text(encoding="utf-8")
     )
     linked_chart.unlink()
-    problems = [str(p) for p in run_checks(site, 5, cache)]
+    problems = [str(p) for p in run_checks(site, 5, cache, staff_k=3)]
     assert any(linked_chart.name in p and page.name in p for p in problems), problems
     # A failed run leaves nothing to skip on: the same site fails again.
-    assert [str(p) for p in run_checks(site, 5, cache)] == problems
+    assert [str(p) for p in run_checks(site, 5, cache, staff_k=3)] == problems
     linked_chart.write_text("<svg/>", encoding="utf-8")
-    assert run_checks(site, 5, cache) == []
+    assert run_checks(site, 5, cache, staff_k=3) == []
     # A page changed in place: its new bytes are scanned and its links checked.
     text = page.read_text(encoding="utf-8")
     broken = text.replace('href="../../', 'href="../../../', 1)
     assert broken != text
     page.write_text(broken, encoding="utf-8")
-    assert any(page.name in str(p) for p in run_checks(site, 5, cache))
+    assert any(page.name in str(p) for p in run_checks(site, 5, cache, staff_k=3))

@@ -113,5 +113,5 @@ def test_every_component_with_macros_has_an_example() -> None:
     }
     # Components that need a whole site model (the comparison tables, the
     # search data) are checked on the built site (test_find_and_compare.py).
-    whole_site = {"compare"}
+    whole_site = {"compare", "search-data"}
     assert with_macros - whole_site == {e.component for e in EXAMPLES}

@@ -469,6 +469,37 @@ def test_property_end_to_end_from_a_dataset(records, k, breakdowns) -> None:
     assert_no_everybody_or_nobody_under_r(out, r=20)
 
 
+def test_staff_figures_have_a_threshold_of_their_own() -> None:
+    """With STAFF_DISCLOSURE_K = 3 a 3- or 4-teacher provider's certification is
+    shown, 2-teacher ones' are hidden so that the sum over providers gives
+    neither away, and the customers' figures still answer to K = 5; the audit
+    under each table's own threshold finds nothing to work out."""
+    customers = table_from_cells({("p1", 2025, ""): (3, 4), ("p2", 2025, ""): (30, 40),
+                                  ("p3", 2025, ""): (8, 9)})
+    staff = table_from_cells(
+        {("p1", 2025, ""): (2, 3), ("p2", 2025, ""): (3, 4), ("p3", 2025, ""): (1, 2),
+         ("p4", 2025, ""): (5, 8), ("p5", 2025, ""): (1, 2)},
+        indicator="teachers_certified",
+    )
+    table = pd.concat([customers, staff], ignore_index=True)
+    out = protect(table, k=5, staff_k=3)
+    assert list(out[KEY].itertuples(index=False)) == list(table[KEY].itertuples(index=False))
+    got = by_key(out)
+    assert not got[("p1", "2025", "teachers_certified", "total")]["suppressed"]
+    assert got[("p1", "2025", "teachers_certified", "total")]["denominator"] == 3
+    assert got[("p2", "2025", "teachers_certified", "total")]["denominator"] == 4
+    for small in ("p3", "p5"):
+        assert got[(small, "2025", "teachers_certified", "total")]["reason"] == FEWER_THAN_K
+    assert got[("p1", "2025", "work_or_studies", "total")]["reason"] == FEWER_THAN_K
+    assert subtraction_attack(out) == {}
+    assert measure(table, out, 5, 20, staff_k=3).leaks == []
+    # Under K alone nothing about 3 or 4 teachers is shown, as before.
+    alone = by_key(protect(table, k=5))
+    assert alone[("p1", "2025", "teachers_certified", "total")]["suppressed"]
+    with pytest.raises(ValueError, match="staff threshold"):
+        protect(table, k=5, staff_k=6)
+
+
 def assert_no_everybody_or_nobody_under_r(out: pd.DataFrame, r: int) -> None:
     shares = out[~out["suppressed"] & out["indicator"].isin(
         ["satisfied_end", "satisfied_4w", "work_or_studies", "self_sufficient_6m", "passed"])]

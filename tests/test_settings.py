@@ -64,6 +64,9 @@ def test_the_readme_module_map_is_the_package_layout() -> None:
     [
         ("DISCLOSURE_K = 2", "DISCLOSURE_K"),
         ("RELIABILITY_R = 3", "RELIABILITY_R"),
+        ("STAFF_DISCLOSURE_K = 2", "STAFF_DISCLOSURE_K"),
+        ("STAFF_DISCLOSURE_K = 6", "STAFF_DISCLOSURE_K"),  # above K
+        ("STAFF_DISCLOSURE_K = True", "STAFF_DISCLOSURE_K"),
         ("LANGUAGES = ['sv', 'xx']", "no catalog"),
         ("MAX_INPUT_FILE_MB = 0", "MAX_INPUT_FILE_MB"),
         ("LIST_PAGE_SIZE = 0", "LIST_PAGE_SIZE"),

@@ -187,7 +187,10 @@ def test_open_data_follows_the_contract(sample_site: Path) -> None:
                 assert -100 <= int(r["ci_low"]) <= int(r["value"]) <= int(r["ci_high"]) <= 100
                 assert r["comparison"] in ("better", "as_expected", "worse", "")
             else:
-                assert int(r["denominator"]) >= 5
+                # Staff figures answer to their own threshold (STAFF_DISCLOSURE_K).
+                staff = r["indicator"] in ("teachers_certified", "teachers_with_degree",
+                                           "coaches_with_degree")
+                assert int(r["denominator"]) >= (3 if staff else 5)
                 assert 0 <= int(r["ci_low"]) <= int(r["value"]) <= int(r["ci_high"]) <= 100
                 assert r["comparison"] == ""
     package = json.loads(read(sample_site / "data" / "datapackage.json"))
@@ -419,6 +422,29 @@ def test_a_figure_hidden_to_protect_others_says_so_not_too_few(sample_site: Path
     html = read(sample_site / "provider" / f"{hidden['provider_id']}.html")
     assert "Dold för att skydda enskilda" in html
     assert "Dold så att ingens resultat kan räknas ut." in html
+
+
+def test_small_providers_teachers_qualifications_are_shown_exactly(sample_site: Path) -> None:
+    """Staff figures answer to STAFF_DISCLOSURE_K (3), not K: most teaching
+    providers' certification is published, and a page shows it as the count it
+    is ("3 of 4 teachers"), with no range."""
+    staff_k = load_settings()["STAFF_DISCLOSURE_K"]
+    with (sample_site / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh)
+                if r["indicator"] == "teachers_certified" and r["provider_id"] != "all"]
+    latest = max(r["year"] for r in rows)
+    rows = [r for r in rows if r["year"] == latest]
+    shown = [r for r in rows if r["suppressed"] == "no"]
+    assert len(shown) > len(rows) / 2, (len(shown), len(rows))
+    assert {int(r["denominator"]) for r in shown} & set(range(staff_k, 5)), "under K shown"
+    assert all(int(r["denominator"]) >= staff_k for r in shown)
+    small = min(shown, key=lambda r: int(r["denominator"]))
+    html = (sample_site / "en" / "provider" / f"{small['provider_id']}.html").read_text("utf-8")
+    staff = html[html.index('id="staff-heading"'):html.index("</section>", html.index(
+        'id="staff-heading"'))]
+    assert f"{small['numerator']} of {small['denominator']} teachers" in staff
+    assert "Likely between" not in staff and "Few answers" not in staff
+    assert providers_json(sample_site)["disclosure"]["staff_k"] == staff_k
 
 
 def test_a_head_count_is_published_only_where_its_staff_share_is(sample_site: Path) -> None:

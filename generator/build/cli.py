@@ -134,8 +134,9 @@ def revision_note(revised: list[str]) -> str:
     more = f" and {len(revised) - 5} more" if len(revised) > 5 else ""
     return (
         f"{len(revised)} figures the site published before changed: records of a closed year "
-        f"were added or corrected ({shown}{more}). The change of each tells about the "
-        "records corrected; publish corrections together, rarely (README, Release to release)."
+        f"were added or corrected, or a disclosure threshold was changed ({shown}{more}). The "
+        "change of each tells about the records corrected; publish corrections together, "
+        "rarely (README, Release to release)."
     )
 
 
@@ -182,7 +183,10 @@ def _audit(args: argparse.Namespace) -> int:
     table, protected = compute_table(
         args.data, settings, BuildReport(), proofstore.default_folder()
     )
-    found = measure(table, protected, settings["DISCLOSURE_K"], settings["RELIABILITY_R"])
+    found = measure(
+        table, protected, settings["DISCLOSURE_K"], settings["RELIABILITY_R"],
+        settings["STAFF_DISCLOSURE_K"],
+    )
     for line in found.lines():
         print(line)
     print(f"Audited {len(table)} figures in {time.perf_counter() - start:.1f} s.")

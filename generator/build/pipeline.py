@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from generator.build.settings import DEFAULT_SETTINGS_FILE, load_settings
 from generator.compute.casemix import compare_with_expected
 from generator.compute.indicators import (
     BREAKDOWN_COLUMNS,
+    STAFF_INDICATORS,
     compute_group_sizes,
     compute_indicators,
     pooled_period,
@@ -116,6 +118,7 @@ def _protect(
         proofs=proofs,
         prove_it=settings["DISCLOSURE_PROOF"],
         earlier=earlier,
+        staff_k=settings["STAFF_DISCLOSURE_K"],
     )
 
 
@@ -134,11 +137,17 @@ def _protect_with_live(
         return _indicator_table(earlier, settings, BuildReport())
 
     joint = joint_table(
-        table, live, table_for_year, settings["DISCLOSURE_K"], ds.reporting_year
+        table, live, table_for_year, lambda rows: _thresholds(rows, settings), ds.reporting_year
     )
     report.revised = joint.revised
     protected = _protect(joint.table, settings, report, proofs, joint.earlier)
     return protected.iloc[: joint.tonight].reset_index(drop=True)
+
+
+def _thresholds(table: pd.DataFrame, settings: dict[str, Any]) -> np.ndarray:
+    """Each row's disclosure threshold: K, or the staff figures' own."""
+    staff = table["indicator"].isin(STAFF_INDICATORS).to_numpy(dtype=bool)
+    return np.where(staff, settings["STAFF_DISCLOSURE_K"], settings["DISCLOSURE_K"])
 
 
 def _indicator_table(ds: Dataset, settings: dict[str, Any], report: BuildReport) -> pd.DataFrame:
@@ -173,6 +182,7 @@ def compute(
             protected,
             groups,
             k=settings["DISCLOSURE_K"],
+            staff_k=settings["STAFF_DISCLOSURE_K"],
             r=settings["RELIABILITY_R"],
             pooled_years=settings["POOLED_YEARS"],
             left_out=left_out_counts(everything),
@@ -245,7 +255,8 @@ def build_into(
     with report.stage("checks"):
         progress("Checking links, languages and anonymity")
         problems = run_checks(
-            target, settings["DISCLOSURE_K"], cache / "checks.pickle" if cache else None
+            target, settings["DISCLOSURE_K"], cache / "checks.pickle" if cache else None,
+            staff_k=settings["STAFF_DISCLOSURE_K"],
         )
         report.checks = {"links, lang, anonymity": len(problems)}
         if problems:

@@ -32,6 +32,9 @@ PROJECT_SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("LANGUAGES", ["sv", "en", "ar", "fa", "so", "ti", "uk"],
      "Site languages; the first is the default, served at the root"),
     ("DISCLOSURE_K", 5, "No figure rests on fewer records than this (3 or more)"),
+    ("STAFF_DISCLOSURE_K", 3,
+     "No staff figure (head count, teachers' certification and degrees) rests on fewer "
+     "employees than this (3 up to DISCLOSURE_K)"),
     ("RELIABILITY_R", 20, "Figures on fewer records are marked 'few answers'"),
     ("DISCLOSURE_PROOF", True,
      "Prove before publishing that no hidden figure can be worked out; off only where the "
@@ -96,6 +99,14 @@ def load_settings(path: Path = DEFAULT_SETTINGS_FILE) -> dict[str, Any]:
     k, r = settings["DISCLOSURE_K"], settings["RELIABILITY_R"]
     if not isinstance(k, int) or k < 3:
         problems.append(f"DISCLOSURE_K must be a whole number of at least 3, not {k!r}")
+    staff_k = settings["STAFF_DISCLOSURE_K"]
+    if (
+        not isinstance(staff_k, int) or isinstance(staff_k, bool) or staff_k < 3
+        or (isinstance(k, int) and staff_k > k)
+    ):
+        problems.append(
+            f"STAFF_DISCLOSURE_K must be a whole number from 3 up to DISCLOSURE_K, not {staff_k!r}"
+        )
     if not isinstance(r, int) or (isinstance(k, int) and r < k):
         problems.append(f"RELIABILITY_R must be a whole number not below DISCLOSURE_K, not {r!r}")
     if not isinstance(settings["DISCLOSURE_PROOF"], bool):

@@ -193,6 +193,13 @@ class SiteModel:
     # Each open-data file's size in bytes by its path in the site, as written
     # (opendata.write_open_data), for the open-data page.
     open_data_sizes: dict[str, int] = field(default_factory=dict)
+    # The staff figures' own disclosure threshold (STAFF_DISCLOSURE_K); 0: K.
+    staff_k: int = 0
+
+    @property
+    def staff_threshold(self) -> int:
+        """The fewest employees a staff figure may rest on."""
+        return self.staff_k or self.k
 
     @property
     def any_left_out(self) -> bool:
@@ -342,7 +349,8 @@ def _premises(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
 
 
 def _at_least_k(value: Any, k: int) -> int | None:
-    """A head count as published: None when it is a group under K (never printed)."""
+    """A head count as published: None when it is a group under the staff
+    threshold (never printed)."""
     n = _opt_int(value)
     return n if n is None or n >= k else None
 
@@ -425,14 +433,18 @@ def build_site_model(
     r: int,
     pooled_years: int = 3,
     left_out: dict[str, int] | None = None,
+    staff_k: int | None = None,
 ) -> SiteModel:
+    """The figures and facts every page shows. ``staff_k``: the staff figures'
+    own disclosure threshold (``STAFF_DISCLOSURE_K``); None: K."""
+    staff_k = k if staff_k is None else staff_k
     figures = _figures(table)
     latest = ds.reporting_year or (ds.data_date.year if ds.data_date else dt.date.today().year)
     pooled = str(latest) if pooled_years == 1 else f"{latest - pooled_years + 1}-{latest}"
     profiles = _profiles(table, pooled)
     by_service = _by_service(table)
     premises = _premises(ds)
-    staff = _staff(ds, k, _hidden_headcounts(table))
+    staff = _staff(ds, staff_k, _hidden_headcounts(table))
     groups = _groups(group_sizes, k)
     cannot = not_comparable(ds.results)
     unknown = unknown_outcomes(ds.results, latest - pooled_years + 1, latest, k)
@@ -497,6 +509,7 @@ def build_site_model(
         pooled_period=pooled,
         data_date=ds.data_date,
         k=k,
+        staff_k=staff_k,
         r=r,
         services=services,
         districts=districts,

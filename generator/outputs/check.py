@@ -48,7 +48,10 @@ class CheckProblem:
 _TAG_RE = re.compile(r"<(a|link|script|img|source|iframe|form)\b([^>]*)>", re.IGNORECASE)
 _ATTR_RE = re.compile(r'\b(href|src|rel)="([^"]*)"')
 _LANG_RE = re.compile(r'<html\b[^>]*\blang="([^"]*)"')
-_DATA_N_RE = re.compile(r' data-n="([^"]*)"')  # a literal start: scanned 30 times faster
+# A count of people that is no figure (marks.people): a literal start, scanned 30
+# times faster. A figure's own count is read from its mark (marks.py).
+_DATA_N_RE = re.compile(r'<span data-n="([^"]*)"')
+_STAFF_N_RE = re.compile(r'<span data-staff-n="([^"]*)"')
 _SEP = "\0"  # between a page's links: no attribute value holds it
 _FIELD_SEP = "\1"  # between a figure mark's parts
 
@@ -60,9 +63,10 @@ class _PageScan:
     # file several times slower to write and read.
     joined_refs: str
     lang: str | None
-    joined_ns: str  # every data-n of the page, the same way
+    joined_ns: str  # every count of people of the page (marks.people), the same way
     personnummer: bool = False  # something shaped like a personal identity number
     joined_marks: str = ""  # every figure mark (marks.py), the same way
+    joined_staff_ns: str = ""  # every head count of staff (marks.staff), the same way
 
     def marks(self) -> Iterator[tuple[str, dict[str, str]]]:
         for mark in self.joined_marks.split(_SEP) if self.joined_marks else []:
@@ -75,6 +79,9 @@ class _PageScan:
     def ns(self) -> list[str]:
         return self.joined_ns.split(_SEP) if self.joined_ns else []
 
+    def staff_ns(self) -> list[str]:
+        return self.joined_staff_ns.split(_SEP) if self.joined_staff_ns else []
+
 
 def _joined_marks(found: Iterator[tuple[str, dict[str, str]]]) -> str:
     return _SEP.join(
@@ -86,6 +93,7 @@ def _scan_text(text: str, is_html: bool, is_json: bool = False) -> _PageScan:
     refs: list[str] = []
     lang = None
     ns: list[str] = []
+    staff_ns: list[str] = []
     figure_marks: Iterator[tuple[str, dict[str, str]]] = iter(())
     if is_html:
         for _tag, attrs in _TAG_RE.findall(text):
@@ -96,12 +104,14 @@ def _scan_text(text: str, is_html: bool, is_json: bool = False) -> _PageScan:
         match = _LANG_RE.search(text)
         lang = match.group(1) if match else None
         ns = _DATA_N_RE.findall(text)
+        staff_ns = _STAFF_N_RE.findall(text)
         figure_marks = marks.read(text)
     elif is_json and ("data-fig" in text or '"fig"' in text):
         with contextlib.suppress(ValueError):
             figure_marks = marks.read_json(json.loads(text))
     return _PageScan(
-        _SEP.join(refs), lang, _SEP.join(ns), has_personnummer(text), _joined_marks(figure_marks)
+        _SEP.join(refs), lang, _SEP.join(ns), has_personnummer(text), _joined_marks(figure_marks),
+        _SEP.join(staff_ns),
     )
 
 
@@ -168,7 +178,7 @@ class _State:
     pages: dict[str, bytes] | None = None  # page path -> digest
     files: frozenset[str] | None = None  # every file's path
     linked: frozenset[str] | None = None  # every file some page links to
-    k: int | None = None
+    k: tuple[int, int] | None = None  # (K, staff K) of the run that left it
 
 
 def _load_state(cache: Path | None) -> _State:
@@ -363,6 +373,18 @@ def _too_small(value: object, k: int) -> bool:
 
 
 @dataclass(frozen=True)
+class Thresholds:
+    """The fewest records a published number may rest on: K, and the staff
+    figures' own (STAFF_DISCLOSURE_K)."""
+
+    k: int
+    staff_k: int
+
+    def of(self, indicator: str) -> int:
+        return self.staff_k if indicator in registry.STAFF else self.k
+
+
+@dataclass(frozen=True)
 class _OpenData:
     """The rows of the site's data/indicators.csv, read once for every audit."""
 
@@ -388,10 +410,11 @@ def _read_open_data(site: Path) -> _OpenData | None:
     return _OpenData(col, list(reader))
 
 
-def _audit_csv(data: _OpenData | None, k: int) -> Iterator[CheckProblem]:
+def _audit_csv(data: _OpenData | None, limits: Thresholds) -> Iterator[CheckProblem]:
     if data is None:
         return
     suppressed = data.col["suppressed"]
+    indicator = data.col["indicator"]
     shown = [data.col[c] for c in ("numerator", "denominator", "value", "ci_low", "ci_high")]
     for line, row in enumerate(data.rows, start=2):
         if row[suppressed] == "yes":
@@ -400,31 +423,32 @@ def _audit_csv(data: _OpenData | None, k: int) -> Iterator[CheckProblem]:
                 yield CheckProblem("anonymity", where, "a suppressed row shows figures")
             continue
         base = data.base(row)
+        k = limits.of(row[indicator])
         if base and float(base) < k:
             where = f"data/indicators.csv:{line}"
             yield CheckProblem("anonymity", where, f"a published figure rests on fewer than {k}")
 
 
-def _audit_json(site: Path, k: int) -> Iterator[CheckProblem]:
+def _audit_json(site: Path, limits: Thresholds) -> Iterator[CheckProblem]:
     path = site / "data" / "providers.json"
     if not path.is_file():
         return
     data = json.loads(path.read_text(encoding="utf-8"))
     for p in data.get("providers", []):
         for role, facts in (p.get("staff", {}).get("roles") or {}).items():
-            if _too_small(facts.get("headcount"), k):
+            if _too_small(facts.get("headcount"), limits.staff_k):
                 yield CheckProblem(
                     "anonymity",
                     "data/providers.json",
-                    f"{p['provider_id']}: {role} head count under {k}",
+                    f"{p['provider_id']}: {role} head count under {limits.staff_k}",
                 )
         for g in p.get("group_sizes", {}).get("services") or []:
             for key in ("median_size", "largest_size"):
-                if _too_small(g.get(key), k):
+                if _too_small(g.get(key), limits.k):
                     yield CheckProblem(
                         "anonymity",
                         "data/providers.json",
-                        f"{p['provider_id']}: {g['service']} {key} under {k}",
+                        f"{p['provider_id']}: {g['service']} {key} under {limits.k}",
                     )
 
 
@@ -511,24 +535,38 @@ def audit_anonymity(
     k: int,
     scans: dict[Path, _PageScan] | None = None,
     data: _OpenData | None = None,
+    staff_k: int | None = None,
 ) -> list[CheckProblem]:
-    """No figure resting on fewer than K records, no personal identity number, anywhere;
-    no provider file with other rows than its own of indicators.csv."""
+    """No figure resting on fewer than K records (a staff figure: ``staff_k``
+    employees), no personal identity number, anywhere; no provider file with
+    other rows than its own of indicators.csv."""
+    limits = Thresholds(k, k if staff_k is None else staff_k)
     scans = scans if scans is not None else _scan_all(site)
     data = data if data is not None else _read_open_data(site)
     problems = (
-        list(_audit_csv(data, k))
+        list(_audit_csv(data, limits))
         + list(_audit_provider_files(site, data))
-        + list(_audit_json(site, k))
+        + list(_audit_json(site, limits))
     )
-    for page, scan in _pages(scans).items():
-        for n in scan.ns():
-            if not n.isdigit() or int(n) < k:
+    # The same marks recur in every language: each distinct set is read once.
+    marked: dict[str, list[tuple[str, int]]] = {}
+    for path, scan in scans.items():
+        if scan is None:
+            continue
+        counts = [(n, k) for n in scan.ns()] + [(n, limits.staff_k) for n in scan.staff_ns()]
+        if scan.joined_marks not in marked:
+            marked[scan.joined_marks] = [
+                (fields["n"], limits.of(fig.split(marks.SEP)[2]))
+                for fig, fields in scan.marks()
+                if "n" in fields and fig.count(marks.SEP) == 3
+            ]
+        for n, least in counts + marked[scan.joined_marks]:
+            if not n.isdigit() or int(n) < least:
                 problems.append(
                     CheckProblem(
                         "anonymity",
-                        str(page.relative_to(site)),
-                        f"a figure rests on fewer than {k} records",
+                        str(path.relative_to(site)),
+                        f"a figure rests on fewer than {least} records",
                     )
                 )
     for path, scan in scans.items():
@@ -544,7 +582,9 @@ def audit_anonymity(
     return problems
 
 
-def run_checks(site: Path, k: int, cache: Path | None = None) -> list[CheckProblem]:
+def run_checks(
+    site: Path, k: int, cache: Path | None = None, staff_k: int | None = None
+) -> list[CheckProblem]:
     """Every check over the finished site.
 
     ``cache`` is a file kept between builds: files scanned before are not
@@ -552,18 +592,19 @@ def run_checks(site: Path, k: int, cache: Path | None = None) -> list[CheckProbl
     not link-checked again (see check_links).
     """
     state = _load_state(cache)
-    if state.k != k:
+    limits = (k, k if staff_k is None else staff_k)
+    if state.k != limits:
         state = _State()
     scanned = scan_site(site, state)
     open_data = _read_open_data(site)  # read once for both audits
     problems = (
         check_links(site, scanned, state)
         + check_lang(site, scanned.scans)
-        + audit_anonymity(site, k, scanned.scans, open_data)
+        + audit_anonymity(site, k, scanned.scans, open_data, staff_k)
         + audit_figures(site, scanned.scans, open_data)
     )
     passed = not problems
-    state.k = k
+    state.k = limits
     state.pages = (
         {rel: d for rel, d in scanned.digests.items() if rel.endswith(".html")} if passed else None
     )

@@ -110,7 +110,7 @@ def _cells(values: list[Any]) -> list[str]:
 def providers_json(model: SiteModel) -> dict[str, Any]:
     return {
         "data_date": model.data_date.isoformat() if model.data_date else None,
-        "disclosure": {"k": model.k, "r": model.r},
+        "disclosure": {"k": model.k, "staff_k": model.staff_threshold, "r": model.r},
         "providers": [
             {
                 "provider_id": p.id,

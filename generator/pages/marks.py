@@ -83,10 +83,16 @@ def span(fig: MarkedFigure, field: str, text: str) -> Markup:
 
 
 def people(count: float, text: str) -> Markup:
-    """A count of people that is no indicator row (a head count, a group size):
-    marked with data-n only, so the audit holds it to K. A median may be a
-    half; its whole part is at least K exactly when the median is."""
+    """A count of customers that is no indicator row (a group size): marked
+    with data-n only, so the audit holds it to K. A median may be a half; its
+    whole part is at least K exactly when the median is."""
     return Markup('<span data-n="{}">{}</span>').format(int(count), text)
+
+
+def staff(count: int, text: str) -> Markup:
+    """A head count of staff in a role: the audit holds it to the staff
+    figures' own threshold (STAFF_DISCLOSURE_K)."""
+    return Markup('<span data-staff-n="{}">{}</span>').format(int(count), text)
 
 
 _ATTRS = "".join(rf'(?: data-{f}="([^"]*)")?' for f in FIELDS)

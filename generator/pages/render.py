@@ -173,6 +173,7 @@ def render_site(
         # (and its folders, made absolute) come on top (settings.load_settings).
         **{k: v for k, v in settings.items() if k != "PATH"},
         "DISCLOSURE_K": model.k,
+        "STAFF_DISCLOSURE_K": model.staff_threshold,
         "RELIABILITY_R": model.r,
         "ASSET_NAMES": asset_names or {},
     }

@@ -854,12 +854,36 @@ def counts_of(
     return counts, is_diff
 
 
-def measure(table, published, k: int, r: int) -> Exposure:
+def measure(table, published, k: int, r: int, staff_k: int | None = None) -> Exposure:
     """Audit a protected table against the linear programme of everything it publishes.
 
     ``table`` is the indicator table with true counts, ``published`` what
-    ``disclosure.protect`` made of it (same rows, same order).
+    ``disclosure.protect`` made of it (same rows, same order). The staff
+    figures, under their own threshold ``staff_k``, are audited as the table
+    of their own they were protected as.
     """
+    from generator.compute.indicators import STAFF_INDICATORS
+
+    table = table.reset_index(drop=True)
+    published = published.reset_index(drop=True)
+    staff = table["indicator"].isin(STAFF_INDICATORS).to_numpy(dtype=bool)
+    if staff_k is None or staff_k == k or not staff.any():
+        return _measure(table, published, k, r)
+    whole = Exposure(0, [], {})
+    for rows, threshold in ((~staff, k), (staff, staff_k)):
+        at = np.flatnonzero(rows)
+        found = _measure(
+            table[rows].reset_index(drop=True), published[rows].reset_index(drop=True),
+            threshold, r,
+        )
+        whole.targets += found.targets
+        whole.exposed += [Target(int(at[t.row]), t.kind) for t in found.exposed]
+        whole.by_labels += [Target(int(at[t.row]), t.kind) for t in found.by_labels]
+        whole.names.update({int(at[row]): name for row, name in found.names.items()})
+    return whole
+
+
+def _measure(table, published, k: int, r: int) -> Exposure:
     from generator.protect.relations import linked_system
 
     table = table.reset_index(drop=True)

@@ -49,6 +49,14 @@ Compared with expected (indicator 6)
     that row is, for the same reason. Its value and interval are percentage
     points and may be negative.
 
+Staff figures
+    The staff shares (teachers certified, with a degree; coaches with a
+    degree) count employees in their role. They have a threshold of their
+    own (``staff_k``, the setting ``STAFF_DISCLOSURE_K``, never below
+    ``MIN_K`` nor above K). They share no relation with the customers'
+    figures, so they are protected, and proved, as a table of their own
+    under that threshold.
+
 Rounding happens only after every decision, which uses the raw counts.
 """
 
@@ -130,6 +138,9 @@ class Earlier:
         none = np.zeros(n, dtype=bool)
         return cls(none, none, none, none)
 
+    def rows(self, which: np.ndarray) -> Earlier:
+        return Earlier(self.known[which], self.hidden[which], self.fixed[which], self.free[which])
+
 
 @dataclass
 class Protection:
@@ -144,6 +155,15 @@ class Protection:
     told_by_labels: int = 0  # facts only the "too few" labels tell (audit.told_by_labels)
     withdrawn: int = 0  # breakdown rows not published at all (withdrawn_breakdowns)
     proved_at_all: bool = True  # False where DISCLOSURE_PROOF is off
+
+    def add(self, other: Protection) -> None:
+        """Count in the cost of protecting another, separate table."""
+        for mine, theirs in ((self.hidden_fewer_than_k, other.hidden_fewer_than_k),
+                             (self.hidden_secondary, other.hidden_secondary)):
+            for name, count in theirs.items():
+                mine[name] = mine.get(name, 0) + count
+        for name in ("rounds", "proved", "repaired", "carried", "told_by_labels", "withdrawn"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
     def secondary(self) -> int:
@@ -186,6 +206,40 @@ class Protection:
 
 
 def protect(
+    table: pd.DataFrame,
+    k: int = 5,
+    r: int = 20,
+    report: Protection | None = None,
+    proofs: Path | None = None,
+    prove_it: bool = True,
+    earlier: Earlier | None = None,
+    staff_k: int | None = None,
+) -> pd.DataFrame:
+    """``protect_table`` with the staff figures under their own threshold
+    ``staff_k`` (see the module): two tables protected and proved apart, the
+    rows returned in input order, the costs added up in ``report``."""
+    table = table.reset_index(drop=True)
+    staff = table["indicator"].isin(STAFF_INDICATORS).to_numpy(dtype=bool)
+    if staff_k is None or staff_k == k or not staff.any():
+        return protect_table(table, k, r, report, proofs, prove_it, earlier)
+    if not MIN_K <= staff_k <= k:
+        raise ValueError(f"the staff threshold must be from {MIN_K} up to K={k}, got {staff_k}")
+    report = report if report is not None else Protection()
+    earlier = earlier if earlier is not None else Earlier.nothing(len(table))
+    parts = []
+    for rows, threshold in ((~staff, k), (staff, staff_k)):
+        cost = Protection()
+        part = protect_table(
+            table[rows].reset_index(drop=True), threshold, r, cost, proofs, prove_it,
+            earlier.rows(rows),
+        )
+        report.add(cost)
+        report.proved_at_all = cost.proved_at_all
+        parts.append(part.set_index(np.flatnonzero(rows)))
+    return pd.concat(parts).sort_index().reset_index(drop=True)
+
+
+def protect_table(
     table: pd.DataFrame,
     k: int = 5,
     r: int = 20,

@@ -109,10 +109,13 @@ def joint_table(
     table: pd.DataFrame,
     live: pd.DataFrame | None,
     table_for_year: Callable[[int], pd.DataFrame],
-    k: int,
+    k: int | Callable[[pd.DataFrame], np.ndarray],
     reporting_year: int | None,
 ) -> Joint:
     """Tonight's true table joined with what ``live`` published.
+
+    ``k`` is the disclosure threshold, or gives each row's (the staff figures
+    have their own).
 
     ``table_for_year(year)`` computes the true table of an earlier reporting
     year from tonight's data (for the periods only the live release has).
@@ -140,8 +143,14 @@ def joint_table(
     # A hidden row keeps its label only while its size stays on the same side of K.
     hidden_rows = at[shared & ~published].astype(np.int64)
     small_then = (live["reason"] == FEWER_THAN_K).to_numpy(dtype=bool)[shared & ~published]
-    small_now = _true_counts(table.iloc[hidden_rows].reset_index(drop=True))["den"] < k
-    relabelled = small_then != small_now.to_numpy()
+
+    def small(rows: pd.DataFrame) -> np.ndarray:
+        """Rows under their threshold, by tonight's counts."""
+        limit = k(rows) if callable(k) else np.full(len(rows), k)
+        return (_true_counts(rows)["den"] < limit).to_numpy(dtype=bool)
+
+    small_now = small(table.iloc[hidden_rows].reset_index(drop=True))
+    relabelled = small_then != small_now
     revised += list(live_keys[shared & ~published].to_numpy()[relabelled])
     # Hidden then, hidden now: the pattern stays where it was, so tonight adds
     # nothing about these rows to what last night told.
@@ -171,7 +180,7 @@ def joint_table(
         gone = ~have & published[only]  # nothing left of a published row
         revised += list(live_keys[only].to_numpy()[gone])
         small_then = (live["reason"] == FEWER_THAN_K).to_numpy(dtype=bool)[only][have]
-        small_now = (_true_counts(extra)["den"] < k).to_numpy()
+        small_now = small(extra)
         relabelled = ~was_published & (small_then != small_now)
         revised += list(live_keys[only].to_numpy()[have][relabelled])
         # Rows whose figures or labels still hold keep their status from then.

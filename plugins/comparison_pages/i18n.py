@@ -184,11 +184,13 @@ def install_i18n(generator: Any) -> None:
         fig_span=marks.span,
         fig_key=marks.figure_key,
         people_span=marks.people,
+        staff_span=marks.staff,
         site_url=url,
         # Content-hashed file names of the theme's CSS and JS (assets.py).
         asset=lambda path: settings.get("ASSET_NAMES", {}).get(path, path),
         languages=[(code, Formatter.endonym(code)) for code in settings["LANGUAGES"]],
         settings_k=settings["DISCLOSURE_K"],
+        settings_staff_k=settings.get("STAFF_DISCLOSURE_K", settings["DISCLOSURE_K"]),
         settings_r=settings["RELIABILITY_R"],
         tel_uri=lambda number: tel_uri(number, str(settings["PHONE_COUNTRY_CODE"])),
     )
