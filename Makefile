@@ -33,7 +33,7 @@ node_modules/.installed: package.json package-lock.json
 test: $(VENV)/.installed node_modules/.installed
 	./scripts/install-system-packages --test
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest -n auto --dist loadfile --durations=25
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

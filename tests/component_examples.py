@@ -157,6 +157,28 @@ EXAMPLES = (
          "52", "65", "Hidden to protect privacy", "Results by service, 2023–2025"),
     ),
     Example(
+        "postcode: its two groups keep their order in every script",
+        "contact",
+        "contact.postcode(code)",
+        {"code": "132 34"},
+        ("132 34",),
+    ),
+    Example(
+        "opening hours as data: days and times in the visitor's language, notes as written",
+        "hours",
+        "hours.opening_hours(text)",
+        {"text": 'Mo-Th 08:00-18:00; Fr 08:00-15:00; Sa,Su off; "Stängt i juli"'},
+        ("Monday–Thursday", "6:00", "Friday", "Saturday and Sunday closed", "Stängt i juli"),
+        ("Mo-Th", "off"),
+    ),
+    Example(
+        "opening hours as free text: shown as written",
+        "hours",
+        "hours.opening_hours(text)",
+        {"text": "Efter överenskommelse"},
+        ("Efter överenskommelse",),
+    ),
+    Example(
         "sentence: shown, against all providers",
         "plain",
         "plain.sentence(fig, reference, '2023-2025')",

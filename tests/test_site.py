@@ -447,6 +447,23 @@ def test_small_providers_teachers_qualifications_are_shown_exactly(sample_site: 
     assert providers_json(sample_site)["disclosure"]["staff_k"] == staff_k
 
 
+def test_opening_hours_are_written_in_each_language(sample_site: Path) -> None:
+    """Opening hours given as data read as each language writes days and times;
+    a note in the data keeps its language, marked for screen readers."""
+    with (ROOT / "data" / "premises.csv").open(encoding="utf-8", newline="") as fh:
+        premises = list(csv.DictReader(fh))
+    noted = next(p for p in premises if '"' in p["opening_hours"])
+    for lang, days in (("sv", "måndag–fredag"), ("en", "Monday–Friday"), ("ar", "الاثنين–الجمعة")):
+        folder = sample_site if lang == "sv" else sample_site / lang
+        html = (folder / "provider" / f"{noted['provider_id']}.html").read_text("utf-8")
+        assert days in html, lang
+        assert "Mo-Fr" not in html, lang
+        note = '<span lang="sv">Stängt i juli</span>' if lang != "sv" else "Stängt i juli"
+        assert note in html, lang
+        # The postcode's two groups keep their order on a right-to-left page too.
+        assert f'<bdi dir="ltr">{noted["postcode"]}</bdi>' in html, lang
+
+
 def test_a_head_count_is_published_only_where_its_staff_share_is(sample_site: Path) -> None:
     # The head count is the denominator of the role's share in indicators.csv:
     # publishing it where that row is hidden would reopen the sums.

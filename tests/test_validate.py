@@ -60,6 +60,7 @@ def test_spreadsheet_export_is_typed() -> None:
 EXPECTED_DTYPES = {
     "slug": "string",
     "text": "string",
+    "hours": "string",
     "orgnr": "string",
     "url": "string",
     "email": "string",
@@ -175,6 +176,20 @@ RULES = [
     ({(PR, 0, "transit_stop_m"): "-5"}, PR, 0, "transit_stop_m", "number of at least 0"),
     ({(PR, 0, "classrooms"): "2.5"}, PR, 0, "classrooms", "'2.5' is not a whole number"),
     ({(PR, 0, "premises_id"): ""}, PR, 0, "premises_id", "the cell is empty"),
+    (
+        {(PR, 0, "opening_hours"): "Mo-Fr 9-16"},
+        PR,
+        0,
+        "opening_hours",
+        "'9-16' is not a time range; write it as HH:MM-HH:MM (opening hours as data",
+    ),
+    (
+        {(PR, 0, "opening_hours"): "Fr-Mo 09:00-16:00"},
+        PR,
+        0,
+        "opening_hours",
+        "'Fr-Mo' runs backwards",
+    ),
     ({(S, 0, "year"): "1989"}, S, 0, "year", "use a whole number from 1990 to 2100"),
     ({(S, 0, "role"): "assistant"}, S, 0, "role", "use one of: teacher, coach"),
     ({(S, 0, "headcount"): ""}, S, 0, "headcount", "the cell is empty"),

@@ -112,7 +112,7 @@ PREMISES = FileSpec(
         Column("quiet_room", "bool"),
         Column("transit_stop_m", "int", min=0),
         Column("classrooms", "int", min=0),
-        Column("opening_hours", "text", max_length=200),
+        Column("opening_hours", "hours", max_length=200),
     ),
     key=("provider_id", "premises_id"),
 )

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from generator.ingest import hours
 from generator.ingest.dataset import Dataset
 from generator.ingest.load import (
     MAX_FILE_BYTES,
@@ -553,9 +554,28 @@ def _langs(s: pd.Series, col: Column) -> tuple[pd.Series, Failures]:
     return _list(s, parse)
 
 
+def _hours(s: pd.Series, col: Column) -> tuple[pd.Series, Failures]:
+    """Free text, or opening hours as data (hours.py) that must then be readable."""
+    typed, failures = _text(s, col)
+    wrong = s.map(lambda v: bool(_hours_error(str(v)))).astype(bool)
+    failures.append(
+        (wrong, lambda v: f"{_hours_error(v)} (opening hours as data: see data/README.md)")
+    )
+    return typed.mask(wrong, pd.NA), failures
+
+
+def _hours_error(value: str) -> str:
+    try:
+        hours.parse(value)
+    except hours.HoursError as err:
+        return str(err)
+    return ""
+
+
 _CONVERTERS: dict[str, Callable[[pd.Series, Column], tuple[pd.Series, Failures]]] = {
     "slug": _slug,
     "text": _text,
+    "hours": _hours,
     "orgnr": _orgnr,
     "url": _url,
     "email": _email,
@@ -572,6 +592,7 @@ _CONVERTERS: dict[str, Callable[[pd.Series, Column], tuple[pd.Series, Failures]]
 _DTYPES = {
     "slug": "string",
     "text": "string",
+    "hours": "string",
     "orgnr": "string",
     "url": "string",
     "email": "string",

@@ -140,6 +140,7 @@ def source_characters(model: Any, languages: list[str], content: Path) -> set[st
         chars.update(Locale.parse(lang).get_display_name(lang) or "")
         chars.update("".join(str(v) for v in locale.number_symbols.get("latn", {}).values()))
         chars.update(Formatter(lang).file_size_characters())  # the open-data page's sizes
+        chars.update(Formatter(lang).opening_hours_characters())
     for p in model.providers:
         chars.update(p.name)
         for text in p.texts.values():

@@ -10,7 +10,7 @@ import datetime as dt
 from functools import cached_property, lru_cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_interval, get_day_names
 from babel.lists import format_list
 from babel.numbers import (
     format_decimal,
@@ -19,6 +19,8 @@ from babel.numbers import (
     get_plus_sign_symbol,
 )
 from babel.units import format_unit
+
+from generator.ingest import hours
 
 EN_DASH = "\u2013"
 # Right-to-left pages set a year span, a range or a phone number as one
@@ -132,6 +134,57 @@ class Formatter:
         if value is None:
             return ""
         return format_date(value, format=fmt, locale=self.locale)
+
+    def opening_hours(
+        self, text: str | None, short: bool = False
+    ) -> list[tuple[str, str | None]] | None:
+        """A premises' opening hours written as data (hours.py) as this language
+        writes them: (days, times) per rule, times None where it is closed, e.g.
+        ("Monday–Friday", "9:00 AM – 4:00 PM"). None for free text. ``short``:
+        abbreviated day names, for the printed fact sheet."""
+        if not text:
+            return None
+        try:
+            found = hours.parse(text)
+        except hours.HoursError:
+            return None  # refused at load: never reaches a page
+        if found is None:
+            return None
+        names = get_day_names("abbreviated" if short else "wide", locale=self.locale)
+        # The hour cycle the language uses: 16:30 in Swedish, 4:30 PM in English.
+        skeleton = "Hm" if "H" in self.locale.time_formats["short"].pattern else "hm"
+        out: list[tuple[str, str | None]] = []
+        for rule in found.rules:
+            days = self.join([
+                names[first] if first == last else f"{names[first]}{EN_DASH}{names[last]}"
+                for first, last in rule.days
+            ])
+            times = self.join([
+                format_interval(start, end, skeleton, locale=self.locale)
+                for start, end in rule.times
+            ]) if rule.times else None
+            out.append((days, times))
+        return out
+
+    def opening_hours_characters(self) -> str:
+        """What opening_hours can write in this language: every day's name in
+        both lengths, morning and afternoon times, lists and ranges."""
+        sample = "; ".join(
+            f"{code} 00:00-01:00,09:00-12:00,13:00-23:59" for code in hours.DAY_CODES
+        ) + "; Mo-Su off"
+        return "".join(
+            days + (times or "")
+            for short in (False, True)
+            for days, times in self.opening_hours(sample, short) or []
+        )
+
+    def opening_hours_notes(self, text: str | None) -> tuple[str, ...]:
+        """The notes in double quotes of opening hours written as data, as written."""
+        try:
+            found = hours.parse(text or "")
+        except hours.HoursError:
+            return ()
+        return found.notes if found else ()
 
     def join(self, items: list[str] | tuple[str, ...]) -> str:
         """'a, b and c' as the language writes a list."""

@@ -172,12 +172,13 @@ GENERIC_WELCOME: dict[str, str] = {
     "uk": "Ласкаво просимо! Зв’яжіться з нами, щоб дізнатися більше про наші послуги.",
 }
 
+# Opening hours as data (generator/ingest/hours.py), one with a note in Swedish.
 OPENING_HOURS = (
-    "Mån–fre 8–17",
-    "Mån–fre 9–16",
-    "Mån–tors 8–18, fre 8–15",
-    "Mån–fre 8.30–16.30",
-    "Mån–fre 8–17, lör 10–14",
+    'Mo-Fr 08:00-17:00; "Stängt i juli"',
+    "Mo-Fr 09:00-16:00",
+    "Mo-Th 08:00-18:00; Fr 08:00-15:00",
+    "Mo-Fr 08:30-16:30",
+    "Mo-Fr 08:00-17:00; Sa 10:00-14:00",
 )
 
 # Sectors that fit each kind of vocational or placement work.
