@@ -64,8 +64,9 @@ def test_a_changed_provider_text_renders_only_its_own_pages_again(builds: Builds
     page = builds.after / "provider" / f"{builds.changed}.html"
     assert "Nytt stycke om oss." in page.read_text(encoding="utf-8")
     after = builds.after_report.cache
-    # Only that provider's own pages, in each language, were rendered again.
-    assert 0 < after["misses"] <= 7 * 3, after
+    # Only that provider's own pages, in each language, and its easy-to-read
+    # Swedish page, were rendered again.
+    assert 0 < after["misses"] <= 7 * 3 + 1, after
     assert after["hits"] == builds.cached_pages - after["misses"]
     # The cache keeps only the pages of the latest build: it does not grow night by night.
     kept = [f for f in (builds.cache / "pages").rglob("*") if f.is_file()]

@@ -13,6 +13,9 @@ from generator.build.settings import load_settings
 
 CATALOGS = ROOT / "theme" / "translations"
 LANGUAGES = load_settings()["LANGUAGES"]
+# Messages of the easy-to-read Swedish pages, written in the first language only
+# (views.Page.first_language_only): no other language shows them.
+FIRST_LANGUAGE_ONLY = "easy-to-read Swedish"
 
 
 def catalog(lang: str):
@@ -32,7 +35,7 @@ def test_catalog_is_complete(lang: str, tmp_path: Path) -> None:
     cat = catalog(lang)
     problems = []
     for m in cat:
-        if not m.id:
+        if not m.id or (m.context == FIRST_LANGUAGE_ONLY and lang not in (LANGUAGES[0], "en")):
             continue
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
         if m.fuzzy:

@@ -294,6 +294,7 @@ def test_a_pages_cache_key_is_its_view() -> None:
         addresses.provider_path("a"),
         addresses.compare_data_path("a"),
         addresses.factsheet_path("a"),
+        addresses.easy_read_provider_path("a"),
     }
 
     # A new chart changes only its provider's page.

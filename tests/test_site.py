@@ -464,6 +464,42 @@ def test_opening_hours_are_written_in_each_language(sample_site: Path) -> None:
         assert f'<bdi dir="ltr">{noted["postcode"]}</bdi>' in html, lang
 
 
+def test_every_provider_has_an_easy_to_read_page_in_swedish_only(sample_site: Path) -> None:
+    """Lättläst: a page per provider residents can choose, listed from the
+    easy-to-read start page, linked from the provider's page in every language,
+    with its figures in words ("Ungefär 7 av 10")."""
+    everyone = providers_json(sample_site)["providers"]
+    listed = [p for p in everyone if p["status"] in ("active", "paused")]
+    folder = sample_site / "lattlast" / "foretag"
+    assert {f.stem for f in folder.glob("*.html")} == {"index"} | {
+        p["provider_id"] for p in listed
+    }
+    assert not (sample_site / "en" / "lattlast").exists()
+    start = (sample_site / "lattlast" / "index.html").read_text("utf-8")
+    assert 'href="foretag/index.html"' in start
+    index = (folder / "index.html").read_text("utf-8")
+    with (sample_site / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {(r["provider_id"], r["year"], r["indicator"], r["breakdown"]): r
+                for r in csv.DictReader(fh)}
+    pooled = next(y for (_p, y, _i, _b) in rows if "-" in y)
+    checked = 0
+    for p in listed:
+        pid = p["provider_id"]
+        assert f'lattlast/foretag/{pid}.html"' in index
+        page = (folder / f"{pid}.html").read_text("utf-8")
+        assert '<html lang="sv"' in page and "Vanlig text" in page
+        assert f'href="../../provider/{pid}.html"' in page, "back to the standard page"
+        for lang in ("sv", "ar"):
+            standard = sample_site / ("" if lang == "sv" else lang) / "provider" / f"{pid}.html"
+            assert f"lattlast/foretag/{pid}.html" in standard.read_text("utf-8"), lang
+        row = rows.get((pid, pooled, "satisfied_end", "total"))
+        if row and row["suppressed"] == "no" and 5 < int(row["value"]) < 95:
+            tenths = (int(row["value"]) + 5) // 10
+            assert f"Ungefär {tenths} av 10." in page, pid
+            checked += 1
+    assert checked
+
+
 def test_a_head_count_is_published_only_where_its_staff_share_is(sample_site: Path) -> None:
     # The head count is the denominator of the role's share in indicators.csv:
     # publishing it where that row is hidden would reopen the sums.

@@ -211,3 +211,23 @@ def test_a_provider_is_set_against_its_own_service_where_there_are_figures_by_se
     school = fig(60, 50, 70, period="2023-2025")
     assert versus_all(school, everyone) == "lower"
     assert versus_all(school, own.figure) == "chance"
+
+
+def test_easy_to_read_words_for_a_share() -> None:
+    """'About 7 of 10', rounded half up as every share; 'almost all' from 95 %,
+    'almost none' up to 5 %; nothing for a hidden or missing figure."""
+    from generator.model.verdicts import out_of_ten
+
+    def share(value: int | None, suppressed: bool = False) -> Figure:
+        return Figure("satisfied_end", "2023-2025", value, None, None, None, 40, suppressed,
+                      "", False)
+
+    assert out_of_ten(share(66)) == ("about", 7)
+    assert out_of_ten(share(65)) == ("about", 7)
+    assert out_of_ten(share(64)) == ("about", 6)
+    assert out_of_ten(share(94)) == ("about", 9)
+    assert out_of_ten(share(95)) == ("almost_all", None)
+    assert out_of_ten(share(6)) == ("about", 1)
+    assert out_of_ten(share(5)) == ("almost_none", None)
+    assert out_of_ten(share(None, suppressed=True)) is None
+    assert out_of_ten(None) is None

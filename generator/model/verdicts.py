@@ -158,3 +158,16 @@ def trend(provider: Provider, years: tuple[str, ...], indicator: str) -> Trend |
     )
     direction: Direction = "up" if z > Z95 else "down" if z < -Z95 else "chance"
     return Trend(shown[0], shown[-1], direction)
+
+
+def out_of_ten(fig: Figure | None) -> tuple[str, int | None] | None:
+    """A share in the words of easy-to-read Swedish: ("about", 7) for "about 7 of
+    10", ("almost_all", None) from 95 %, ("almost_none", None) up to 5 %; None
+    where no figure is shown. Rounded half up, as every published share."""
+    if fig is None or not fig.shown or fig.value is None:
+        return None
+    if fig.value >= 95:
+        return ("almost_all", None)
+    if fig.value <= 5:
+        return ("almost_none", None)
+    return ("about", (fig.value + 5) // 10)

@@ -78,6 +78,19 @@ def provider_path(provider_id: str) -> str:
     return f"{PROVIDER_FOLDER}{provider_id}.html"
 
 
+# Easy-to-read Swedish (lättläst) pages about the providers: the default
+# language only, under the easy-to-read folder with the editorial ones, in a
+# folder of a name of their own ("företag", as the easy-to-read pages call
+# providers): a */provider/ folder is a language's provider pages to the search.
+EASY_READ_PROVIDER_FOLDER = f"{EASY_READ_FOLDER}foretag/"
+EASY_READ_LIST = f"{EASY_READ_PROVIDER_FOLDER}index.html"
+EASY_READ_HOW_TO_CHOOSE = EASY_READ_FOLDER + HOW_TO_CHOOSE
+
+
+def easy_read_provider_path(provider_id: str) -> str:
+    return f"{EASY_READ_PROVIDER_FOLDER}{provider_id}.html"
+
+
 def group_slug(group: str) -> str:
     """'age_band=55+' -> 'age-band-55plus': safe in a path and in an HTML id."""
     return group.replace("=", "-").replace("_", "-").replace("+", "plus")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from generator.compute import registry
-from generator.model.ranking import bands, ranked, sort_by, sort_by_group, sort_providers
+from generator.model.ranking import bands, by_name, ranked, sort_by, sort_by_group, sort_providers
 from generator.model.sitemodel import (
     HEADLINE,
     PROFILE_COLUMNS,
@@ -52,6 +52,8 @@ class Page:
     path: str  # relative to the language's root (addresses.py)
     template: str  # a theme template: its name, or its file name when it is not HTML
     view: View
+    # Written in the site's first language only: the easy-to-read Swedish pages.
+    first_language_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,22 @@ def fact_sheet(model: SiteModel, provider: Provider) -> FactSheet:
     return FactSheet(provider, references, by_service)
 
 
+@dataclass(frozen=True)
+class EasyReadProvider(FactSheet):
+    """A provider in easy-to-read Swedish: what it offers, where, and how its
+    customers did, in words (verdicts.out_of_ten)."""
+
+    switch_to: str = ""  # the same provider's standard page, for the language switcher
+
+
+@dataclass(frozen=True)
+class EasyReadList(View):
+    """Every provider residents can choose, by name, each with its easy-to-read page."""
+
+    providers: tuple[Provider, ...] = ()
+    switch_to: str = addresses.LIST
+
+
 def provider_page(model: SiteModel, provider: Provider) -> ProviderPage:
     charts = {
         key: chart
@@ -235,6 +253,18 @@ def pages(model: SiteModel, list_size: int, compare_size: int) -> Iterator[Page]
     yield from _compare(model, compare_size)
     yield from _employers(model, list_size)
     yield from _like_me(model, list_size)
+    yield from _easy_read(model)
+
+
+def _easy_read(model: SiteModel) -> Iterator[Page]:
+    listed = tuple(by_name(model.listed))
+    yield Page(addresses.EASY_READ_LIST, "easy-read-list", EasyReadList(listed), True)
+    for provider in listed:
+        sheet = fact_sheet(model, provider)
+        view = EasyReadProvider(
+            provider, sheet.references, sheet.by_service, addresses.provider_path(provider.id)
+        )
+        yield Page(addresses.easy_read_provider_path(provider.id), "easy-read-provider", view, True)
 
 
 def _lists(model: SiteModel, size: int) -> Iterator[Page]:

@@ -44,7 +44,9 @@ class ComparisonPagesGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         settings = self.settings
+        first = settings["DEFAULT_LANG"] == settings["LANGUAGES"][0]
         for page in pages(
             current().model, settings["LIST_PAGE_SIZE"], settings["COMPARE_PAGE_SIZE"]
         ):
-            self._write(writer, page)
+            if first or not page.first_language_only:
+                self._write(writer, page)
