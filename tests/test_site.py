@@ -475,6 +475,12 @@ def test_every_provider_has_an_easy_to_read_page_in_swedish_only(sample_site: Pa
         p["provider_id"] for p in listed
     }
     assert not (sample_site / "en" / "lattlast").exists()
+    # Its menus lead to the easy-to-read pages where there are such.
+    some = (folder / f"{listed[0]['provider_id']}.html").read_text("utf-8")
+    menu = some[some.index('class="main-nav"'):some.index("</nav>", some.index('class="main-nav"'))]
+    assert 'href="../../lattlast/index.html"' in menu, menu
+    assert 'href="../../lattlast/foretag/index.html"' in menu, menu
+    assert 'href="../../search.html"' in menu, "no easy-to-read search: the standard one"
     start = (sample_site / "lattlast" / "index.html").read_text("utf-8")
     assert 'href="foretag/index.html"' in start
     index = (folder / "index.html").read_text("utf-8")

@@ -91,6 +91,30 @@ def easy_read_provider_path(provider_id: str) -> str:
     return f"{EASY_READ_PROVIDER_FOLDER}{provider_id}.html"
 
 
+# Standard pages with an easy-to-read version (content/sv/lattlast/ and the
+# pages above): on an easy-to-read page, the menus lead there instead.
+_EASY_READ_VERSIONS = {
+    START: EASY_READ_FOLDER + "index.html",
+    HOW_TO_CHOOSE: EASY_READ_HOW_TO_CHOOSE,
+    LIST: EASY_READ_LIST,
+    METHODOLOGY: EASY_READ_FOLDER + METHODOLOGY,
+    OPEN_DATA: EASY_READ_FOLDER + OPEN_DATA,
+    ACCESSIBILITY: EASY_READ_FOLDER + ACCESSIBILITY,
+}
+
+
+def is_easy_read(path: str) -> bool:
+    return path.startswith(EASY_READ_FOLDER)
+
+
+def easy_read_version(path: str) -> str:
+    """Where a link to ``path`` leads from an easy-to-read page: its
+    easy-to-read version where there is one, else the page itself."""
+    if path.startswith(PROVIDER_FOLDER):
+        return easy_read_provider_path(path.removeprefix(PROVIDER_FOLDER).removesuffix(".html"))
+    return _EASY_READ_VERSIONS.get(path, path)
+
+
 def group_slug(group: str) -> str:
     """'age_band=55+' -> 'age-band-55plus': safe in a path and in an HTML id."""
     return group.replace("=", "-").replace("_", "-").replace("+", "plus")
