@@ -16,14 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from generator.build.settings import DEFAULT_SETTINGS_FILE, load_settings
 from generator.compute.casemix import compare_with_expected
 from generator.compute.indicators import (
     BREAKDOWN_COLUMNS,
-    STAFF_INDICATORS,
     compute_group_sizes,
     compute_indicators,
     pooled_period,
@@ -45,6 +43,7 @@ from generator.outputs.sitemap import write_sitemap
 from generator.pages.pagecache import code_fingerprint, model_fingerprint
 from generator.pages.render import render_site
 from generator.protect import proofstore
+from generator.protect.audit import row_thresholds
 from generator.protect.disclosure import (
     Earlier,
     Protection,
@@ -137,17 +136,13 @@ def _protect_with_live(
         return _indicator_table(earlier, settings, BuildReport())
 
     joint = joint_table(
-        table, live, table_for_year, lambda rows: _thresholds(rows, settings), ds.reporting_year
+        table, live, table_for_year, lambda rows: row_thresholds(
+            rows, settings["DISCLOSURE_K"], settings["STAFF_DISCLOSURE_K"]
+        ), ds.reporting_year
     )
     report.revised = joint.revised
     protected = _protect(joint.table, settings, report, proofs, joint.earlier)
     return protected.iloc[: joint.tonight].reset_index(drop=True)
-
-
-def _thresholds(table: pd.DataFrame, settings: dict[str, Any]) -> np.ndarray:
-    """Each row's disclosure threshold: K, or the staff figures' own."""
-    staff = table["indicator"].isin(STAFF_INDICATORS).to_numpy(dtype=bool)
-    return np.where(staff, settings["STAFF_DISCLOSURE_K"], settings["DISCLOSURE_K"])
 
 
 def _indicator_table(ds: Dataset, settings: dict[str, Any], report: BuildReport) -> pd.DataFrame:

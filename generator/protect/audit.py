@@ -854,6 +854,26 @@ def counts_of(
     return counts, is_diff
 
 
+def threshold_parts(table, k: int, staff_k: int | None) -> list[tuple[np.ndarray, int]]:
+    """The tables protected and audited apart, as (rows, threshold): the staff
+    figures under their own threshold ``staff_k``, everything else under K;
+    one part where the two agree or there are no staff figures."""
+    from generator.compute.indicators import STAFF_INDICATORS
+
+    staff = table["indicator"].isin(STAFF_INDICATORS).to_numpy(dtype=bool)
+    if staff_k is None or staff_k == k or not staff.any():
+        return [(np.ones(len(table), dtype=bool), k)]
+    return [(~staff, k), (staff, staff_k)]
+
+
+def row_thresholds(table, k: int, staff_k: int | None) -> np.ndarray:
+    """Each row's disclosure threshold (threshold_parts)."""
+    out = np.full(len(table), k, dtype=np.int64)
+    for rows, threshold in threshold_parts(table, k, staff_k):
+        out[rows] = threshold
+    return out
+
+
 def measure(table, published, k: int, r: int, staff_k: int | None = None) -> Exposure:
     """Audit a protected table against the linear programme of everything it publishes.
 
@@ -862,15 +882,13 @@ def measure(table, published, k: int, r: int, staff_k: int | None = None) -> Exp
     figures, under their own threshold ``staff_k``, are audited as the table
     of their own they were protected as.
     """
-    from generator.compute.indicators import STAFF_INDICATORS
-
     table = table.reset_index(drop=True)
     published = published.reset_index(drop=True)
-    staff = table["indicator"].isin(STAFF_INDICATORS).to_numpy(dtype=bool)
-    if staff_k is None or staff_k == k or not staff.any():
+    parts = threshold_parts(table, k, staff_k)
+    if len(parts) == 1:
         return _measure(table, published, k, r)
     whole = Exposure(0, [], {})
-    for rows, threshold in ((~staff, k), (staff, staff_k)):
+    for rows, threshold in parts:
         at = np.flatnonzero(rows)
         found = _measure(
             table[rows].reset_index(drop=True), published[rows].reset_index(drop=True),

@@ -80,7 +80,7 @@ from generator.compute.indicators import (
     WORK_OR_STUDIES_VS_EXPECTED,
 )
 from generator.protect import proofstore
-from generator.protect.audit import Target, Witness, counts_of
+from generator.protect.audit import Target, Witness, counts_of, threshold_parts
 from generator.protect.proof import Proof, prove, recheck
 from generator.protect.rectangles import Cells, hide_rectangles
 from generator.protect.relations import LinkedSystem, Relations, linked_system
@@ -219,15 +219,15 @@ def protect(
     ``staff_k`` (see the module): two tables protected and proved apart, the
     rows returned in input order, the costs added up in ``report``."""
     table = table.reset_index(drop=True)
-    staff = table["indicator"].isin(STAFF_INDICATORS).to_numpy(dtype=bool)
-    if staff_k is None or staff_k == k or not staff.any():
+    parts = threshold_parts(table, k, staff_k)
+    if len(parts) == 1:
         return protect_table(table, k, r, report, proofs, prove_it, earlier)
-    if not MIN_K <= staff_k <= k:
+    if staff_k is None or not MIN_K <= staff_k <= k:
         raise ValueError(f"the staff threshold must be from {MIN_K} up to K={k}, got {staff_k}")
     report = report if report is not None else Protection()
     earlier = earlier if earlier is not None else Earlier.nothing(len(table))
-    parts = []
-    for rows, threshold in ((~staff, k), (staff, staff_k)):
+    out = []
+    for rows, threshold in parts:
         cost = Protection()
         part = protect_table(
             table[rows].reset_index(drop=True), threshold, r, cost, proofs, prove_it,
@@ -235,8 +235,8 @@ def protect(
         )
         report.add(cost)
         report.proved_at_all = cost.proved_at_all
-        parts.append(part.set_index(np.flatnonzero(rows)))
-    return pd.concat(parts).sort_index().reset_index(drop=True)
+        out.append(part.set_index(np.flatnonzero(rows)))
+    return pd.concat(out).sort_index().reset_index(drop=True)
 
 
 def protect_table(
