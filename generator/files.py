@@ -1,15 +1,23 @@
 """Files of the site and of the cache: listing them fast (they number tens of
-thousands), knowing them unchanged by identity, and writing them atomically."""
+thousands), writing them atomically, and keeping cache entries that prove
+their own bytes before they are used.
+
+The cache is a folder anyone with the build user's rights can write to, and
+a disk can damage. So it holds data only (bytes, JSON, NumPy arrays without
+pickles: nothing a writer could turn into code), every entry carries a hash
+of its bytes that is checked on every read (a damaged entry is dropped, the
+thing rebuilt, and the build report says so), and nothing published is a
+link to a cache file: a byte changed in the cache never changes a site.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
-import pickle
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
-
-Identity = tuple[int, int, int, int]
 
 
 def walk_files(folder: str | os.PathLike[str]) -> Iterator[os.DirEntry[str]]:
@@ -35,13 +43,6 @@ def count_pages(folder: Path) -> int:
     return sum(1 for entry in walk_files(folder) if entry.name.endswith(".html"))
 
 
-def identity(stat: os.stat_result) -> Identity:
-    """A file's identity on disk. Pages and charts taken from the build cache are
-    hard links to its files, which are only ever replaced, never written to: the
-    same identity is the same bytes, so they need not be read again."""
-    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
-
-
 def write_atomically(path: Path, data: bytes) -> None:
     """Write path in one step (a temporary file renamed over it): a reader, or a
     build interrupted half-way, never sees a half-written cache file. The
@@ -52,16 +53,57 @@ def write_atomically(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def load_pickle(path: Path | None) -> object | None:
-    """What save_pickle wrote at path; None when there is nothing usable (a
-    missing or damaged cache file only makes the build slower)."""
-    if path is None or not path.is_file():
+_ENTRY = b"kundval-cache-entry 1 blake2b-256 "
+
+
+class Damage:
+    """The cache entries one build found damaged and dropped (for its report)."""
+
+    def __init__(self) -> None:
+        self.entries: list[str] = []
+
+    def add(self, path: Path) -> None:
+        self.entries.append(str(path))
+
+
+def _entry_digest(path: Path, data: bytes) -> bytes:
+    # The entry's name is hashed with its bytes: another entry's bytes copied
+    # under this name (another provider's page) are as damaged as flipped ones.
+    h = hashlib.blake2b(path.name.encode("utf-8") + b"\0", digest_size=32)
+    h.update(data)
+    return h.hexdigest().encode("ascii")
+
+
+def write_entry(path: Path, data: bytes) -> None:
+    """Keep data in the cache at path, with the hash read_entry checks."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, _ENTRY + _entry_digest(path, data) + b"\n" + data)
+
+
+def read_entry(path: Path, damage: Damage | None = None) -> bytes | None:
+    """The bytes write_entry kept at path, or None when there is no entry or it
+    is damaged (flipped, truncated, replaced or not an entry at all): a damaged
+    entry is deleted and noted in ``damage``, so the caller builds the thing
+    again and the next build does not meet it."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
         return None
-    with contextlib.suppress(Exception):
-        return pickle.loads(path.read_bytes())
+    except OSError:
+        raw = b""  # a folder or an unreadable file where an entry should be
+    head, newline, data = raw.partition(b"\n")
+    if newline and head == _ENTRY + _entry_digest(path, data):
+        return data
+    drop(path)
+    if damage is not None:
+        damage.add(path)
     return None
 
 
-def save_pickle(path: Path, value: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, pickle.dumps(value, protocol=5))
+def drop(path: Path) -> None:
+    """Delete a cache entry, file or folder, whatever it has become."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()

@@ -361,6 +361,29 @@ def test_an_identity_number_in_a_provider_text_is_refused_at_load(tmp_path: Path
     assert not out.exists()
 
 
+def test_a_link_that_would_break_the_site_is_refused_by_check(tmp_path: Path) -> None:
+    """A provider's typo in a link is found by `check`, named by its text file and
+    line, instead of failing the night at the post-build link check."""
+    from conftest import FIXTURES, run_cli
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "spreadsheet-export", data)
+    (data / "texts" / "leverantor-01").mkdir(parents=True)
+    (data / "texts" / "leverantor-01" / "en.md").write_text(
+        "Welcome.\n\nSee [our site](www.example.se) or [contact us](/kontakt).\n\n"
+        "[Mail](mailto:info@example.se), [web](https://example.se), [call](tel:+4681234567)\n"
+        "[click](javascript:alert(5))\n",
+        encoding="utf-8",
+    )
+    proc = run_cli("check", "--data", str(data))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    lines = [line for line in (proc.stdout + proc.stderr).splitlines() if "en.md" in line]
+    assert len(lines) == 3, lines
+    assert "texts/leverantor-01/en.md:3" in lines[0] and "https://www.example.se" in lines[0]
+    assert "texts/leverantor-01/en.md:3" in lines[1] and "'/kontakt'" in lines[1]
+    assert "texts/leverantor-01/en.md:6" in lines[2] and "javascript:" in lines[2]
+
+
 def test_the_builds_own_file_names_never_look_like_identity_numbers() -> None:
     """Content hashes name charts, assets, fonts and index files; in hex, one name in a
     few thousand holds ten digits shaped like a personal identity number, and the audit
@@ -378,7 +401,7 @@ def test_the_builds_own_file_names_never_look_like_identity_numbers() -> None:
 def test_checks_with_a_cache_still_catch_what_changed_since(site: Path, tmp_path: Path) -> None:
     """The cache skips pages unchanged since the last site that passed, but a
     file they link to that is gone, a changed page and a failed run still count."""
-    cache = tmp_path / "checks.pickle"
+    cache = tmp_path / "checks.json"
     assert run_checks(site, 5, cache, staff_k=3) == []
     assert run_checks(site, 5, cache, staff_k=3) == []  # everything from the cache
     page = some_page(site)

@@ -130,17 +130,34 @@ def start_building(site: Path) -> subprocess.Popen[bytes]:
     )
 
 
+def latest(site: Path) -> dict[str, object]:
+    return json.loads((site / "reports" / "latest.json").read_text(encoding="utf-8"))
+
+
 def test_kill_9_mid_build_leaves_live_and_the_next_run_recovers(site: Path) -> None:
     before, target = snapshot(site / "live"), live_target(site)
     proc = start_building(site)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert live_target(site) == target and snapshot(site / "live") == before
+    # The killed run is seen as one: never "published".
+    killed = latest(site)
+    assert killed["status"] == "running" and killed["pid"] == proc.pid
+    # What a killed run could leave in releases/ besides its own folder: a
+    # folder renamed but never recorded complete, and another program's folder.
+    (site / "releases" / "20990101T000000Z").mkdir()
+    (site / "releases" / "pagefind-x1y2").mkdir()
 
-    again = run_cli("nightly", "--data", str(SMALL), "--site", str(site))
+    again = run_cli("nightly", "--data", str(SMALL), "--site", str(site), "--keep", "2")
     assert again.returncode == 0, again.stderr
     assert not list((site / "releases").glob(".building-*"))
     assert live_target(site) != target
+    # Neither stray folder counted as a release: the one before stays for rollback.
+    assert sorted(p.name for p in (site / "releases").iterdir()) == sorted(
+        [target.split("/")[1], live_target(site).split("/")[1]]
+    )
+    reports = [json.loads(p.read_text(encoding="utf-8")) for p in (site / "reports").glob("2*")]
+    assert [r["status"] for r in reports if r["pid"] == proc.pid] == ["died"]
 
 
 def test_two_runs_at_once_the_second_exits_1_at_once(site: Path) -> None:
@@ -156,12 +173,20 @@ def test_two_runs_at_once_the_second_exits_1_at_once(site: Path) -> None:
     assert first.returncode == 0
 
 
-def test_rollback_returns_to_the_previous_release(site: Path) -> None:
+def test_rollback_returns_to_what_was_live_before(site: Path) -> None:
     first = live_target(site)
     assert run_cli("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
-    assert live_target(site) != first
+    second = live_target(site)
+    assert second != first
     proc = run_cli("rollback", "--site", str(site))
     assert proc.returncode == 0, proc.stderr
+    assert live_target(site) == first
+    # A night after the rollback, then another rollback: back to the first
+    # release, not to the second, which was rolled back from.
+    assert run_cli("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
+    third = live_target(site)
+    assert third not in (first, second)
+    assert run_cli("rollback", "--site", str(site)).returncode == 0
     assert live_target(site) == first
     # Nothing older: a clear message, exit 1.
     proc = run_cli("rollback", "--site", str(site))
@@ -210,6 +235,8 @@ def test_an_unwritable_site_folder_exits_1(site: Path) -> None:
 def test_same_input_gives_byte_identical_releases(site: Path) -> None:
     assert run_cli("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
     first, second = sorted((site / "releases").iterdir())[-2:]
+    left = [p for p in site.rglob("pagefind-*") if p.is_dir()]
+    assert not left, "Pagefind's working folder is left behind"
     assert snapshot(first) == snapshot(second)
 
 

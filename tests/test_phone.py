@@ -21,6 +21,7 @@ PAGE_TYPES = (
     "like-me/age-band-16-19.html",
     "methodology.html",
     "employers.html",
+    "factsheet/nacka-sfi-center.html",
 )
 
 

@@ -128,6 +128,15 @@ def _print_problems(err: InvalidData) -> None:
     )
 
 
+def damage_note(entries: list[str]) -> str:
+    """The report's line on cache entries that failed their check."""
+    shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
+    return (
+        f"The cache held {len(entries)} damaged entr{'y' if len(entries) == 1 else 'ies'} "
+        f"({shown}): dropped and built again; the site is as a build from nothing."
+    )
+
+
 def revision_note(revised: list[str]) -> str:
     """The build's word on figures the site showed before and shows changed now."""
     shown = ", ".join(key.replace("\x1f", "/") for key in revised[:5])
@@ -264,6 +273,8 @@ def run(argv: list[str] | None = None) -> int:
             f"Built {report.pages} pages into {args.output} in {report.total:.1f} s "
             f"({', '.join(f'{k} {v:.1f} s' for k, v in report.timings.items())}).{reused}"
         )
+        if report.damaged:
+            print(damage_note(report.damaged))
         print(report.protection.summary())
         if report.revised:
             print(revision_note(report.revised))

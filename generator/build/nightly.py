@@ -6,8 +6,15 @@ Layout of the site folder (the web server serves ``live``)::
     SITE/releases/<id>/                       complete, checked releases (the last N kept)
     SITE/releases/.building-<pid>/            a release being built (removed if the run dies)
     SITE/reports/<id>.json, latest.json       machine-readable run reports
+    SITE/journal.jsonl                        which releases are complete, and what was live when
+    SITE/cache/                               kept between nights (pipeline.build_into)
     SITE/nightly.log                          one line per event, always written
     SITE/.lock                                held while a run works (released by the OS if it dies)
+
+Only a folder the journal records as complete is a release: anything else in
+``releases/`` (a run killed after its rename, a stray folder) is never kept,
+pruned, recovered to or rolled back to as one. Rollback follows the journal's
+history of what was live, so it never returns to a release it left.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import fcntl
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -35,7 +43,9 @@ from generator.outputs.publish import remove_dead_runs_folders
 LIVE = "live"
 RELEASES = "releases"
 REPORTS = "reports"
+JOURNAL = "journal.jsonl"
 BUILDING_PREFIX = ".building-"
+RELEASE_ID_RE = re.compile(r"\d{8}T\d{6}Z(-\d+)?")
 
 
 class Held(Exception):
@@ -125,11 +135,77 @@ class Log:
             print(f"… {message}", file=self.stream, flush=True)
 
 
-def releases(site: Path) -> list[Path]:
-    folder = site / RELEASES
-    if not folder.is_dir():
+def _journal(site: Path) -> list[dict[str, Any]]:
+    """The journal's events, oldest first; a line cut short by a kill is skipped."""
+    try:
+        lines = (site / JOURNAL).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
         return []
-    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    events = []
+    for line in lines:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict) and isinstance(event.get("release"), str):
+            events.append(event)
+    return events
+
+
+def _note(site: Path, event: str, release: str, **more: Any) -> None:
+    """Append one event to the journal, on disk before the run goes on."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    line = json.dumps({"time": stamp, "event": event, "release": release, **more}) + "\n"
+    fd = os.open(site / JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def releases(site: Path) -> list[Path]:
+    """The complete releases, oldest first."""
+    folder = site / RELEASES
+    complete = {e["release"] for e in _journal(site) if e.get("event") == "complete"}
+    return sorted(
+        folder / name
+        for name in complete
+        if RELEASE_ID_RE.fullmatch(name) and (folder / name).is_dir()
+    )
+
+
+def _adopt_earlier_releases(site: Path, log: Log) -> None:
+    """A site published before the journal existed: its release folders with a
+    front page are taken as complete, once."""
+    folder = site / RELEASES
+    if (site / JOURNAL).exists() or not folder.is_dir():
+        return
+    for release in sorted(folder.iterdir()):
+        if RELEASE_ID_RE.fullmatch(release.name) and (release / "index.html").is_file():
+            _note(site, "complete", release.name, adopted=True)
+            log(f"took the earlier release {release.name} into the journal")
+    live = live_release(site)
+    if live is not None:
+        _note(site, "live", live.name, via="adopted")
+
+
+def history(site: Path) -> list[str]:
+    """The releases that were live, each on top of the one live before it: a
+    publication pushes, a rollback pops (so a release left by a rollback is
+    never returned to)."""
+    stack: list[str] = []
+    for event in _journal(site):
+        if event.get("event") != "live":
+            continue
+        if event.get("via") == "rollback":
+            while stack and stack[-1] != event["release"]:
+                stack.pop()
+            if not stack:
+                stack.append(event["release"])
+        else:
+            stack.append(event["release"])
+    return stack
 
 
 def live_release(site: Path) -> Path | None:
@@ -154,21 +230,55 @@ def switch_live(site: Path, release: Path) -> None:
 
 
 def recover(site: Path, log: Log) -> None:
-    """Clean up after runs that died: half-built releases and stray links."""
+    """Clean up after runs that died: half-built releases, stray links, folders
+    that are not releases, and the report of a run that never finished."""
+    _adopt_earlier_releases(site, log)
     folder = site / RELEASES
     if folder.is_dir():
         for stale in remove_dead_runs_folders(list(folder.glob(f"{BUILDING_PREFIX}*"))):
             log(f"removed the unfinished release {stale.name} of a run that died")
+        complete = set(releases(site))
+        for stray in sorted(folder.iterdir()):
+            if stray.is_dir() and not stray.name.startswith(".") and stray not in complete:
+                if stray == live_release(site):
+                    continue  # never take away what visitors see
+                shutil.rmtree(stray, ignore_errors=True)
+                log(f"removed {stray.name}: not a complete release")
     for tmp in site.glob(f".{LIVE}.*"):
         tmp.unlink(missing_ok=True)
+    _mark_died(site, log)
     if live_release(site) is None and releases(site):
-        switch_live(site, releases(site)[-1])
-        log(f"pointed {LIVE} at the newest complete release {releases(site)[-1].name}")
+        newest = releases(site)[-1]
+        switch_live(site, newest)
+        _note(site, "live", newest.name, via="recover")
+        log(f"pointed {LIVE} at the newest complete release {newest.name}")
+
+
+def _mark_died(site: Path, log: Log) -> None:
+    """A run report still "running" when the lock is free is a run that died:
+    say so in it and in latest.json."""
+    latest = site / REPORTS / "latest.json"
+    try:
+        last = json.loads(latest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if not isinstance(last, dict) or last.get("status") != "running":
+        return
+    last["status"] = "died"
+    last["problems"] = [
+        *last.get("problems", []),
+        "the run stopped before it finished (killed, or the machine went down); "
+        "nothing of it was published",
+    ]
+    died = RunReport(**{k: v for k, v in last.items() if k in RunReport.__dataclass_fields__})
+    died.write(site)
+    log(f"the run of {last.get('started', '?')} (pid {last.get('pid', '?')}) died unfinished")
 
 
 def prune(site: Path, keep: int, log: Log) -> None:
     live = live_release(site)
-    old = [r for r in releases(site) if r != live][: max(0, len(releases(site)) - keep)]
+    complete = releases(site)
+    old = [r for r in complete if r != live][: max(0, len(complete) - keep)]
     for release in old:
         shutil.rmtree(release, ignore_errors=True)
         log(f"removed the old release {release.name}")
@@ -264,6 +374,8 @@ class RunReport:
     checks: dict[str, Any] = field(default_factory=dict)
     changes: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    damaged_cache_entries: list[str] = field(default_factory=list)
+    pid: int = 0
 
     def write(self, site: Path) -> Path | None:
         folder = site / REPORTS
@@ -329,6 +441,8 @@ def run_nightly(
             settings = load_settings(settings_file)
             rid = _release_id(site)
             report.release = rid
+            report.pid = os.getpid()
+            report.write(site)  # "running": a run killed from here on is seen as one
             building = site / RELEASES / f"{BUILDING_PREFIX}{os.getpid()}"
             building.mkdir(parents=True)
             build = BuildReport()
@@ -341,6 +455,7 @@ def run_nightly(
                 )
                 report.timings = {k: round(v, 3) for k, v in build.timings.items()}
                 report.checks = {"passed": True, **build.checks}
+                report.damaged_cache_entries = build.damaged
                 model = build.model
                 assert model is not None
                 report.counts = {
@@ -358,11 +473,14 @@ def run_nightly(
                 report.changes["revised"] = [k.replace("\x1f", "/") for k in build.revised]
                 final = site / RELEASES / rid
                 os.rename(building, final)
+                _note(site, "complete", rid)
             except BaseException:
                 shutil.rmtree(building, ignore_errors=True)
                 raise
             publish_start = time.perf_counter()
+            previous = live_release(site)
             switch_live(site, final)
+            _note(site, "live", rid, via="publish", previous=previous.name if previous else None)
             report.timings["publish"] = round(time.perf_counter() - publish_start, 3)
             prune(site, keep, log)
             report.status = "published"
@@ -390,14 +508,27 @@ def run_nightly(
 
 
 def rollback(site: Path) -> Path:
-    """Point live at the release before the current one."""
+    """Point live at the release that was live before the current one (the journal's
+    history), skipping releases pruned since."""
     site = site.absolute()
     with site_lock(site):
         log = Log(site)
+        _adopt_earlier_releases(site, log)
         current = live_release(site)
-        older = [r for r in releases(site) if current is None or r.name < current.name]
-        if not older:
+        complete = releases(site)
+        stack = history(site)
+        if stack and current is not None and stack[-1] == current.name:
+            stack.pop()
+            earlier = [site / RELEASES / name for name in reversed(stack)]
+            target = next((r for r in earlier if r in complete and r != current), None)
+        else:  # a live link set by hand: the newest release older than it
+            older = [r for r in complete if current is None or r.name < current.name]
+            target = older[-1] if older else None
+        if target is None:
             raise RollbackImpossible(f"{site}: there is no earlier release to return to")
-        switch_live(site, older[-1])
-        log(f"rolled back from {current.name if current else '-'} to {older[-1].name}")
-        return older[-1]
+        switch_live(site, target)
+        _note(
+            site, "live", target.name, via="rollback", previous=current.name if current else None
+        )
+        log(f"rolled back from {current.name if current else '-'} to {target.name}")
+        return target

@@ -26,7 +26,7 @@ from generator.compute.indicators import (
     compute_indicators,
     pooled_period,
 )
-from generator.files import count_pages, walk_files
+from generator.files import Damage, count_pages, drop, walk_files
 from generator.ingest.dataset import Dataset
 from generator.ingest.periods import complete_years
 from generator.ingest.validate import load_and_validate
@@ -36,6 +36,7 @@ from generator.outputs.assets import asset_names, fingerprint_assets
 from generator.outputs.charts import render_chart_files, trend_chart_data
 from generator.outputs.check import ChecksFailed, run_checks
 from generator.outputs.fonts import build_fonts, font_files_fingerprint, source_characters
+from generator.outputs.fonts import shared_folder as shared_fonts
 from generator.outputs.opendata import write_open_data
 from generator.outputs.publish import recover, replace_atomically, staging_dir
 from generator.outputs.search import build_search_index
@@ -61,6 +62,8 @@ class BuildReport:
     records: int = 0
     checks: dict[str, int] = field(default_factory=dict)
     cache: dict[str, int] = field(default_factory=dict)  # page cache hits and misses
+    # Cache entries found damaged, dropped and built again (files.read_entry).
+    damaged: list[str] = field(default_factory=list)
     unchanged: bool = False  # the inputs were those of the site already published
     protection: Protection = field(default_factory=Protection)  # what disclosure control hid
     # Figures the live release published that tonight's data changed (previous.py).
@@ -208,6 +211,11 @@ def build_into(
             load_and_validate(data, max_file_bytes=_max_bytes(settings)), settings
         )
     report.records = len(ds.results)
+    if cache is not None:
+        # What earlier versions kept: pickles, never read, so never trusted, and
+        # font subsets, now kept for every site in the user's cache.
+        drop(cache / "checks.pickle")
+        drop(cache / "fonts")
     progress("Computing the figures")
     # Proofs are kept with the user's cache, shared by every site built; a
     # build without a cache proves afresh.
@@ -225,7 +233,8 @@ def build_into(
         progress("Drawing the charts")
         wanted = trend_chart_data(model)
         charts_cache = cache / "charts" if cache else None
-        files = render_chart_files(target, wanted.values(), charts_cache)
+        damage = Damage()
+        files = render_chart_files(target, wanted.values(), charts_cache, damage)
         model.charts = dict(zip(wanted, files, strict=True))
     with report.stage("render"):
         progress("Writing the pages")
@@ -239,23 +248,35 @@ def build_into(
         stats = render_site(model, settings, target, settings_file, names, page_cache)
         report.pages = stats["pages"]
         report.cache = {"hits": stats["cache_hits"], "misses": stats["cache_misses"]}
+        damage.entries += stats["cache_damaged"]
     with report.stage("assets"):
         chars = source_characters(model, settings["LANGUAGES"], Path(settings["PATH"]))
-        build_fonts(target, chars, cache / "fonts" if cache else None)
+        build_fonts(target, chars, shared_fonts() if cache else None, damage)
         write_sitemap(target, settings["SITE_URL"], settings["LANGUAGES"])
         fingerprint_assets(target, names)
     with report.stage("search index"):
         progress("Building the search index")
-        build_search_index(target, cache / "search" if cache else None)
+        build_search_index(target, cache / "search" if cache else None, damage=damage)
     with report.stage("checks"):
         progress("Checking links, languages and anonymity")
         problems = run_checks(
-            target, settings["DISCLOSURE_K"], cache / "checks.pickle" if cache else None,
-            staff_k=settings["STAFF_DISCLOSURE_K"],
+            target, settings["DISCLOSURE_K"], cache / "checks.json" if cache else None,
+            staff_k=settings["STAFF_DISCLOSURE_K"], damage=damage,
         )
+        report.damaged = _relative(damage.entries, cache)
         report.checks = {"links, lang, anonymity": len(problems)}
         if problems:
             raise ChecksFailed(problems)
+
+
+def _relative(paths: list[str], folder: Path | None) -> list[str]:
+    """Paths as the report names them: inside the cache folder, relative to it."""
+    out = []
+    for path in paths:
+        with contextlib.suppress(ValueError, TypeError):
+            path = Path(path).relative_to(folder).as_posix()  # type: ignore[arg-type]
+        out.append(str(path))
+    return sorted(out)
 
 
 def _release_memory() -> None:
@@ -307,6 +328,16 @@ def _inputs_digest(data: Path, settings_file: Path, settings: dict[str, Any]) ->
     return h.hexdigest()
 
 
+def _last_build(marker: Path) -> dict[str, Any]:
+    """What the last build left in the cache; nothing when it is missing or damaged
+    (then the build runs: the worst a damaged marker can do is cost a build)."""
+    with contextlib.suppress(OSError, ValueError):
+        last = json.loads(marker.read_bytes())
+        if isinstance(last, dict):
+            return last
+    return {}
+
+
 def _manifest(site: Path) -> str:
     """A hash of every file's path, size and modification time: cheap, and changed
     by anything that touched the published site since."""
@@ -341,7 +372,7 @@ def build(
     if marker is not None:
         with report.stage("unchanged?"):
             inputs = _inputs_digest(data, settings_file, settings)
-            last = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else {}
+            last = _last_build(marker)
             if (
                 last.get("inputs") == inputs
                 and last.get("output") == str(output)

@@ -33,6 +33,7 @@ import numpy as np
 
 from generator.ingest.identity import PERSONNUMMER_RE, normalise, personnummer_line
 from generator.ingest.problems import ProblemList
+from generator.ingest.sanitize import link_problems
 from generator.ingest.schema import FILES, TEXT_LANGUAGES, FileSpec
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -681,7 +682,10 @@ def _read_text(path: Path, problems: ProblemList) -> str | None:
             display, line, None, "looks like a personal identity number; remove it from the text"
         )
         return None
-    return text
+    links = link_problems(text)
+    for line, message in links:
+        problems.add(display, line, None, message)
+    return None if links else text
 
 
 def printable(value: str) -> str:

@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.files import write_atomically
+from generator.files import Damage, read_entry, write_entry
 from generator.outputs.assets import name_hash
 
 _ARIA_HINTS = re.compile(r' (?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
@@ -179,13 +179,16 @@ def render_charts(
 
     ``cache`` keeps the SVGs between builds, by a hash of their specs.
     """
-    return [svg for svg, _source in _render(charts, cache, workers)]
+    return _render(charts, cache, workers)
 
 
 def _render(
-    charts: Iterable[ChartData], cache: Path | None, workers: int | None = None
-) -> list[tuple[str, Path | None]]:
-    """(SVG, the cache file holding it or None) for each chart, in order."""
+    charts: Iterable[ChartData],
+    cache: Path | None,
+    workers: int | None = None,
+    damage: Damage | None = None,
+) -> list[str]:
+    """The SVG of each chart, in order."""
     wanted = list(charts)
     keys = [c.key() for c in wanted]
     svgs: dict[str, str] = {}
@@ -194,9 +197,9 @@ def _render(
 
         prune(cache, {f"{key}.svg" for key in keys})  # only this build's charts are kept
         for key in set(keys):
-            path = cache / f"{key}.svg"
-            if path.exists():
-                svgs[key] = path.read_text(encoding="utf-8")
+            data = read_entry(cache / f"{key}.svg", damage)
+            if data is not None:
+                svgs[key] = data.decode("utf-8")
     todo: dict[str, dict[str, Any]] = {}
     for key, chart in zip(keys, wanted, strict=True):
         if key not in svgs and key not in todo:
@@ -213,16 +216,18 @@ def _render(
         for key, svg in zip(todo, done, strict=True):
             svgs[key] = svg
             if cache is not None:
-                cache.mkdir(parents=True, exist_ok=True)
-                write_atomically(cache / f"{key}.svg", svg.encode("utf-8"))
-    return [(svgs[k], cache / f"{k}.svg" if cache is not None else None) for k in keys]
+                write_entry(cache / f"{key}.svg", svg.encode("utf-8"))
+    return [svgs[k] for k in keys]
 
 
 def render_chart_files(
-    site: Path, charts: Iterable[ChartData], cache: Path | None = None
+    site: Path,
+    charts: Iterable[ChartData],
+    cache: Path | None = None,
+    damage: Damage | None = None,
 ) -> list[ChartFile]:
     """Draw each chart (or take it from ``cache``) and write it into the site."""
-    return write_chart_files(site, _render(charts, cache))
+    return write_chart_files(site, _render(charts, cache, damage=damage))
 
 
 @dataclass(frozen=True)
@@ -234,27 +239,17 @@ class ChartFile:
     height: int
 
 
-def write_chart_files(site: Path, svgs: Iterable[tuple[str, Path | None]]) -> list[ChartFile]:
+def write_chart_files(site: Path, svgs: Iterable[str]) -> list[ChartFile]:
     """Write each SVG once, as charts/<hash of its content>.svg (cacheable for a
-    year, shared by every language and by every provider with the same chart).
-
-    svgs are (SVG, the cache file holding it or None). One from the cache is hard-linked:
-    the file then keeps its identity from build to build, so the checks know
-    it unchanged without reading it.
-    """
-    from generator.pages.pagecache import link_or_copy
-
+    year, shared by every language and by every provider with the same chart)."""
     out = []
     folder = site / "charts"
     folder.mkdir(parents=True, exist_ok=True)
-    for svg, source in svgs:
+    for svg in svgs:
         name = name_hash(svg.encode(), 16)
         path = folder / f"{name}.svg"
         if not path.exists():
-            if source is not None:
-                link_or_copy(source, path)
-            else:
-                path.write_text(svg, encoding="utf-8")
+            path.write_text(svg, encoding="utf-8")
         size = _SIZE.search(svg)
         width, height = (round(float(size[1])), round(float(size[2]))) if size else (0, 0)
         out.append(ChartFile(f"charts/{name}.svg", width, height))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import functools
 import gzip
 import hashlib
@@ -24,7 +25,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from generator.compute import registry
-from generator.files import Identity, identity, load_pickle, save_pickle, walk_files
+from generator.files import Damage, read_entry, walk_files, write_entry
 from generator.ingest.identity import has_personnummer
 from generator.outputs.opendata import neutralise
 from generator.pages import addresses, marks
@@ -127,72 +128,84 @@ def _published_text(path: Path, data: bytes) -> str | None:
     return None
 
 
-_KNOWN: frozenset[bytes] = frozenset()
-
-
-def _set_known(known: frozenset[bytes]) -> None:
-    global _KNOWN
-    _KNOWN = known
-
-
-_UNCHANGED = "unchanged"
-
-
-def _scan_batch(
-    files: list[tuple[str, bytes | None]],
-) -> list[tuple[str, bytes, _PageScan | str | None]]:
-    """(path, digest of its bytes, scan) for each (path, digest if known) pair;
-    the scan is skipped (_UNCHANGED) for bytes scanned before, and None for
-    files that are not text."""
-    out: list[tuple[str, bytes, _PageScan | str | None]] = []
-    for name, known_digest in files:
-        if known_digest is not None and known_digest in _KNOWN:
-            out.append((name, known_digest, _UNCHANGED))
-            continue
+def _scan_batch(names: list[str]) -> list[tuple[str, _PageScan | None]]:
+    """(path, scan) for each path; the scan is None for files that are not text."""
+    out: list[tuple[str, _PageScan | None]] = []
+    for name in names:
         path = Path(name)
-        data = path.read_bytes()
-        digest = hashlib.blake2b(data, digest_size=16).digest()
-        if digest in _KNOWN:
-            out.append((name, digest, _UNCHANGED))
-            continue
-        text = _published_text(path, data)
+        text = _published_text(path, path.read_bytes())
         scan = (
             None
             if text is None
             else _scan_text(text, path.suffix == ".html", path.suffix == ".json")
         )
-        out.append((name, digest, scan))
+        out.append((name, scan))
     return out
 
 
-_STATE_VERSION = 4  # raised whenever _State or _PageScan change shape
+_STATE_VERSION = 5  # raised whenever _State or _PageScan change shape
 
 
 @dataclass
 class _State:
-    """What a check run leaves for the next one (the cache file)."""
+    """What a check run leaves for the next one (the cache file, as JSON)."""
 
-    digests: dict[Identity, bytes] = field(default_factory=dict)
-    scans: dict[bytes, _PageScan | None] = field(default_factory=dict)
+    scans: dict[bytes, _PageScan | None] = field(default_factory=dict)  # by digest of bytes
     # Of the last site that passed every check (None when there is none):
     pages: dict[str, bytes] | None = None  # page path -> digest
     files: frozenset[str] | None = None  # every file's path
     linked: frozenset[str] | None = None  # every file some page links to
     k: tuple[int, int] | None = None  # (K, staff K) of the run that left it
 
+    def to_json(self) -> bytes:
+        pages = self.pages
+        return json.dumps(
+            {
+                "version": _STATE_VERSION,
+                "scans": {
+                    d.hex(): None if scan is None else dataclasses.asdict(scan)
+                    for d, scan in self.scans.items()
+                },
+                "pages": None if pages is None else {p: d.hex() for p, d in pages.items()},
+                "files": None if self.files is None else sorted(self.files),
+                "linked": None if self.linked is None else sorted(self.linked),
+                "k": self.k,
+            },
+            separators=(",", ":"),
+        ).encode("utf-8")
 
-def _load_state(cache: Path | None) -> _State:
-    stored = load_pickle(cache)
-    if isinstance(stored, tuple) and len(stored) == 2:
-        version, state = stored
-        if version == _STATE_VERSION and isinstance(state, _State):
-            return state
+    @classmethod
+    def from_json(cls, data: bytes) -> _State:
+        """The state to_json wrote; ValueError, KeyError or TypeError for anything else."""
+        raw = json.loads(data)
+        if raw["version"] != _STATE_VERSION:
+            raise ValueError("another version")
+        pages, files, linked, k = raw["pages"], raw["files"], raw["linked"], raw["k"]
+        return cls(
+            scans={
+                bytes.fromhex(d): None if scan is None else _PageScan(**scan)
+                for d, scan in raw["scans"].items()
+            },
+            pages=None if pages is None else {p: bytes.fromhex(d) for p, d in pages.items()},
+            files=None if files is None else frozenset(files),
+            linked=None if linked is None else frozenset(linked),
+            k=None if k is None else (int(k[0]), int(k[1])),
+        )
+
+
+def _load_state(cache: Path | None, damage: Damage | None = None) -> _State:
+    data = read_entry(cache, damage) if cache is not None else None
+    if data is not None:
+        try:
+            return _State.from_json(data)
+        except (ValueError, KeyError, TypeError, IndexError):
+            pass  # another version's, or damaged beyond its hash: check everything afresh
     return _State()
 
 
 def _save_state(cache: Path | None, state: _State) -> None:
     if cache is not None:
-        save_pickle(cache, (_STATE_VERSION, state))
+        write_entry(cache, state.to_json())
 
 
 @dataclass
@@ -205,51 +218,44 @@ class SiteScan:
     files: frozenset[str]  # every file's path relative to the site
 
 
-def _file_identities(folder: str) -> Iterator[tuple[str, Identity]]:
-    """(path, identity) of every file under folder."""
-    for entry in walk_files(folder):
-        yield entry.path, identity(entry.stat())
-
-
 def scan_site(site: Path, state: _State | None = None, workers: int | None = None) -> SiteScan:
     """Scan every published file once: links, language and data-n of pages, and
     personal-identity-number shapes in every file.
 
     With ``state`` (from the last check run) a file whose bytes were scanned
-    before is not scanned again, and one whose identity on disk is unchanged
-    (see files.identity) is not even read. Many files are read in worker processes.
+    before is not scanned again; every file is read and hashed, which is fast.
+    Many files are scanned in worker processes.
     """
     state = state or _State()
-    identities = dict(sorted(_file_identities(str(site))))
+    names = sorted(entry.path for entry in walk_files(str(site)))
     prefix = len(str(site)) + 1  # the site's own path and its slash
-    files = [(name, state.digests.get(ident)) for name, ident in identities.items()]
-    known = frozenset(state.scans)
-    to_read = sum(1 for _name, digest in files if digest is None or digest not in known)
+    digests: dict[str, bytes] = {}
+    todo: list[str] = []
+    for name in names:
+        digest = hashlib.blake2b(Path(name).read_bytes(), digest_size=16).digest()
+        digests[name[prefix:]] = digest
+        if digest not in state.scans:
+            todo.append(name)
     workers = workers or os.cpu_count() or 1
-    if to_read > 2000 and workers > 1:
-        size = -(-len(files) // (workers * 4))
-        batches = [files[i : i + size] for i in range(0, len(files), size)]
+    if len(todo) > 2000 and workers > 1:
+        size = -(-len(todo) // (workers * 4))
+        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
         # spawn: forking a process that has loaded pandas and Pelican is unsafe.
         context = multiprocessing.get_context("spawn")
-        with context.Pool(workers, initializer=_set_known, initargs=(known,)) as pool:
+        with context.Pool(workers) as pool:
             done = [item for batch in pool.map(_scan_batch, batches) for item in batch]
     else:
-        _set_known(known)
-        done = _scan_batch(files)
+        done = _scan_batch(todo)
+    fresh = dict(done)
     result: dict[Path, _PageScan] = {}
     current: dict[bytes, _PageScan | None] = {}
-    digests: dict[str, bytes] = {}
-    by_identity: dict[Identity, bytes] = {}
-    for name, digest, scan in done:
-        if scan == _UNCHANGED:
-            scan = state.scans[digest]
+    for name in names:
+        digest = digests[name[prefix:]]
+        scan = fresh[name] if name in fresh else state.scans[digest]
         current[digest] = scan  # type: ignore[assignment]
-        by_identity[identities[name]] = digest
-        path = Path(name)
-        digests[name[prefix:]] = digest
         if scan is not None:
-            result[path] = scan  # type: ignore[assignment]
-    state.scans, state.digests = current, by_identity
+            result[Path(name)] = scan  # type: ignore[assignment]
+    state.scans = current
     return SiteScan(site, result, digests, frozenset(digests))
 
 
@@ -583,7 +589,11 @@ def audit_anonymity(
 
 
 def run_checks(
-    site: Path, k: int, cache: Path | None = None, staff_k: int | None = None
+    site: Path,
+    k: int,
+    cache: Path | None = None,
+    staff_k: int | None = None,
+    damage: Damage | None = None,
 ) -> list[CheckProblem]:
     """Every check over the finished site.
 
@@ -591,7 +601,7 @@ def run_checks(
     scanned again, and pages unchanged since the last site that passed are
     not link-checked again (see check_links).
     """
-    state = _load_state(cache)
+    state = _load_state(cache, damage)
     limits = (k, k if staff_k is None else staff_k)
     if state.k != limits:
         state = _State()

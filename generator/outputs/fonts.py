@@ -9,16 +9,19 @@ to a few tens of kilobytes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import io
+import os
 import re
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.files import write_atomically
+from generator.files import Damage, read_entry, walk_files, write_entry
 from generator.outputs.assets import name_hash
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"))
@@ -153,7 +156,9 @@ def source_characters(model: Any, languages: list[str], content: Path) -> set[st
     return chars
 
 
-def _cached_subset(source: Path, chars: set[str], cache: Path | None) -> tuple[bytes, str]:
+def _cached_subset(
+    source: Path, chars: set[str], cache: Path | None, damage: Damage | None = None
+) -> tuple[bytes, str]:
     """_subset, kept in cache by a hash of the font file and the characters;
     also returns the name of its file in the cache."""
     h = hashlib.sha256(source.read_bytes())
@@ -161,26 +166,53 @@ def _cached_subset(source: Path, chars: set[str], cache: Path | None) -> tuple[b
     name = f"{h.hexdigest()[:32]}.woff2"
     if cache is None:
         return _subset(source, chars), name
-    path = cache / name
-    if path.is_file():
-        return path.read_bytes(), name
-    data = _subset(source, chars)
-    cache.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, data)
+    data = read_entry(cache / name, damage)
+    if data is None:
+        data = _subset(source, chars)
+        write_entry(cache / name, data)
+    else:
+        with contextlib.suppress(OSError):
+            os.utime(cache / name)  # in use: kept by prune_shared
     return data, name
 
 
-def build_fonts(site: Path, chars: set[str] | None = None, cache: Path | None = None) -> list[Path]:
+KEEP_UNUSED_DAYS = 30
+
+
+def shared_folder() -> Path | None:
+    """The user's folder of font subsets, shared by every site built (a subset is a
+    function of the font file and the characters, and is checked on every read)."""
+    from generator.protect.proofstore import default_folder
+
+    proofs = default_folder()
+    return proofs.parent / "fonts" if proofs is not None else None
+
+
+def prune_shared(folder: Path) -> None:
+    """Drop the subsets no build has used for a month: builds of other sites share
+    the folder, so what one build does not use is not garbage."""
+    limit = time.time() - KEEP_UNUSED_DAYS * 86400
+    for entry in walk_files(folder):
+        with contextlib.suppress(OSError):
+            if entry.stat().st_mtime < limit:
+                os.unlink(entry.path)
+
+
+def build_fonts(
+    site: Path,
+    chars: set[str] | None = None,
+    cache: Path | None = None,
+    damage: Damage | None = None,
+) -> list[Path]:
     """Write subset fonts and theme/css/fonts.css; returns the files written.
 
     ``chars`` defaults to the characters found on the pages already in site;
-    ``cache`` is a folder that keeps subsets between builds.
+    ``cache`` is a folder that keeps subsets between builds (shared_folder()).
     """
     chars = used_characters(site) if chars is None else chars
     css: list[str] = ["/* Generated at build time: Noto subsets for the scripts on the pages. */"]
     written: list[Path] = []
     font_dir = site / "theme" / "fonts"
-    used: set[str] = set()  # the cached subsets this build needs
     for font in FONTS:
         needed = {c for c in chars if font.covers(c)}
         if not needed:
@@ -196,8 +228,7 @@ def build_fonts(site: Path, chars: set[str] | None = None, cache: Path | None = 
                     file=sys.stderr,
                 )
                 continue
-            data, cached_name = _cached_subset(source, needed | extra, cache)
-            used.add(cached_name)
+            data, _name = _cached_subset(source, needed | extra, cache, damage)
             digest = name_hash(data)
             name = f"{font.file_stem}-{weight}.{digest}.woff2"
             font_dir.mkdir(parents=True, exist_ok=True)
@@ -210,9 +241,7 @@ def build_fonts(site: Path, chars: set[str] | None = None, cache: Path | None = 
                 f" unicode-range: {_range_css(needed)}; }}"
             )
     if cache is not None:
-        from generator.pages.pagecache import prune
-
-        prune(cache, used)
+        prune_shared(cache)
     css_path = site / "theme" / "css" / "fonts.css"
     css_path.parent.mkdir(parents=True, exist_ok=True)
     css_path.write_text("\n".join(css) + "\n", encoding="utf-8")

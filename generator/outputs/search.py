@@ -17,14 +17,12 @@ from typing import Any
 
 import cbor2
 
-from generator.files import Identity, identity, load_pickle, save_pickle, write_atomically
+from generator.files import Damage, drop, read_entry, walk_files, write_entry
 from generator.outputs.assets import name_hash
 from generator.pages.addresses import PAGEFIND_FOLDER, PROVIDER_FOLDER
-from generator.pages.pagecache import link_or_copy, prune
 
 _PREFIX = b"pagefind_dcd"
-_IDENTITIES = "page-digests.pickle"  # in the cache: each page's digest by identity
-_DOCUMENTS = "documents"  # in the cache: search documents by page digest
+_MANIFEST = ".manifest"  # beside each kept index: its files' hashes (files.write_entry)
 
 
 class SearchIndexError(Exception):
@@ -52,18 +50,8 @@ def _language_globs(site: Path) -> dict[str, str]:
     return globs
 
 
-def _page_digest(page: Path, known: dict[Identity, bytes], seen: dict[Identity, bytes]) -> bytes:
-    """A hash of the page's bytes, worked out once per file: ``known`` holds the
-    digests of the last build by identity on disk (device, inode, size,
-    modification time). Pages taken from the page cache are hard links to its
-    files, which are never changed in place, so most pages keep their identity
-    from build to build. ``seen`` collects this build's."""
-    ident = identity(page.stat())
-    digest = known.get(ident)
-    if digest is None:
-        digest = hashlib.blake2b(page.read_bytes(), digest_size=20).digest()
-    seen[ident] = digest
-    return digest
+def _page_digest(page: Path) -> bytes:
+    return hashlib.blake2b(page.read_bytes(), digest_size=20).digest()
 
 
 def _pages_digest(site: Path, pages: list[Path], digests: list[bytes]) -> str:
@@ -106,16 +94,6 @@ def search_document(page: str) -> str:
     return f"<!DOCTYPE html>\n{start.group(0)}{head}<body>{article}</body></html>\n"
 
 
-def _document(page: Path, digest: bytes, folder: Path) -> Path:
-    """The page's search document, in folder, named by the page's digest."""
-    path = folder / f"{digest.hex()}.html"
-    if not path.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        document = search_document(page.read_text(encoding="utf-8"))
-        write_atomically(path, document.encode("utf-8"))
-    return path
-
-
 def _start(site: Path, glob: str, bundle: Path) -> subprocess.Popen[str]:
     # The pagefind package runs the binary shipped in the pagefind-bin wheel: no download.
     cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", glob, "--silent"]
@@ -141,7 +119,45 @@ def _run_all(site: Path, jobs: dict[str, tuple[str, Path]], workers: int) -> Non
         canonicalise(jobs[name][1])
 
 
-def build_search_index(site: Path, cache: Path | None = None, workers: int | None = None) -> None:
+def _bundle_files(bundle: Path) -> dict[str, str]:
+    prefix = len(str(bundle)) + 1
+    return {
+        entry.path[prefix:]: hashlib.blake2b(
+            Path(entry.path).read_bytes(), digest_size=20
+        ).hexdigest()
+        for entry in walk_files(bundle)
+    }
+
+
+def _keep_bundle(bundle: Path) -> None:
+    """Note the files of a finished index beside it, so that its reuse can be checked."""
+    manifest = json.dumps(_bundle_files(bundle), sort_keys=True).encode("utf-8")
+    write_entry(bundle.with_name(bundle.name + _MANIFEST), manifest)
+
+
+def _kept_bundle(bundle: Path, damage: Damage | None) -> bool:
+    """Whether an index kept by an earlier build is there, whole and unchanged.
+    A damaged one (a file flipped, cut, added or gone) is dropped, to be built again."""
+    manifest_path = bundle.with_name(bundle.name + _MANIFEST)
+    if not bundle.exists() and not manifest_path.exists():
+        return False
+    data = read_entry(manifest_path)
+    try:
+        files = json.loads(data) if data is not None else None
+    except ValueError:
+        files = None
+    if files is not None and bundle.is_dir() and _bundle_files(bundle) == files:
+        return True
+    if damage is not None:
+        damage.add(bundle)
+    drop(bundle)
+    drop(manifest_path)
+    return False
+
+
+def build_search_index(
+    site: Path, cache: Path | None = None, workers: int | None = None, damage: Damage | None = None
+) -> None:
     """Index the provider pages into site/pagefind.
 
     Pagefind keeps a separate index per language, so each language is indexed
@@ -149,57 +165,53 @@ def build_search_index(site: Path, cache: Path | None = None, workers: int | Non
     With ``cache``, a language whose pages are exactly those of an index built
     before takes that index: it is a function of those pages (canonicalise()
     makes it byte-identical), so there is nothing to gain from building it
-    again.
+    again. A kept index is checked file by file before it is used.
     """
     globs = _language_globs(site)
     if not globs:
         globs = {"all": INDEXED}  # no provider pages: Pagefind still writes its scripts
     workers = max(1, min(workers or os.cpu_count() or 1, len(globs)))
-    stored = load_pickle(cache / _IDENTITIES if cache is not None else None)
-    known: dict[Identity, bytes] = stored if isinstance(stored, dict) else {}
-    seen: dict[Identity, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=site.parent) as tmp:
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    # Never beside the site: in a nightly run that is the releases folder, where
+    # a folder left by a killed run would pass for a release.
+    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=cache) as tmp:
         # Pagefind reads a folder of search documents at the pages' own paths
         # (so the index has the pages' addresses) and walks nothing else of
-        # the site. With a cache, the documents are kept there by page digest,
-        # and Pagefind writes straight into it (under a temporary name until
-        # the index is complete); the site takes hard links.
+        # the site.
         view = Path(tmp) / "view"
         view.mkdir()
         folder = cache if cache is not None else Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        documents = folder / _DOCUMENTS
         bundles: dict[str, Path] = {}
         jobs: dict[str, tuple[str, Path]] = {}
         for name, glob in globs.items():
             pages = sorted(site.glob(glob))
-            digests = [_page_digest(page, known, seen) for page in pages]
+            digests = [_page_digest(page) for page in pages]
             key = f"{name}-{_pages_digest(site, pages, digests)}" if cache is not None else name
             bundles[name] = folder / key
-            if cache is not None and bundles[name].is_dir():
+            if cache is not None and _kept_bundle(bundles[name], damage):
                 continue
-            for page, digest in zip(pages, digests, strict=True):
+            for page in pages:
                 target = view / page.relative_to(site)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                link_or_copy(_document(page, digest, documents), target)
-            staged = folder / f"{key}.tmp"
-            shutil.rmtree(staged, ignore_errors=True)
+                document = search_document(page.read_text(encoding="utf-8"))
+                target.write_text(document, encoding="utf-8")
+            staged = Path(tmp) / f"{key}.staged"
             jobs[name] = (glob, staged)
         _run_all(view, jobs, workers)
         for name, (_glob, staged) in jobs.items():
-            staged.replace(bundles[name])
+            drop(bundles[name])
+            shutil.move(staged, bundles[name])
+            if cache is not None:
+                _keep_bundle(bundles[name])
         _merge(list(bundles.values()), site / PAGEFIND_FOLDER)
-        if cache is not None:
-            save_pickle(cache / _IDENTITIES, seen)
-            prune(documents, {f"{digest.hex()}.html" for digest in seen.values()})
-            # Keep only the indexes of this build: older ones are for pages no longer built.
-            keep = {bundles[name].name for name in globs} | {_IDENTITIES, _DOCUMENTS}
-            for old in cache.iterdir():
-                if old.name not in keep:
-                    if old.is_dir():
-                        shutil.rmtree(old, ignore_errors=True)
-                    else:
-                        old.unlink(missing_ok=True)
+    if cache is not None:
+        # Keep only the indexes of this build: older ones are for pages no longer built.
+        keep = {bundles[name].name for name in globs}
+        keep |= {name + _MANIFEST for name in keep}
+        for old in cache.iterdir():
+            if old.name not in keep:
+                drop(old)
 
 
 def _merge(bundles: list[Path], target: Path) -> None:
@@ -217,10 +229,9 @@ def _merge(bundles: list[Path], target: Path) -> None:
             if path.is_dir():
                 copy.mkdir(parents=True, exist_ok=True)
             elif not copy.exists():  # the scripts: the same in every bundle
-                link_or_copy(path, copy)
+                shutil.copyfile(path, copy)  # a copy: the site never shares a file with the cache
     entry["languages"] = dict(sorted(entry["languages"].items()))
     path = target / "pagefind-entry.json"
-    path.unlink()  # a hard link into the cache: replaced, never written to
     path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 

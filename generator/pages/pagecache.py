@@ -16,8 +16,9 @@ A page's key is a hash of everything its bytes are made of:
 
 Equal keys mean equal inputs, so the cached bytes are exactly what rendering
 would write: the output stays byte-identical to a build without the cache.
-A page is read from the cache by hard link where the file system allows it
-(neither side is ever changed in place: both are only replaced).
+A cached page is an entry that proves its bytes (``files.write_entry``): it is
+checked before it is written into the site, as a copy, never a link, and a
+damaged one is rendered again.
 """
 
 from __future__ import annotations
@@ -28,11 +29,10 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
-import shutil
 from pathlib import Path
 from typing import Any
 
-from generator.files import walk_files
+from generator.files import Damage, read_entry, walk_files, write_entry
 from generator.pages.render import PACKAGE, ROOT
 
 CODE_FOLDERS = ("theme", "plugins")  # of ROOT; and the package itself
@@ -110,15 +110,6 @@ def prune(folder: Path, keep: set[str]) -> int:
     return removed
 
 
-def link_or_copy(source: Path, target: Path) -> None:
-    """Hard-link source to target, or copy it where links are not possible
-    (another file system). Safe because neither side is ever changed in place."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 class PageCache:
     """Rendered pages by key, in folder/pages/<2 hex>/<key>.
 
@@ -135,6 +126,7 @@ class PageCache:
         self.used: set[str] = set()  # the keys of this build's pages, for prune()
         self._digests: dict[tuple[str, bool], bytes] = {}
         self._folders: set[Path] = set()
+        self.damage = Damage()
 
     def provider_digest(self, provider: Any, with_texts: bool) -> bytes:
         """A hash of what pages can show of a provider; without its own texts,
@@ -174,26 +166,19 @@ class PageCache:
         return self.folder / key[:2] / key
 
     def restore(self, key: str, target: Path) -> bool:
-        """Put the cached page at target; False when it is not in the cache."""
+        """Write the cached page at target; False when it is not in the cache,
+        or its entry is damaged (then dropped, and the page rendered again)."""
         self.used.add(key)
-        source = self._file(key)
-        if not source.is_file():
+        data = read_entry(self._file(key), self.damage)
+        if data is None:
             self.misses += 1
             return False
         if target.parent not in self._folders:  # tens of thousands of pages, a few folders
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        link_or_copy(source, target)
+        target.write_bytes(data)
         self.hits += 1
         return True
 
     def store(self, key: str, page: Path) -> None:
-        target = self._file(key)
-        if target.exists():
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{key}.{os.getpid()}.tmp")
-        link_or_copy(page, tmp)
-        tmp.replace(target)
+        write_entry(self._file(key), page.read_bytes())

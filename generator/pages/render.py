@@ -89,8 +89,9 @@ def _set_model(data: bytes) -> None:
 
 def _render_language(
     job: RenderJob, model: SiteModel | None = None
-) -> tuple[int, int, set[str]]:
-    """One Pelican run; returns the page cache's hits, misses and the keys it used."""
+) -> tuple[int, int, set[str], list[str]]:
+    """One Pelican run; returns the page cache's hits, misses, the keys it used
+    and the damaged entries it dropped."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -116,17 +117,9 @@ def _render_language(
 
         cache_dir, salt = job.page_cache
         cache = PageCache(cache_dir, salt + job.lang)
-        # Compiled templates are kept with the page cache, per language and per
-        # version of the code: Jinja folds filters on constants into the compiled
-        # template ({{ 50|percent }} becomes "50 %"), and only checks the
-        # template's own source when it reuses one.
-        from jinja2 import FileSystemBytecodeCache
-
-        folder = cache_dir / "templates" / _templates_folder(job.lang, salt)
-        folder.mkdir(parents=True, exist_ok=True)
-        environment = dict(pelican_settings["JINJA_ENVIRONMENT"])
-        environment["bytecode_cache"] = FileSystemBytecodeCache(str(folder))
-        pelican_settings["JINJA_ENVIRONMENT"] = environment
+        # Compiled templates are not kept between builds: Jinja keeps them as
+        # marshalled code, which whoever can write the cache could turn into
+        # code run by the build.
     global _CURRENT
     chosen = model if model is not None else _MODEL
     assert chosen is not None
@@ -135,20 +128,9 @@ def _render_language(
         Pelican(pelican_settings).run()
     finally:
         _CURRENT = None
-    return (cache.hits, cache.misses, cache.used) if cache is not None else (0, 0, set())
-
-
-def _templates_folder(lang: str, salt: str) -> str:
-    return f"{lang}-{salt[:16]}"  # the salt starts with the code fingerprint
-
-
-def _prune_templates(folder: Path, languages: list[str], salt: str) -> None:
-    """Keep only the compiled templates of this version of the code."""
-    current = {_templates_folder(lang, salt) for lang in languages}
-    if folder.is_dir():
-        for path in folder.iterdir():
-            if path.name not in current:
-                shutil.rmtree(path, ignore_errors=True)
+    if cache is None:
+        return 0, 0, set(), []
+    return cache.hits, cache.misses, cache.used, cache.damage.entries
 
 
 def render_site(
@@ -159,13 +141,13 @@ def render_site(
     asset_names: dict[str, str] | None = None,
     page_cache: tuple[Path, str] | None = None,
     workers: int | None = None,
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Write every page of every language into out_dir.
 
     ``page_cache`` is (folder, salt) for the page cache (see pagecache.py).
-    Returns the number of HTML files written and the page cache's hits and
-    misses; the cache is then pruned to the pages and compiled templates of
-    this build.
+    Returns the number of HTML files written, the page cache's hits and
+    misses and the damaged entries it dropped; the cache is then pruned to
+    the pages of this build.
     """
     languages: list[str] = settings["LANGUAGES"]
     overrides = {
@@ -205,9 +187,11 @@ def render_site(
         from generator.pages.pagecache import prune  # pagecache imports this module
 
         prune(page_cache[0] / "pages", set().union(*(r[2] for r in results)))
-        _prune_templates(page_cache[0] / "templates", languages, page_cache[1])
+        # Compiled templates kept by earlier versions: see _render_language.
+        shutil.rmtree(page_cache[0] / "templates", ignore_errors=True)
     return {
         "pages": count_pages(out_dir),
         "cache_hits": sum(r[0] for r in results),
         "cache_misses": sum(r[1] for r in results),
+        "cache_damaged": [entry for r in results for entry in r[3]],
     }
