@@ -79,8 +79,9 @@ def test_build_of_a_spreadsheet_export_replaces_the_old_site(
 
 def test_interrupted_build_leaves_the_previous_site(tmp_path: Path, old_site: Path) -> None:
     before = snapshot(old_site)
+    small = str(FIXTURES / "spreadsheet-export")
     proc = start_cli_writing(
-        ["build", "--data", str(SAMPLE_DATA), "--output", str(old_site)],
+        ["build", "--data", small, "--output", str(old_site)],
         old_site.parent,
         ".site.building-*",
     )
@@ -89,7 +90,7 @@ def test_interrupted_build_leaves_the_previous_site(tmp_path: Path, old_site: Pa
     assert snapshot(old_site) == before
 
     # The next run cleans up after the dead one and publishes.
-    done = run_cli("build", "--data", str(SAMPLE_DATA), "--output", str(old_site))
+    done = run_cli("build", "--data", small, "--output", str(old_site))
     assert done.returncode == 0, done.stderr
     assert not [p for p in old_site.parent.iterdir() if p.name.startswith(".site.")]
 

@@ -489,3 +489,40 @@ def test_links_in_texts_are_refused_and_nothing_they_point_at_is_read(tmp_path: 
         f"{texts / 'alfa-utbildning' / 'sv.md'}: {refused}",
         f"{texts / 'beta-coachning'}: {refused}",
     ]
+
+
+def test_a_file_written_while_it_is_read_is_refused(tmp_path: Path) -> None:
+    """An export rewritten line by line during the night's read: whatever part of
+    it was read, the data are not one snapshot, so nothing is used."""
+    import shutil
+    import threading
+
+    from conftest import FIXTURES
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "spreadsheet-export", data)
+    results = data / "results.csv"
+    complete = results.read_bytes()
+    last = results.read_text(encoding="utf-8-sig").splitlines()[-1]
+    stop = threading.Event()
+
+    def export() -> None:
+        with results.open("a", encoding="utf-8") as out:
+            while not stop.is_set():
+                out.write(last + "\n")
+                out.flush()
+                stop.wait(0.002)
+
+    writer = threading.Thread(target=export)
+    writer.start()
+    try:
+        with pytest.raises(InvalidData) as caught:
+            load_and_validate(data)
+    finally:
+        stop.set()
+        writer.join()
+    lines = [line for line in caught.value.lines() if "changed while the data were read" in line]
+    assert lines and all("results.csv" in line for line in lines), caught.value.lines()
+    # Once the export is complete (and still), the folder loads.
+    results.write_bytes(complete)
+    assert len(load_and_validate(data).results) > 0

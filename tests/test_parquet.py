@@ -110,3 +110,49 @@ def test_a_personal_identity_number_in_parquet_is_refused_and_never_echoed(
     lines = err.value.lines()
     assert any(f"{path}:2: column 'phone': looks like a personal" in line for line in lines)
     assert not any("198504121234" in line for line in lines)
+
+
+def test_time_zone_aware_dates_are_taken_in_swedish_local_time(parquet_folder: Path) -> None:
+    """A warehouse that writes dates as local midnight in UTC (2024-03-04 00:00
+    in Stockholm is 2024-03-03 23:00 UTC) must not lose a day."""
+    path = parquet_folder / "results.parquet"
+    table = pq.read_table(path)
+    local = pd.to_datetime(pd.Series(table.column("start_date").to_pylist()))
+    aware = local.dt.tz_localize("Europe/Stockholm").dt.tz_convert("UTC")
+    assert (aware.dt.date != local.dt.date).all(), "every date is the day before in UTC"
+    table = table.set_column(
+        table.column_names.index("start_date"),
+        "start_date",
+        pa.array(aware, type=pa.timestamp("ms", tz="UTC")),
+    )
+    pq.write_table(table, path)
+    dataset = check(parquet_folder)
+    expected = check(ROOT / "data").results["start_date"]
+    assert (dataset.results["start_date"].to_numpy() == expected.to_numpy()).all()
+
+
+def test_list_columns_and_bombs_are_clear_errors(parquet_folder: Path) -> None:
+    path = parquet_folder / "providers.parquet"
+    table = pq.read_table(path)
+    nested = pa.array([[name] for name in table.column("name").to_pylist()])
+    pq.write_table(table.set_column(table.column_names.index("name"), "name", nested), path)
+    with pytest.raises(InvalidData) as err:
+        check(parquet_folder)
+    assert any(
+        line.startswith(f"{path}: column 'name': holds lists, not single values")
+        for line in err.value.lines()
+    ), err.value.lines()
+    # A small file that expands past the limit: refused from its footer, unread.
+    bomb = pa.table({"provider_id": pa.array(["x" * 10_000] * 3_000)})
+    pq.write_table(bomb, path, compression="zstd", use_dictionary=False)
+    assert path.stat().st_size < 200_000
+    with pytest.raises(InvalidData) as err:
+        check(parquet_folder, settings_with(parquet_folder, "MAX_INPUT_FILE_MB = 10\n"))
+    assert any("expands to 29 MB when read, over the limit of 10 MB" in line
+               for line in err.value.lines()), err.value.lines()
+
+
+def settings_with(folder: Path, text: str) -> Path:
+    path = folder.parent / "settings.py"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -173,7 +173,14 @@ RULES = [
         "accessible_toilet",
         "'maybe' is not a boolean; use yes/no (ja/nej, true/false, 1/0)",
     ),
-    ({(PR, 0, "transit_stop_m"): "-5"}, PR, 0, "transit_stop_m", "number of at least 0"),
+    ({(PR, 0, "transit_stop_m"): "-5"}, PR, 0, "transit_stop_m", "number from 0 to 50000"),
+    (
+        {(PR, 0, "classrooms"): "999999999999999"},
+        PR,
+        0,
+        "classrooms",
+        "'999999999999999' is out of range; use a whole number from 0 to 1000",
+    ),
     ({(PR, 0, "classrooms"): "2.5"}, PR, 0, "classrooms", "'2.5' is not a whole number"),
     ({(PR, 0, "premises_id"): ""}, PR, 0, "premises_id", "the cell is empty"),
     (
@@ -193,7 +200,8 @@ RULES = [
     ({(S, 0, "year"): "1989"}, S, 0, "year", "use a whole number from 1990 to 2100"),
     ({(S, 0, "role"): "assistant"}, S, 0, "role", "use one of: teacher, coach"),
     ({(S, 0, "headcount"): ""}, S, 0, "headcount", "the cell is empty"),
-    ({(G, 0, "participants"): "0"}, G, 0, "participants", "number of at least 1"),
+    ({(G, 0, "participants"): "0"}, G, 0, "participants", "number from 1 to 1000"),
+    ({(G, 0, "participants"): "5000"}, G, 0, "participants", "number from 1 to 1000"),
     ({(G, 0, "service"): "cooking"}, G, 0, "service", "'cooking' is not an allowed value"),
     ({(R, 0, "satisfaction_4w"): "6"}, R, 0, "satisfaction_4w", "number from 1 to 5"),
     ({(R, 0, "age_band"): "18-24"}, R, 0, "age_band", "use one of: 16-19, 20-24"),
@@ -355,8 +363,8 @@ def test_every_problem_is_reported_in_one_run_in_file_and_line_order(tmp_path: P
     )
     set_cell(folder, R, 1, "gender", "female")
     assert problem_lines(folder) == [
-        f"{folder / S}:4: column 'headcount': '-1' is out of range; use a whole number of "
-        "at least 0",
+        f"{folder / S}:4: column 'headcount': '-1' is out of range; use a whole number from "
+        "0 to 10000",
         f"{folder / R}:2: column 'born_abroad': 'maybe' is not a boolean; use yes/no "
         "(ja/nej, true/false, 1/0)",
         f"{folder / R}:3: column 'gender': 'female' is not an allowed value; use one of: "

@@ -39,6 +39,7 @@ from generator.build.pipeline import BuildReport, build_into
 from generator.build.settings import DEFAULT_SETTINGS_FILE, load_settings
 from generator.ingest.problems import InvalidData
 from generator.outputs.publish import remove_dead_runs_folders
+from generator.pages import addresses
 
 LIVE = "live"
 RELEASES = "releases"
@@ -182,7 +183,7 @@ def _adopt_earlier_releases(site: Path, log: Log) -> None:
     if (site / JOURNAL).exists() or not folder.is_dir():
         return
     for release in sorted(folder.iterdir()):
-        if RELEASE_ID_RE.fullmatch(release.name) and (release / "index.html").is_file():
+        if RELEASE_ID_RE.fullmatch(release.name) and (release / addresses.START).is_file():
             _note(site, "complete", release.name, adopted=True)
             log(f"took the earlier release {release.name} into the journal")
     live = live_release(site)

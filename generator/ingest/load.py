@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from generator.files import walk_files
 from generator.ingest.identity import PERSONNUMMER_RE, normalise, personnummer_line
 from generator.ingest.problems import ProblemList
 from generator.ingest.sanitize import link_problems
@@ -146,13 +147,35 @@ def load_folder(
             f"and {names[-1]}",
         )
         return raw
+    before = _file_states(folder)
     with gc_paused():
         for spec in FILES:
             table = _load_table(folder, spec, problems, max_file_bytes)
             if table is not None:
                 raw.tables[spec.name] = table
     _load_texts(folder, raw, problems)
+    after = _file_states(folder)
+    for path in sorted(set(before) | set(after)):
+        if before.get(path) != after.get(path):
+            problems.add(printable(path), None, None, _CHANGED)
     return raw
+
+
+_CHANGED = (
+    "changed while the data were read (an export still writing?); nothing was used: "
+    "run again once the export is complete"
+)
+
+
+def _file_states(folder: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file under folder: equal before and
+    after the read means the data were read as one consistent snapshot."""
+    states: dict[str, tuple[int, int]] = {}
+    for entry in walk_files(folder):
+        with contextlib.suppress(OSError):
+            st = entry.stat(follow_symlinks=False)
+            states[entry.path] = (st.st_size, st.st_mtime_ns)
+    return states
 
 
 # ---------------------------------------------------------------- CSV files
@@ -238,6 +261,23 @@ def _load_parquet(
     import pyarrow.parquet as pq  # only for data folders that hold Parquet
 
     try:
+        # A few kilobytes can expand to gigabytes: the size the columns take
+        # once read is in the file's footer, and is held to the same limit.
+        metadata = pq.ParquetFile(path).metadata
+        expanded = sum(
+            metadata.row_group(i).column(j).total_uncompressed_size
+            for i in range(metadata.num_row_groups)
+            for j in range(metadata.num_columns)
+        )
+        if expanded > max_bytes:
+            problems.add(
+                display,
+                None,
+                None,
+                f"the file expands to {expanded / 2**20:.0f} MB when read, over the limit of "
+                f"{max_bytes / 2**20:.0f} MB (MAX_INPUT_FILE_MB); the file was refused",
+            )
+            return None
         table = pq.read_table(path)
     except Exception as err:  # pyarrow raises several types for a damaged file
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
@@ -245,7 +285,17 @@ def _load_parquet(
         problems.add(display, None, None, message)
         return None
     header = [name.strip() for name in table.column_names]
-    columns = [_parquet_cells(column) for column in table.columns]
+    columns = []
+    for name, column in zip(header, table.columns, strict=True):
+        try:
+            columns.append(_parquet_cells(column))
+        except _ColumnRefused as err:
+            problems.add(display, None, name, str(err))
+        except Exception as err:  # pyarrow's errors for a value it cannot convert
+            reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+            problems.add(display, None, name, f"cannot be read as text ({reason})")
+    if len(columns) < len(header):
+        return None
     rows = [list(row) for row in zip(*columns, strict=True)] if columns else []
     lines = list(range(2, len(rows) + 2))
     cells = "\n".join(cell for column in columns for cell in column)
@@ -258,6 +308,15 @@ def _load_parquet(
     return RawTable(spec, path, display, header, rows, lines, 1, [])
 
 
+class _ColumnRefused(Exception):
+    pass
+
+
+# A moment with a time zone is a date in Swedish local time: midnight in
+# Stockholm, written in UTC, is still the day before.
+LOCAL_TIME_ZONE = "Europe/Stockholm"
+
+
 def _parquet_cells(column: Any) -> list[str]:
     """One Parquet column as stripped cell strings, "" for a missing value."""
     import pyarrow as pa
@@ -267,9 +326,15 @@ def _parquet_cells(column: Any) -> list[str]:
     if pa.types.is_dictionary(kind):
         column = column.cast(kind.value_type)
         kind = kind.value_type
+    if pa.types.is_nested(kind) or pa.types.is_map(kind):
+        what = "lists" if pa.types.is_list(kind) or pa.types.is_large_list(kind) else "records"
+        raise _ColumnRefused(f"holds {what}, not single values; write one value per cell")
     if pa.types.is_boolean(kind):
         return ["" if v is None else ("yes" if v else "no") for v in column.to_pylist()]
-    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+    if pa.types.is_timestamp(kind) and kind.tz:
+        column = column.cast(pa.timestamp("s", tz=LOCAL_TIME_ZONE))
+        column = pc.strftime(column, format="%Y-%m-%d")
+    elif pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         column = pc.strftime(column.cast(pa.timestamp("s")), format="%Y-%m-%d")
     elif pa.types.is_floating(kind):
         return [

@@ -53,6 +53,16 @@ FALSE_WORDS = frozenset({"no", "nej", "false", "0"})
 
 # Column types understood by the validator:
 #   slug, text, orgnr, url, date, bool, int, float, code, codes, langs, postcode
+# Upper bounds no real value reaches: a typo or a broken export (999 999 999
+# classrooms) is refused at load instead of published. Documented in data/README.md.
+PLAUSIBLE = {
+    "transit_stop_m": 50_000,  # metres: 50 km to the nearest stop
+    "classrooms": 1_000,
+    "headcount": 10_000,  # staff of one role at one provider
+    "participants": 1_000,  # one teaching group
+}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -110,8 +120,8 @@ PREMISES = FileSpec(
         Column("accessible_toilet", "bool"),
         Column("hearing_loop", "bool"),
         Column("quiet_room", "bool"),
-        Column("transit_stop_m", "int", min=0),
-        Column("classrooms", "int", min=0),
+        Column("transit_stop_m", "int", min=0, max=PLAUSIBLE["transit_stop_m"]),
+        Column("classrooms", "int", min=0, max=PLAUSIBLE["classrooms"]),
         Column("opening_hours", "hours", max_length=200),
     ),
     key=("provider_id", "premises_id"),
@@ -123,9 +133,9 @@ STAFF = FileSpec(
         Column("provider_id", "slug", required=True),
         Column("year", "int", required=True, min=1990, max=2100),
         Column("role", "code", required=True, codes=ROLES),
-        Column("headcount", "int", required=True, min=0),
-        Column("with_degree", "int", min=0),
-        Column("certified", "int", min=0),
+        Column("headcount", "int", required=True, min=0, max=PLAUSIBLE["headcount"]),
+        Column("with_degree", "int", min=0, max=PLAUSIBLE["headcount"]),
+        Column("certified", "int", min=0, max=PLAUSIBLE["headcount"]),
     ),
     key=("provider_id", "year", "role"),
 )
@@ -137,7 +147,7 @@ GROUPS = FileSpec(
         Column("year", "int", required=True, min=1990, max=2100),
         Column("service", "code", required=True, codes=SERVICES),
         Column("group_ref", "text", required=True, max_length=64),
-        Column("participants", "int", required=True, min=1),
+        Column("participants", "int", required=True, min=1, max=PLAUSIBLE["participants"]),
     ),
     key=("provider_id", "year", "group_ref"),
 )

@@ -23,7 +23,7 @@ from generator.ingest.dataset import Dataset
 from generator.ingest.sanitize import render_markdown
 from generator.model import labels
 from generator.protect.disclosure import FEWER_THAN_K, SECONDARY
-from generator.slugs import slugify
+from generator.slugs import unique_slugs
 
 HEADLINE = registry.HEADLINE
 SHARE_INDICATORS = registry.SHARES
@@ -118,7 +118,11 @@ class Provider:
 
     @property
     def district_slugs(self) -> tuple[str, ...]:
-        return tuple(slugify(d) for d in self.districts)
+        seen: dict[str, None] = {}
+        for p in self.premises:
+            if p["district"]:
+                seen.setdefault(p["district_slug"], None)
+        return tuple(seen)
 
     @property
     def step_free(self) -> bool:
@@ -141,7 +145,7 @@ class Provider:
         out: dict[str, int] = {}
         for p in self.premises:
             if p["district"] and p["transit_stop_m"] is not None:
-                slug = slugify(p["district"])
+                slug = p["district_slug"]
                 out[slug] = min(out.get(slug, p["transit_stop_m"]), p["transit_stop_m"])
         return out
 
@@ -345,6 +349,11 @@ def _premises(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
                 "opening_hours": _opt_str(row.opening_hours),
             }
         )
+    # One slug per distinct district name, never shared (slugs.unique_slugs).
+    slugs = unique_slugs(p["district"] for rows in out.values() for p in rows if p["district"])
+    for rows in out.values():
+        for p in rows:
+            p["district_slug"] = slugs.get(p["district"]) if p["district"] else None
     return out
 
 
@@ -498,8 +507,9 @@ def build_site_model(
     sectors = tuple(s for s in schema.SECTORS if any(s in p.employer_sectors for p in listed))
     districts: dict[str, str] = {}
     for p in listed:
-        for d in p.districts:
-            districts.setdefault(slugify(d), d)
+        for pr in p.premises:
+            if pr["district"]:
+                districts.setdefault(pr["district_slug"], pr["district"])
     districts = dict(sorted(districts.items(), key=lambda kv: kv[1].casefold()))
 
     return SiteModel(

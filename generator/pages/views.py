@@ -31,7 +31,6 @@ from generator.model.sitemodel import (
 )
 from generator.model.verdicts import Reference, reference
 from generator.pages import addresses
-from generator.slugs import slugify
 
 # Headline indicators with figures for the customers of each service.
 BY_SERVICE = tuple(key for key in HEADLINE if key in registry.BREAKDOWN)
@@ -275,7 +274,7 @@ def _lists(model: SiteModel, size: int) -> Iterator[Page]:
             (f"service-{code}", "service", code, [p for p in listed if code in p.services])
         )
     for slug, name in model.districts.items():
-        in_district = [p for p in listed if any(slugify(d) == slug for d in p.districts)]
+        in_district = [p for p in listed if slug in p.district_slugs]
         filters.append((f"district-{slug}", "district", name, in_district))
     period = model.pooled_period
     for key, kind, value, providers in filters:

@@ -33,7 +33,6 @@ from generator.model.sitemodel import (
 from generator.outputs import opendata
 from generator.pages import addresses, marks, views
 from generator.pages.formatting import Formatter, tel_uri
-from generator.slugs import slugify
 
 from . import compare
 
@@ -206,7 +205,6 @@ def install_i18n(generator: Any) -> None:
         period=fmt.period,
         join_list=fmt.join,
         sector_name=lambda code: translations.gettext(labels.SECTORS[code]),
-        slugify_district=slugify,
         isodate=_isodate,
         markup=Markup,
     )
