@@ -126,7 +126,7 @@ def test_excel_sep_line_is_understood(tmp_path: Path) -> None:
     path.write_text(set_bad, encoding="utf-8")
     # The data row that was line 2 is now line 3.
     assert problem_lines(folder) == [
-        f"{path}:3: column 'participants': '0' is out of range; use a whole number of at least 1"
+        f"{path}:3: column 'participants': '0' is out of range; use a whole number from 1 to 1000"
     ]
 
 

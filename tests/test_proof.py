@@ -112,11 +112,21 @@ def test_a_kept_proof_is_used_only_after_every_witness_checks_out(tmp_path: Path
         lambda: doctor(hidden=np.where(np.arange(len(hidden)) == protecting[0], False, hidden)),
         lambda: doctor(hidden=hidden, den=den + 1),
         lambda: path.write_bytes(b"not a proof"),
+        lambda: path.write_bytes(flipped(path.read_bytes())),
+        lambda: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
     ):
         damage()
         assert protect(table, k=5, r=20, proofs=folder).equals(fresh)
     # The proof kept after a fresh one reads back whole.
     assert proofstore.load(folder, path.stem, len(table)) is not None
+
+
+def flipped(data: bytes) -> bytes:
+    """data with a run of bytes in the middle of a compressed member inverted."""
+    out = bytearray(data)
+    for i in range(len(out) // 2, len(out) // 2 + 16):
+        out[i] ^= 0xFF
+    return bytes(out)
 
 
 def test_a_build_that_cannot_protect_a_small_group_publishes_nothing_and_names_it(

@@ -23,7 +23,7 @@ from generator.ingest.dataset import Dataset
 from generator.ingest.sanitize import render_markdown
 from generator.model import labels
 from generator.protect.disclosure import FEWER_THAN_K, SECONDARY
-from generator.slugs import unique_slugs
+from generator.slugs import slugify, unique_slugs
 
 HEADLINE = registry.HEADLINE
 SHARE_INDICATORS = registry.SHARES
@@ -121,7 +121,7 @@ class Provider:
         seen: dict[str, None] = {}
         for p in self.premises:
             if p["district"]:
-                seen.setdefault(p["district_slug"], None)
+                seen.setdefault(_district_slug(p), None)
         return tuple(seen)
 
     @property
@@ -145,7 +145,7 @@ class Provider:
         out: dict[str, int] = {}
         for p in self.premises:
             if p["district"] and p["transit_stop_m"] is not None:
-                slug = p["district_slug"]
+                slug = _district_slug(p)
                 out[slug] = min(out.get(slug, p["transit_stop_m"]), p["transit_stop_m"])
         return out
 
@@ -326,6 +326,12 @@ def _profile_groups(all_profiles: dict[str, dict[str, Figure]]) -> dict[str, tup
         )
         for column in BREAKDOWN_COLUMNS
     }
+
+
+def _district_slug(premises: dict[str, Any]) -> str:
+    """The slug _premises gave the premises' district (unique among the districts
+    of the data); premises made by hand have the plain slug."""
+    return premises.get("district_slug") or slugify(premises["district"])
 
 
 def _premises(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
@@ -509,7 +515,7 @@ def build_site_model(
     for p in listed:
         for pr in p.premises:
             if pr["district"]:
-                districts.setdefault(pr["district_slug"], pr["district"])
+                districts.setdefault(_district_slug(pr), pr["district"])
     districts = dict(sorted(districts.items(), key=lambda kv: kv[1].casefold()))
 
     return SiteModel(
