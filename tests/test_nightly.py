@@ -134,9 +134,18 @@ def latest(site: Path) -> dict[str, object]:
     return json.loads((site / "reports" / "latest.json").read_text(encoding="utf-8"))
 
 
-def test_kill_9_mid_build_leaves_live_and_the_next_run_recovers(site: Path) -> None:
+def test_a_second_run_exits_at_once_and_kill_9_leaves_live_and_the_next_run_recovers(
+    site: Path,
+) -> None:
     before, target = snapshot(site / "live"), live_target(site)
     proc = start_building(site)
+    # Two runs at once: the second exits 1 at once and touches nothing.
+    start = time.monotonic()
+    second = run_cli("nightly", "--data", str(SMALL), "--site", str(site))
+    assert second.returncode == 1
+    assert "another nightly run is in progress" in second.stderr
+    assert time.monotonic() - start < 10
+    assert proc.poll() is None, "the first run is still building"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert live_target(site) == target and snapshot(site / "live") == before
@@ -158,19 +167,6 @@ def test_kill_9_mid_build_leaves_live_and_the_next_run_recovers(site: Path) -> N
     )
     reports = [json.loads(p.read_text(encoding="utf-8")) for p in (site / "reports").glob("2*")]
     assert [r["status"] for r in reports if r["pid"] == proc.pid] == ["died"]
-
-
-def test_two_runs_at_once_the_second_exits_1_at_once(site: Path) -> None:
-    first = start_building(site)
-    try:
-        start = time.monotonic()
-        second = run_cli("nightly", "--data", str(SMALL), "--site", str(site))
-        assert second.returncode == 1
-        assert "another nightly run is in progress" in second.stderr
-        assert time.monotonic() - start < 10
-    finally:
-        first.wait(timeout=300)
-    assert first.returncode == 0
 
 
 def test_rollback_returns_to_what_was_live_before(site: Path) -> None:
