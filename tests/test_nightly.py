@@ -21,6 +21,15 @@ pytestmark = pytest.mark.slow
 SMALL = FIXTURES / "spreadsheet-export"  # builds fast, and is a real spreadsheet export
 
 
+TWO_LANGUAGES = FIXTURES / "two-languages.py"
+
+
+def night(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """`generator nightly ARGS` with the two-language settings (what these tests
+    check does not depend on the number of languages)."""
+    return run_cli("nightly", *args, "--settings", str(TWO_LANGUAGES), **kwargs)
+
+
 def live_target(site: Path) -> str:
     return os.readlink(site / "live")
 
@@ -29,7 +38,7 @@ def live_target(site: Path) -> str:
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site folder with one good release from the spreadsheet export."""
     site = tmp_path_factory.mktemp("nightly") / "site"
-    proc = run_cli("nightly", "--data", str(SMALL), "--site", str(site))
+    proc = night("--data", str(SMALL), "--site", str(site))
     assert proc.returncode == 0, proc.stderr
     return site
 
@@ -84,7 +93,7 @@ def test_second_run_reports_what_changed(site: Path, tmp_path: Path) -> None:
     before, target = snapshot(site / "live"), live_target(site)
     live = json.loads((site / "reports" / "latest.json").read_text(encoding="utf-8"))
     was = live["counts"]["records"]
-    held = run_cli("nightly", "--data", str(data), "--site", str(site), "--keep", "2")
+    held = night("--data", str(data), "--site", str(site), "--keep", "2")
     assert held.returncode == 2, held.stderr
     fell = re.search(r"records fell from (\d+) in the live release to (\d+) \(11%", held.stderr)
     assert fell and int(fell.group(1)) == was and int(fell.group(2)) < 0.9 * was, held.stderr
@@ -94,9 +103,7 @@ def test_second_run_reports_what_changed(site: Path, tmp_path: Path) -> None:
     assert report["status"] == "held"
     assert len(list((site / "releases").iterdir())) == 1
     # The operator says the fall is real.
-    proc = run_cli(
-        "nightly", "--data", str(data), "--site", str(site), "--keep", "2", "--accept-fall"
-    )
+    proc = night("--data", str(data), "--site", str(site), "--keep", "2", "--accept-fall")
     assert proc.returncode == 0, proc.stderr
     assert "providers added: none" in proc.stdout
     report = json.loads((site / "reports" / "latest.json").read_text(encoding="utf-8"))
@@ -110,7 +117,7 @@ def test_invalid_data_exits_2_and_the_live_site_is_unchanged(site: Path, tmp_pat
     data = tmp_path / "bad"
     shutil.copytree(SMALL, data)
     (data / "staff.csv").write_text("provider_id;year\nx;y\n", encoding="utf-8")
-    proc = run_cli("nightly", "--data", str(data), "--site", str(site))
+    proc = night("--data", str(data), "--site", str(site))
     assert proc.returncode == 2
     assert "staff.csv" in proc.stderr and "Traceback" not in proc.stderr
     assert live_target(site) == target and snapshot(site / "live") == before
@@ -121,7 +128,8 @@ def test_invalid_data_exits_2_and_the_live_site_is_unchanged(site: Path, tmp_pat
 
 def start_building(site: Path) -> subprocess.Popen[bytes]:
     """Start a nightly run; return once it is writing its release. Without the
-    site's cache it renders every page, which leaves time to act mid-build."""
+    site's cache, and in all seven languages, it renders every page, which
+    leaves time to act mid-build."""
     shutil.rmtree(site / "cache", ignore_errors=True)
     return start_cli_writing(
         ["nightly", "--data", str(SMALL), "--site", str(site)],
@@ -141,7 +149,7 @@ def test_a_second_run_exits_at_once_and_kill_9_leaves_live_and_the_next_run_reco
     proc = start_building(site)
     # Two runs at once: the second exits 1 at once and touches nothing.
     start = time.monotonic()
-    second = run_cli("nightly", "--data", str(SMALL), "--site", str(site))
+    second = night("--data", str(SMALL), "--site", str(site))
     assert second.returncode == 1
     assert "another nightly run is in progress" in second.stderr
     assert time.monotonic() - start < 10
@@ -157,7 +165,7 @@ def test_a_second_run_exits_at_once_and_kill_9_leaves_live_and_the_next_run_reco
     (site / "releases" / "20990101T000000Z").mkdir()
     (site / "releases" / "pagefind-x1y2").mkdir()
 
-    again = run_cli("nightly", "--data", str(SMALL), "--site", str(site), "--keep", "2")
+    again = night("--data", str(SMALL), "--site", str(site), "--keep", "2")
     assert again.returncode == 0, again.stderr
     assert not list((site / "releases").glob(".building-*"))
     assert live_target(site) != target
@@ -171,7 +179,7 @@ def test_a_second_run_exits_at_once_and_kill_9_leaves_live_and_the_next_run_reco
 
 def test_rollback_returns_to_what_was_live_before(site: Path) -> None:
     first = live_target(site)
-    assert run_cli("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
+    assert night("--data", str(SMALL), "--site", str(site)).returncode == 0
     second = live_target(site)
     assert second != first
     proc = run_cli("rollback", "--site", str(site))
@@ -179,7 +187,7 @@ def test_rollback_returns_to_what_was_live_before(site: Path) -> None:
     assert live_target(site) == first
     # A night after the rollback, then another rollback: back to the first
     # release, not to the second, which was rolled back from.
-    assert run_cli("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
+    assert night("--data", str(SMALL), "--site", str(site)).returncode == 0
     third = live_target(site)
     assert third not in (first, second)
     assert run_cli("rollback", "--site", str(site)).returncode == 0
@@ -197,9 +205,7 @@ def _limit_file_size() -> None:
 
 def test_a_full_disk_exits_1_and_the_live_site_is_unchanged(site: Path) -> None:
     before, target = snapshot(site / "live"), live_target(site)
-    proc = run_cli(
-        "nightly", "--data", str(SMALL), "--site", str(site), preexec_fn=_limit_file_size
-    )
+    proc = night("--data", str(SMALL), "--site", str(site), preexec_fn=_limit_file_size)
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert live_target(site) == target and snapshot(site / "live") == before
@@ -220,7 +226,7 @@ def test_an_unwritable_site_folder_exits_1(site: Path) -> None:
     folders = [site, site / "releases"]
     _make_unwritable(folders, True)
     try:
-        proc = run_cli("nightly", "--data", str(SMALL), "--site", str(site))
+        proc = night("--data", str(SMALL), "--site", str(site))
     finally:
         _make_unwritable(folders, False)
     assert proc.returncode == 1, proc.stderr
@@ -229,7 +235,7 @@ def test_an_unwritable_site_folder_exits_1(site: Path) -> None:
 
 
 def test_same_input_gives_byte_identical_releases(site: Path) -> None:
-    assert run_cli("nightly", "--data", str(SMALL), "--site", str(site)).returncode == 0
+    assert night("--data", str(SMALL), "--site", str(site)).returncode == 0
     first, second = sorted((site / "releases").iterdir())[-2:]
     left = [p for p in site.rglob("pagefind-*") if p.is_dir()]
     assert not left, "Pagefind's working folder is left behind"
@@ -282,3 +288,24 @@ def test_the_change_summary_counts_figures_that_disappeared(tmp_path: Path) -> N
     found = changes(live, tonight)
     assert found["vanished"] == ["p1/2025/passed/total", "p1/2025/work_or_studies/total"]
     assert found["moved"] == []
+
+
+def test_a_site_published_before_the_journal_keeps_its_releases_and_their_order(
+    tmp_path: Path,
+) -> None:
+    """Release folders of an earlier version are taken into the journal once, in
+    the order their names tell; a folder that is not a release is not."""
+    from generator.build import nightly
+
+    site = tmp_path / "site"
+    names = ["20260101T000000Z", "20260102T000000Z", "20260103T000000Z"]
+    for name in names:
+        (site / "releases" / name).mkdir(parents=True)
+        (site / "releases" / name / "index.html").write_text("<p>release</p>", encoding="utf-8")
+    (site / "releases" / "pagefind-abc").mkdir()
+    (site / "live").symlink_to(f"releases/{names[2]}")
+    assert nightly.rollback(site).name == names[1]
+    assert nightly.rollback(site).name == names[0]
+    with pytest.raises(nightly.RollbackImpossible):
+        nightly.rollback(site)
+    assert [p.name for p in nightly.releases(site)] == names

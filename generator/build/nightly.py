@@ -182,13 +182,23 @@ def _adopt_earlier_releases(site: Path, log: Log) -> None:
     folder = site / RELEASES
     if (site / JOURNAL).exists() or not folder.is_dir():
         return
-    for release in sorted(folder.iterdir()):
-        if RELEASE_ID_RE.fullmatch(release.name) and (release / addresses.START).is_file():
-            _note(site, "complete", release.name, adopted=True)
-            log(f"took the earlier release {release.name} into the journal")
+    adopted = [
+        release
+        for release in sorted(folder.iterdir())
+        if RELEASE_ID_RE.fullmatch(release.name) and (release / addresses.START).is_file()
+    ]
+    for release in adopted:
+        _note(site, "complete", release.name, adopted=True)
+        log(f"took the earlier release {release.name} into the journal")
+    # Their history as the names tell it: each was live after the one before,
+    # up to the one live now.
     live = live_release(site)
     if live is not None:
-        _note(site, "live", live.name, via="adopted")
+        for release in adopted:
+            if release.name <= live.name:
+                _note(site, "live", release.name, via="adopted")
+        if live not in adopted:
+            _note(site, "live", live.name, via="adopted")
 
 
 def history(site: Path) -> list[str]:
