@@ -53,7 +53,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (data / "texts" / "leverantor-01").mkdir(parents=True)
     (data / "texts" / "leverantor-01" / "sv.md").write_text(TEXT, encoding="utf-8")
     out = root / "site"
-    build(data, out)
+    # Two languages, one right to left: every page escapes data the same way in each.
+    build(data, out, FIXTURES / "two-languages.py")
     return out
 
 
