@@ -117,12 +117,17 @@ class Provider:
         return tuple(seen)
 
     @property
-    def district_slugs(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
+    def district_names(self) -> dict[str, str]:
+        """Slug -> district name of its premises, in the premises' order."""
+        out: dict[str, str] = {}
         for p in self.premises:
             if p["district"]:
-                seen.setdefault(_district_slug(p), None)
-        return tuple(seen)
+                out.setdefault(_district_slug(p), p["district"])
+        return out
+
+    @property
+    def district_slugs(self) -> tuple[str, ...]:
+        return tuple(self.district_names)
 
     @property
     def step_free(self) -> bool:
@@ -513,9 +518,8 @@ def build_site_model(
     sectors = tuple(s for s in schema.SECTORS if any(s in p.employer_sectors for p in listed))
     districts: dict[str, str] = {}
     for p in listed:
-        for pr in p.premises:
-            if pr["district"]:
-                districts.setdefault(_district_slug(pr), pr["district"])
+        for slug, name in p.district_names.items():
+            districts.setdefault(slug, name)
     districts = dict(sorted(districts.items(), key=lambda kv: kv[1].casefold()))
 
     return SiteModel(

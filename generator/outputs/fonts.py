@@ -158,14 +158,13 @@ def source_characters(model: Any, languages: list[str], content: Path) -> set[st
 
 def _cached_subset(
     source: Path, chars: set[str], cache: Path | None, damage: Damage | None = None
-) -> tuple[bytes, str]:
-    """_subset, kept in cache by a hash of the font file and the characters;
-    also returns the name of its file in the cache."""
+) -> bytes:
+    """_subset, kept in cache by a hash of the font file and the characters."""
+    if cache is None:
+        return _subset(source, chars)
     h = hashlib.sha256(source.read_bytes())
     h.update("".join(sorted(chars)).encode())
     name = f"{h.hexdigest()[:32]}.woff2"
-    if cache is None:
-        return _subset(source, chars), name
     data = read_entry(cache / name, damage)
     if data is None:
         data = _subset(source, chars)
@@ -173,7 +172,7 @@ def _cached_subset(
     else:
         with contextlib.suppress(OSError):
             os.utime(cache / name)  # in use: kept by prune_shared
-    return data, name
+    return data
 
 
 KEEP_UNUSED_DAYS = 30
@@ -228,7 +227,7 @@ def build_fonts(
                     file=sys.stderr,
                 )
                 continue
-            data, _name = _cached_subset(source, needed | extra, cache, damage)
+            data = _cached_subset(source, needed | extra, cache, damage)
             digest = name_hash(data)
             name = f"{font.file_stem}-{weight}.{digest}.woff2"
             font_dir.mkdir(parents=True, exist_ok=True)
