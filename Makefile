@@ -29,11 +29,12 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # One pytest worker per core; --dist loadfile keeps each module in one worker,
-# so a build a module's tests share (a module fixture) is made once.
+# so a build a module's tests share (a module fixture) is made once; the modules
+# go out in the order of MODULE_ORDER in tests/conftest.py.
 test: $(VENV)/.installed node_modules/.installed
 	./scripts/install-system-packages --test
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n auto --dist loadfile --durations=25
+	$(PY) -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -50,6 +50,37 @@ def examples(n: int) -> int:
     return max(1, round(n * EXAMPLES_SCALE[PROFILE]))
 
 
+# The order in which the two pytest-xdist workers take the modules (`make test`
+# runs --dist loadfile --no-loadscope-reorder): the longest first, so that no
+# worker is left with a long module at the end, and the first four alternate
+# between modules that need the session's sample site and modules that do not,
+# so that one worker builds the site while the other works. Modules not listed
+# follow in name order.
+MODULE_ORDER = (
+    "test_accessibility.py",  # builds the sample site
+    "test_disclosure.py",
+    "test_cache.py",
+    "test_nightly.py",
+    "test_layout.py",
+    "test_find_and_compare.py",
+    "test_checks.py",
+    "test_cli.py",
+    "test_validate.py",
+    "test_install.py",
+    "test_phone.py",
+    "test_fuzz_build.py",
+    "test_casemix.py",
+    "test_proof.py",
+    "test_site.py",
+    "test_fair_comparison.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(MODULE_ORDER)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
