@@ -20,6 +20,10 @@ ACCESSIBILITY_RESPONSE_DAYS = 5  # working days until the municipality answers
 ACCESSIBILITY_ENFORCEMENT_NAME = "Myndigheten för digital förvaltning (Digg)"
 ACCESSIBILITY_ENFORCEMENT_URL = "https://www.digg.se/tdosanmalan"
 ACCESSIBILITY_STATEMENT_DATE = ""  # when the statement was last reviewed (YYYY-MM-DD)
+# The employer entrance: who at the municipality helps employers recruit.
+EMPLOYER_CONTACT_NAME = ""
+EMPLOYER_CONTACT_EMAIL = ""
+EMPLOYER_CONTACT_PHONE = ""
 # Absolute address where the site is published, used only for the sitemap
 # (sitemaps need absolute addresses). Links between pages are always relative,
 # so the output folder can be served from any sub-folder. Empty: no sitemap.

@@ -7,9 +7,11 @@ text and runs axe-core on it, without building a site.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.model.followups import FollowUp
 from generator.model.sitemodel import Figure
 from generator.model.verdicts import Reference
 from generator.pages.views import ServiceResults
@@ -260,6 +262,35 @@ EXAMPLES = (
         "contact.phone(number)",
         {"number": "08-465 004 06"},
         ("08-465 004 06",),
+    ),
+    Example(
+        "follow-ups, newest first; a summary not written in the visitor's language is Swedish",
+        "followup",
+        "followup.follow_up_list(p, 'en')",
+        {"p": {"follow_ups": (
+            FollowUp(dt.date(2025, 11, 10), "action_plan", "open",
+                     (("sv", "Åtgärdsplan för bättre information."),)),
+            FollowUp(dt.date(2025, 10, 2), "quality_dialogue", "closed",
+                     (("sv", "Kvalitetsdialog."), ("en", "A quality dialogue."))),
+        )}},
+        ("Action plan", "Ongoing", "Åtgärdsplan för bättre information.", "Quality dialogue",
+         "Closed", "A quality dialogue."),
+        ("Kvalitetsdialog.", "no follow-up"),
+    ),
+    Example(
+        "follow-ups: none recorded",
+        "followup",
+        "followup.follow_up_list(p, 'en')",
+        {"p": {"follow_ups": ()}},
+        ("The municipality has recorded no follow-up of this provider.",),
+    ),
+    Example(
+        "a provider's status: since when and why, and an open action plan",
+        "followup",
+        "followup.status_since(p) ~ followup.action_plan_notice(p)",
+        {"p": {"status_since": dt.date(2025, 9, 1), "status_reason": "full",
+               "action_plan": True}},
+        ("2025", "Reason: no room for more customers.", "(an action plan)"),
     ),
     Example(
         "compare tick box",

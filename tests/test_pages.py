@@ -252,7 +252,12 @@ def test_the_employer_pages_offer_only_filters_that_find_someone() -> None:
     assert isinstance(view, EmployerList)
     assert view.employer_services == ("praktik",)
     assert view.employer_sectors == ("vard",)
-    assert [p.id for p in view.providers] == ["a", "b"]
+    # The entrance lists the providers that report a sector; Alfa, which offers
+    # placements but reports none, is on the placements page.
+    assert [p.id for p in view.providers] == ["b"]
+    placements = by_path[addresses.employers_path("service", "praktik")].view
+    assert isinstance(placements, EmployerList)
+    assert [p.id for p in placements.providers] == ["a", "d"]
     assert addresses.employers_path("sector", "vard") in by_path
     assert addresses.employers_path("service", "sfi") not in by_path
 
@@ -264,6 +269,7 @@ def test_an_employer_page_for_a_service_shows_that_services_figure() -> None:
             figures = {"self_sufficient_6m": _figure("self_sufficient_6m", 11 + i)}
             model.providers[i] = dataclasses.replace(
                 provider,
+                employer_sectors=("vard",),
                 by_service={"2023-2025": {"praktik": figures}},
                 figures={"2023-2025": {"self_sufficient_6m": _figure("self_sufficient_6m", 77)}},
             )
@@ -328,7 +334,7 @@ def test_the_editorial_pages_are_written_where_the_addresses_say(lang: str) -> N
         written.add(meta.get("Save_as") or f"{meta['Slug']}.html")
     assert {
         addresses.START, addresses.METHODOLOGY, addresses.OPEN_DATA, addresses.ACCESSIBILITY,
-        addresses.HOW_TO_CHOOSE,
+        addresses.HOW_TO_CHOOSE, addresses.EMPLOYER_GUIDE,
     } <= written
 
 

@@ -30,6 +30,10 @@ class Dataset:
     staff: pd.DataFrame
     groups: pd.DataFrame
     results: pd.DataFrame
+    # follow_ups.csv (optional): the municipality's follow-ups of providers;
+    # follow_ups_given says whether the file was there at all.
+    follow_ups: pd.DataFrame | None = None
+    follow_ups_given: bool = False
     texts: dict[tuple[str, str], str] = field(default_factory=dict)
     data_date: dt.date | None = None
     # The last complete year (periods.complete_years); None until the dataset is

@@ -546,9 +546,9 @@ def _check_header(
             )
         else:
             seen[key] = i
-    for name in spec.column_names:
-        if name not in seen:
-            problems.add(display, line, name, "the column is missing")
+    for col in spec.columns:
+        if col.name not in seen and not col.optional:
+            problems.add(display, line, col.name, "the column is missing")
     return True
 
 

@@ -37,6 +37,11 @@ SECTORS: tuple[str, ...] = (
 
 STATUSES = ("active", "paused", "deauthorised")
 LISTED_STATUSES = ("active", "paused")
+# Why a provider is paused or deauthorised (providers.csv, status_reason).
+STATUS_REASONS = ("provider_request", "full", "quality", "breach_of_contract", "other")
+# The municipality's follow-up of a provider (follow_ups.csv), mildest first.
+FOLLOW_UP_KINDS = ("quality_dialogue", "follow_up", "action_plan", "warning", "deauthorisation")
+FOLLOW_UP_STATUSES = ("open", "closed")
 ROLES = ("teacher", "coach")
 STEP_FREE = ("yes", "no", "partly")
 END_REASONS = ("completed", "dropped_out", "switched_provider", "external")
@@ -72,6 +77,9 @@ class Column:
     min: float | None = None
     max: float | None = None
     max_length: int | None = None
+    # May be left out of the file altogether (a column added to the contract
+    # later): then every cell is blank.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,8 @@ PROVIDERS = FileSpec(
         Column("employer_sectors", "codes", codes=SECTORS),
         Column("authorised_since", "date"),
         Column("status", "code", required=True, codes=STATUSES),
+        Column("status_since", "date", optional=True),
+        Column("status_reason", "code", codes=STATUS_REASONS, optional=True),
     ),
     key=("provider_id",),
 )
@@ -175,7 +185,28 @@ RESULTS = FileSpec(
     key=("record_id",),
 )
 
-FILES: tuple[FileSpec, ...] = (PROVIDERS, PREMISES, STAFF, GROUPS, RESULTS)
-
 # Languages a provider text may be written in: the site's languages.
 TEXT_LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "uk")
+FOLLOW_UP_SUMMARY_LENGTH = 400
+
+FOLLOW_UPS = FileSpec(
+    "follow_ups.csv",
+    (
+        Column("provider_id", "slug", required=True),
+        Column("date", "date", required=True),
+        Column("kind", "code", required=True, codes=FOLLOW_UP_KINDS),
+        Column("status", "code", required=True, codes=FOLLOW_UP_STATUSES),
+        # The public summary: Swedish always, other languages where written.
+        *(
+            Column(
+                f"summary_{lang}", "text", required=lang == TEXT_LANGUAGES[0],
+                max_length=FOLLOW_UP_SUMMARY_LENGTH, optional=lang != TEXT_LANGUAGES[0],
+            )
+            for lang in TEXT_LANGUAGES
+        ),
+    ),
+    key=("provider_id", "date", "kind"),
+    required=False,
+)
+
+FILES: tuple[FileSpec, ...] = (PROVIDERS, PREMISES, STAFF, GROUPS, RESULTS, FOLLOW_UPS)

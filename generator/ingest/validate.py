@@ -44,6 +44,7 @@ from generator.ingest.schema import (
     END_REASONS,
     FALSE_WORDS,
     FILES,
+    FOLLOW_UPS,
     GROUPS,
     LISTED_STATUSES,
     OUTCOMES,
@@ -133,6 +134,8 @@ def validate(raw: RawData, problems: ProblemList, *, today: dt.date | None = Non
         _check_references(tables, raw, problems)
         _check_results(tables[RESULTS.name], problems, today or dt.date.today())
         _check_staff(tables[STAFF.name], problems)
+        _check_status(tables[PROVIDERS.name], problems, today or dt.date.today())
+        _check_not_after(tables[FOLLOW_UPS.name], "date", problems, today or dt.date.today())
         frames = {name: t.frame() for name, t in tables.items()}
     results = frames[RESULTS.name]
     return Dataset(
@@ -141,6 +144,8 @@ def validate(raw: RawData, problems: ProblemList, *, today: dt.date | None = Non
         staff=frames[STAFF.name],
         groups=frames[GROUPS.name],
         results=results,
+        follow_ups=frames[FOLLOW_UPS.name],
+        follow_ups_given=tables[FOLLOW_UPS.name].loaded,
         texts=dict(raw.texts),
         data_date=_data_date(results),
     )
@@ -614,7 +619,7 @@ def _check_references(tables: dict[str, _Table], raw: RawData, problems: Problem
     if not providers.complete or not providers.has("provider_id"):
         return  # already reported; every reference would be a second, misleading problem
     known = set(providers.raw["provider_id"][providers.good("provider_id")])
-    for spec in (PREMISES, STAFF, GROUPS, RESULTS):
+    for spec in (PREMISES, STAFF, GROUPS, RESULTS, FOLLOW_UPS):
         t = tables[spec.name]
         if t.has("provider_id"):
             unknown = t.good("provider_id") & ~t.raw["provider_id"].isin(known)
@@ -657,23 +662,46 @@ def _check_premises_exist(providers: _Table, premises: _Table, problems: Problem
     )
 
 
+def _check_not_after(t: _Table, name: str, problems: ProblemList, today: dt.date) -> None:
+    if t.has(name):
+        future = (t.typed[name] > pd.Timestamp(today)).fillna(False).astype(bool)
+        t.report(
+            problems,
+            future,
+            name,
+            lambda v: (
+                f"{_q(v)} is after the day of the build ({today.isoformat()}); "
+                "dates from the future are refused"
+            ),
+        )
+
+
+def _check_status(t: _Table, problems: ProblemList, today: dt.date) -> None:
+    """A status date and reason belong to a paused or deauthorised provider only."""
+    _check_not_after(t, "status_since", problems, today)
+    if not t.has("status"):
+        return
+    active = (t.raw["status"] == "active").to_numpy(dtype=bool)
+    for name in ("status_since", "status_reason"):
+        if t.has(name):
+            t.report(
+                problems,
+                active & t.filled(name).to_numpy(dtype=bool),
+                name,
+                lambda _: (
+                    "the provider is active; a status date and reason are given only for a "
+                    "paused or deauthorised provider"
+                ),
+            )
+
+
 def _check_results(t: _Table, problems: ProblemList, today: dt.date) -> None:
     """The life of a record: ongoing records have no end data; ended ones have a reason;
     nothing has happened after the day of the build."""
     # A date from the future (a typo, a planned start) would move every
     # headline period to a year that has not happened.
     for name in ("start_date", "end_date"):
-        if t.has(name):
-            future = (t.typed[name] > pd.Timestamp(today)).fillna(False).astype(bool)
-            t.report(
-                problems,
-                future,
-                name,
-                lambda v: (
-                    f"{_q(v)} is after the day of the build ({today.isoformat()}); "
-                    "dates from the future are refused"
-                ),
-            )
+        _check_not_after(t, name, problems, today)
     if not t.has("end_date"):
         return  # already reported; every rule here hangs on end_date
     ended = t.filled("end_date")

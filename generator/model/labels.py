@@ -88,3 +88,26 @@ COMPARISON = {
     "clearlybetter": N_("Clearly better than expected"),
     "clearlyworse": N_("Clearly worse than expected"),
 }
+
+# Why a provider is paused or deauthorised (providers.csv, status_reason).
+STATUS_REASONS = {
+    "provider_request": N_("the provider's own request"),
+    "full": N_("no room for more customers"),
+    "quality": N_("shortcomings in quality"),
+    "breach_of_contract": N_("a breach of its agreement with the municipality"),
+    "other": N_("another reason"),
+}
+
+# The municipality's follow-up of a provider (follow_ups.csv).
+FOLLOW_UP_KINDS = {
+    "quality_dialogue": N_("Quality dialogue"),
+    "follow_up": N_("Follow-up visit"),
+    "action_plan": N_("Action plan"),
+    "warning": N_("Warning"),
+    "deauthorisation": N_("Authorisation withdrawn"),
+}
+
+FOLLOW_UP_STATUSES = {
+    "open": N_("Ongoing"),
+    "closed": N_("Closed"),
+}

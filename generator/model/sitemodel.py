@@ -22,6 +22,7 @@ from generator.ingest import schema
 from generator.ingest.dataset import Dataset
 from generator.ingest.sanitize import render_markdown
 from generator.model import labels
+from generator.model.followups import FollowUp, follow_ups, under_action_plan
 from generator.protect.disclosure import FEWER_THAN_K, SECONDARY
 from generator.slugs import slugify, unique_slugs
 
@@ -103,10 +104,19 @@ class Provider:
     # Indicators none of its services has ever had a record for: "does not
     # apply", a row its pages leave out (indicators.services_with_records).
     not_applicable: frozenset[str] = frozenset()
+    # Since when, and why, a provider is paused or deauthorised (providers.csv).
+    status_since: dt.date | None = None
+    status_reason: str | None = None
+    follow_ups: tuple[FollowUp, ...] = ()  # newest first (followups.py)
 
     @property
     def listed(self) -> bool:
         return self.status in schema.LISTED_STATUSES
+
+    @property
+    def action_plan(self) -> bool:
+        """Under an action plan the municipality has not closed."""
+        return under_action_plan(self.follow_ups)
 
     @property
     def districts(self) -> tuple[str, ...]:
@@ -204,6 +214,9 @@ class SiteModel:
     open_data_sizes: dict[str, int] = field(default_factory=dict)
     # The staff figures' own disclosure threshold (STAFF_DISCLOSURE_K); 0: K.
     staff_k: int = 0
+    # The municipality publishes its follow-ups (follow_ups.csv is there): pages
+    # then say so even of a provider with none.
+    follow_ups_given: bool = False
 
     @property
     def staff_threshold(self) -> int:
@@ -243,6 +256,10 @@ def _opt_int(value: Any) -> int | None:
 
 def _opt_str(value: Any) -> str | None:
     return None if pd.isna(value) or value == "" else str(value)
+
+
+def _opt_date(value: Any) -> dt.date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
 def _opt_bool(value: Any) -> bool | None:
@@ -466,6 +483,7 @@ def build_site_model(
     premises = _premises(ds)
     staff = _staff(ds, staff_k, _hidden_headcounts(table))
     groups = _groups(group_sizes, k)
+    followed = follow_ups(ds.follow_ups)
     cannot = not_comparable(ds.results)
     unknown = unknown_outcomes(ds.results, latest - pooled_years + 1, latest, k)
     applies = services_with_records(ds.results)
@@ -480,7 +498,6 @@ def build_site_model(
         }
         staff_year, staff_roles = staff.get(pid, (None, {}))
         groups_year, group_items = groups.get(pid, (None, []))
-        since = row.authorised_since
         providers.append(
             Provider(
                 id=pid,
@@ -492,7 +509,7 @@ def build_site_model(
                 services=tuple(row.services),
                 staff_languages=tuple(row.staff_languages),
                 employer_sectors=tuple(row.employer_sectors),
-                authorised_since=None if pd.isna(since) else pd.Timestamp(since).date(),
+                authorised_since=_opt_date(row.authorised_since),
                 status=str(row.status),
                 premises=premises.get(pid, []),
                 staff=staff_roles,
@@ -509,6 +526,9 @@ def build_site_model(
                     name for name, services in applies.items()
                     if not services & set(row.services)
                 ),
+                status_since=_opt_date(row.status_since),
+                status_reason=_opt_str(row.status_reason),
+                follow_ups=followed.get(pid, ()),
             )
         )
     providers.sort(key=lambda p: (p.name.casefold(), p.id))
@@ -548,6 +568,7 @@ def build_site_model(
             }
         ),
         hidden_counts=_hidden_counts(table, left_out or {}),
+        follow_ups_given=ds.follow_ups_given,
     )
 
 

@@ -124,6 +124,18 @@ def providers_json(model: SiteModel) -> dict[str, Any]:
                 "employer_sectors": list(p.employer_sectors),
                 "authorised_since": p.authorised_since.isoformat() if p.authorised_since else None,
                 "status": p.status,
+                "status_since": p.status_since.isoformat() if p.status_since else None,
+                "status_reason": p.status_reason,
+                # Newest first; summaries by language, as the municipality wrote them.
+                "follow_ups": [
+                    {
+                        "date": f.date.isoformat(),
+                        "kind": f.kind,
+                        "status": f.status,
+                        "summary": dict(f.summaries),
+                    }
+                    for f in p.follow_ups
+                ],
                 "premises": p.premises,
                 "staff": {"year": p.staff_year, "roles": p.staff},
                 "group_sizes": {"year": p.groups_year, "services": p.groups},

@@ -16,6 +16,7 @@ METHODOLOGY = "methodology.html"
 OPEN_DATA = "open-data.html"
 ACCESSIBILITY = "accessibility.html"
 HOW_TO_CHOOSE = "how-choosing-works.html"  # services, choosing, switching, complaints
+EMPLOYER_GUIDE = "for-employers.html"  # how employers recruit through providers, support schemes
 EASY_READ_FOLDER = "lattlast/"
 
 # Data pages without parameters.
@@ -44,7 +45,7 @@ _SECTIONS = (
     ("search", (SEARCH,), ()),
     ("like-me", (), ("like-me/",)),
     ("compare", (COMPARE,), ("compare/",)),
-    ("employers", (EMPLOYERS,), ("employers/",)),
+    ("employers", (EMPLOYERS, EMPLOYER_GUIDE), ("employers/",)),
     ("methodology", (METHODOLOGY,), ()),
 )
 

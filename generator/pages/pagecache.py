@@ -68,8 +68,8 @@ def code_fingerprint(settings_file: Path, content: Path) -> str:
 def model_fingerprint(model: Any) -> str:
     """A hash of the model-wide parts of the site model: everything but the
     providers' own figures, texts and charts, plus each provider's facets
-    (names, services, districts, languages, sectors and status appear in
-    lists, filters and search options on many pages)."""
+    (names, services, districts, languages, sectors, status and an open
+    action plan appear in lists, filters and search options on many pages)."""
     h = _hash()
     # The date of the data and the open data's file sizes change every night
     # but no cached page shows them (only the editorial pages, which are
@@ -88,6 +88,7 @@ def model_fingerprint(model: Any) -> str:
             p.staff_languages,
             p.employer_sectors,
             p.districts,
+            p.action_plan,
         )
         for p in model.providers
     ]

@@ -333,7 +333,10 @@ def _employers(model: SiteModel, size: int) -> Iterator[Page]:
     providers = employer_providers(model.listed)
     services = tuple(s for s in EMPLOYER_SERVICES if any(s in p.services for p in providers))
     sectors = tuple(s for s in model.sectors if any(s in p.employer_sectors for p in providers))
-    chosen: list[tuple[str, str | None, list[Provider]]] = [("all", None, providers)]
+    # The entrance and its sector lists hold the providers that report a
+    # sector; one that reports none is found under the services it offers.
+    with_sector = [p for p in providers if p.employer_sectors]
+    chosen: list[tuple[str, str | None, list[Provider]]] = [("all", None, with_sector)]
     for code in sectors:
         chosen.append(("sector", code, [p for p in providers if code in p.employer_sectors]))
     for code in services:

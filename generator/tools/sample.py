@@ -801,8 +801,87 @@ def _providers_table(providers: list[Provider], seed: int) -> pd.DataFrame:
             "employer_sectors": ";".join(p.sectors),
             "authorised_since": _date_string(p.authorised_day),
             "status": p.status,
+            "status_since": _STATUS_SINCE.get(p.status, ""),
+            "status_reason": _STATUS_REASON.get(p.status, ""),
         })
     return pd.DataFrame(rows, columns=list(schema.PROVIDERS.column_names))
+
+
+# A deauthorised provider's customers moved on the decision day (see _records);
+# a paused provider stopped taking customers when its groups were full.
+_STATUS_SINCE = {"deauthorised": "2025-11-28", "paused": "2025-09-01"}
+_STATUS_REASON = {"deauthorised": "quality", "paused": "full"}
+
+# The municipality's follow-ups of the Nacka providers: the deauthorised one's
+# road to its deauthorisation, an open action plan for the provider whose
+# customers are least satisfied, and routine visits.
+_SMALL_FOLLOW_UPS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("nacka-jobbmatchning", "2025-03-12", "quality_dialogue", "closed",
+     "Kommunen gick igenom låga resultat och klagomål på uteblivna möten med anordnaren.",
+     "The municipality went through low results and complaints about missed meetings with"
+     " the provider."),
+    ("nacka-jobbmatchning", "2025-05-20", "action_plan", "closed",
+     "Anordnaren lämnade en åtgärdsplan för fler möten med varje kund och bättre uppföljning.",
+     "The provider handed in an action plan for more meetings with each customer and better"
+     " follow-up."),
+    ("nacka-jobbmatchning", "2025-09-15", "warning", "closed",
+     "Åtgärdsplanen följdes inte. Kommunen gav anordnaren en skriftlig varning.",
+     "The action plan was not kept. The municipality gave the provider a written warning."),
+    ("nacka-jobbmatchning", "2025-11-28", "deauthorisation", "closed",
+     "Kommunen återkallade auktorisationen. Kunderna har fått välja en ny anordnare.",
+     "The municipality withdrew the authorisation. The customers have chosen a new provider."),
+    ("nacka-karriarpartner", "2025-10-02", "quality_dialogue", "closed",
+     "Kommunen tog upp att få kunder är nöjda och att anordnarens löften i marknadsföringen"
+     " inte stämmer med resultaten.",
+     "The municipality raised that few customers are satisfied and that the provider's"
+     " promises in its marketing do not match its results."),
+    ("nacka-karriarpartner", "2025-11-10", "action_plan", "open",
+     "Anordnaren arbetar efter en åtgärdsplan: tydligare information till kunderna och"
+     " ändrad marknadsföring. Kommunen följer upp i mars 2026.",
+     "The provider is working to an action plan: clearer information for customers and"
+     " changed marketing. The municipality follows up in March 2026."),
+    ("nacka-sfi-center", "2025-04-08", "follow_up", "closed",
+     "Besök i lokalerna i Fisksätra. Inga brister.",
+     "A visit to the premises in Fisksätra. No shortcomings."),
+    ("orminge-jobbcoach", "2024-11-19", "follow_up", "closed",
+     "Kommunen granskade hur anordnaren dokumenterar kundernas planer. Inga brister.",
+     "The municipality reviewed how the provider records its customers' plans."
+     " No shortcomings."),
+)
+
+
+def _follow_ups_table(providers: list[Provider], seed: int, scale: str) -> pd.DataFrame:
+    """The municipality's follow-ups: the Nacka ones for the small scale; for the
+    generated scales a routine visit for some providers, an open action plan for
+    a few and the deauthorisation of every deauthorised one."""
+    columns = list(schema.FOLLOW_UPS.column_names)
+    if scale == "small":
+        rows = [
+            {"provider_id": pid, "date": day, "kind": kind, "status": status,
+             "summary_sv": sv, "summary_en": en}
+            for pid, day, kind, status, sv, en in _SMALL_FOLLOW_UPS
+        ]
+        return pd.DataFrame(rows, columns=columns).astype(object).fillna("")
+    rng = _rng(seed, "follow-ups")
+    rows = []
+    for p in providers:
+        draw = rng.random()
+        if p.status == "deauthorised":
+            rows.append({"provider_id": p.pid, "date": _STATUS_SINCE["deauthorised"],
+                         "kind": "deauthorisation", "status": "closed",
+                         "summary_sv": "Kommunen återkallade auktorisationen.",
+                         "summary_en": "The municipality withdrew the authorisation."})
+        elif draw < 0.03:
+            rows.append({"provider_id": p.pid, "date": "2025-10-15", "kind": "action_plan",
+                         "status": "open",
+                         "summary_sv": "Anordnaren arbetar efter en åtgärdsplan.",
+                         "summary_en": "The provider is working to an action plan."})
+        elif draw < 0.15:
+            rows.append({"provider_id": p.pid, "date": "2025-05-06", "kind": "follow_up",
+                         "status": "closed",
+                         "summary_sv": "Besök i lokalerna. Inga brister.",
+                         "summary_en": "A visit to the premises. No shortcomings."})
+    return pd.DataFrame(rows, columns=columns).astype(object).fillna("")
 
 
 def _premises_table(providers: list[Provider], seed: int) -> pd.DataFrame:
@@ -1263,7 +1342,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 def write_sample(out: Path, scale: str = "small", seed: int = 1, draws: str = "systematic") -> None:
     """Write a synthetic data set in the data contract into ``out``.
 
-    Replaces the five CSV files and the ``texts/`` folder in ``out``; other files
+    Replaces the six CSV files and the ``texts/`` folder in ``out``; other files
     there (such as a README) are left alone. ``draws`` is "systematic" or
     "binomial" (see ``_bernoulli``).
     """
@@ -1291,4 +1370,5 @@ def _write_sample(out: Path, scale: str, seed: int) -> None:
     _write_csv(_staff_table(providers, volumes, spec.years, seed), out / schema.STAFF.name)
     _write_csv(_groups_table(providers, volumes, spec.years, seed), out / schema.GROUPS.name)
     _write_csv(_results_table(records, providers, spec, seed), out / schema.RESULTS.name)
+    _write_csv(_follow_ups_table(providers, seed, scale), out / schema.FOLLOW_UPS.name)
     _write_texts(out, providers)
