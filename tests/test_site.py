@@ -9,7 +9,8 @@ import gzip
 import json
 import posixpath
 import re
-from html.parser import HTMLParser
+from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -38,25 +39,34 @@ def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-class LinkCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-        self.html_attrs: dict[str, str | None] = {}
+# Start tags and comments; attributes as the HTML standard allows them. A
+# regular expression reads the 1,300 pages several times faster than
+# html.parser, with the same tags and attributes.
+_TAG = re.compile(r"<!--.*?-->|<([a-zA-Z][\w-]*)(\s[^>]*)?>", re.S)
+_ATTR = re.compile(r"""([^\s="'>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "html":
-            self.html_attrs = a
-        for key in ("href", "src"):
-            if a.get(key):
-                self.links.append(a[key])  # type: ignore[arg-type]
+
+@dataclass
+class Collected:
+    links: list[str] = field(default_factory=list)  # every href and src
+    html_attrs: dict[str, str | None] = field(default_factory=dict)
 
 
 @functools.cache  # the sample's pages are read only: each is parsed once per run
-def parse(path: Path) -> LinkCollector:
-    c = LinkCollector()
-    c.feed(read(path))
+def parse(path: Path) -> Collected:
+    c = Collected()
+    for tag in _TAG.finditer(read(path)):
+        if tag.group(1) is None:
+            continue  # a comment
+        attrs: dict[str, str | None] = {}
+        for attr in _ATTR.finditer(tag.group(2) or ""):
+            value = next((v for v in attr.group(2, 3, 4) if v is not None), None)
+            if value is not None and "&" in value:
+                value = unescape(value)
+            attrs.setdefault(attr.group(1).lower(), value)
+        if tag.group(1).lower() == "html":
+            c.html_attrs = attrs
+        c.links += [attrs[key] for key in ("href", "src") if attrs.get(key)]  # type: ignore[misc]
     return c
 
 
