@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.model.followups import FollowUp
+from generator.model.mix import MixShare
 from generator.model.sitemodel import Figure
 from generator.model.verdicts import Reference
 from generator.pages.views import ServiceResults
@@ -262,6 +263,24 @@ EXAMPLES = (
         "contact.phone(number)",
         {"number": "08-465 004 06"},
         ("08-465 004 06",),
+    ),
+    Example(
+        "customer mix: a group's share, from two published counts",
+        "figure",
+        "figure.mix(s)",
+        {"s": MixShare("age_band=20-24", figure(50, 30), figure(50, 120), 25)},
+        ("25",),
+        ("Hidden", "No customers"),
+    ),
+    Example(
+        "customer mix: a hidden count hides the share, with the count's own reason",
+        "figure",
+        "figure.mix(s) ~ figure.mix(none)",
+        {"s": MixShare("age_band=20-24", figure(None, reason="secondary"), figure(50, 120),
+                       None),
+         "none": MixShare("age_band=16-19", None, figure(50, 120), None)},
+        ("Hidden to protect privacy", "No customers"),
+        ("%", "Too few"),
     ),
     Example(
         "follow-ups, newest first; a summary not written in the visitor's language is Swedish",

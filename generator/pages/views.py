@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from generator.compute import registry
+from generator.model.mix import BASE, MixShare, customer_mix
 from generator.model.ranking import bands, by_name, ranked, sort_by, sort_by_group, sort_providers
 from generator.model.sitemodel import (
     HEADLINE,
@@ -34,6 +35,8 @@ from generator.pages import addresses
 
 # Headline indicators with figures for the customers of each service.
 BY_SERVICE = tuple(key for key in HEADLINE if key in registry.BREAKDOWN)
+# Who a provider's customers are (mix.py): who they are, not what they did.
+MIX_COLUMNS = ("age_band", "born_abroad", "education_level", "disability")
 # Services through which an employer can recruit, in the order the pages show them.
 EMPLOYER_SERVICES = ("larling", "praktik", "studieforberedande", "yrkesvux", "jobbcoachning")
 
@@ -169,6 +172,11 @@ class FactSheet(ProviderView):
 class ProviderPage(FactSheet):
     # The trend chart of each headline indicator that has one (charts.ChartFile).
     charts: Mapping[str, Any] = field(default_factory=dict)
+    # Who its customers were beside all providers' customers: per breakdown
+    # column, per group, the two shares (mix.customer_mix).
+    mix: Mapping[str, tuple[tuple[MixShare, MixShare | None], ...]] = field(
+        default_factory=dict
+    )
 
 
 def fact_sheet(model: SiteModel, provider: Provider) -> FactSheet:
@@ -219,7 +227,17 @@ def provider_page(model: SiteModel, provider: Provider) -> ProviderPage:
         if (chart := model.charts.get((provider.id, key))) is not None
     }
     sheet = fact_sheet(model, provider)
-    return ProviderPage(provider, sheet.references, sheet.by_service, charts)
+    groups = {c: g for c, g in model.profile_groups.items() if c in MIX_COLUMNS}
+    own = customer_mix(provider.profiles, provider.figure(model.pooled_period, BASE), groups)
+    everyone = customer_mix(
+        model.all_profiles, model.all_figures.get(model.pooled_period, {}).get(BASE), groups
+    )
+    reference = {s.group: s for shares in everyone.values() for s in shares}
+    mix = {
+        column: tuple((s, reference.get(s.group)) for s in shares)
+        for column, shares in own.items()
+    }
+    return ProviderPage(provider, sheet.references, sheet.by_service, charts, mix)
 
 
 @dataclass(frozen=True)
