@@ -191,3 +191,49 @@ def test_the_employer_entrance_has_a_contact_a_guide_and_only_providers_with_a_s
         for service in set(p["services"]) & set(EMPLOYER_SERVICES):
             page = sample_site / "en" / "employers" / f"service-{service}.html"
             assert f"provider/{p['provider_id']}.html" in page.read_text(encoding="utf-8")
+
+
+def test_complaints_and_placements_are_checked_at_load(tmp_path: Path) -> None:
+    tables = valid_tables()
+    pid = tables["providers.csv"][0]["provider_id"]
+    next_year = str(dt.date.today().year + 1)
+    tables["complaints.csv"] = [
+        {"provider_id": pid, "year": "2025", "complaints": "3"},
+        {"provider_id": pid, "year": next_year, "complaints": "1"},
+        {"provider_id": "no-such-provider", "year": "2025", "complaints": "-1"},
+    ]
+    tables["employer_placements.csv"] = [
+        {"year": "2025", "sector": "bygg", "placements": "12", "hires": "4"},
+        {"year": "2025", "sector": "rymd", "placements": "1", "hires": "x"},
+    ]
+    text = "\n".join(_problems(write_folder(tmp_path, tables)))
+    assert re.search(rf"complaints\.csv:{line_of(1)}: column 'year': .*after the year", text)
+    assert re.search(rf"complaints\.csv:{line_of(2)}: column 'provider_id'", text)
+    assert re.search(rf"complaints\.csv:{line_of(2)}: column 'complaints'", text)
+    assert re.search(rf"employer_placements\.csv:{line_of(1)}: column 'sector'", text)
+    assert re.search(rf"employer_placements\.csv:{line_of(1)}: column 'hires'", text)
+    assert "complaints.csv:2:" not in text and "employer_placements.csv:2:" not in text
+
+
+@pytest.mark.slow
+def test_complaints_are_counts_newest_first_and_small_placement_counts_are_hidden(
+    sample_site: Path,
+) -> None:
+    data = Path(__file__).resolve().parent.parent / "data"
+    complaints = pd.read_csv(data / "complaints.csv")
+    pid = complaints.sort_values("complaints").iloc[-1]["provider_id"]
+    page = (sample_site / "en" / "provider" / f"{pid}.html").read_text(encoding="utf-8")
+    items = re.findall(r"<li>(\d{4}): (\d+) complaints?</li>", page)
+    mine = complaints[complaints["provider_id"] == pid].sort_values("year", ascending=False)
+    expected = list(zip(mine["year"], mine["complaints"], strict=True))
+    assert [(int(y), int(n)) for y, n in items] == expected
+    assert "so compare with care" in _text(page)
+    placed = pd.read_csv(data / "employer_placements.csv")
+    latest = placed[placed["year"] == placed["year"].max()]
+    entrance = (sample_site / "en" / "employers.html").read_text(encoding="utf-8")
+    table = entrance[entrance.index('id="placements-heading"'):]
+    table = table[: table.index("</table>")]
+    shown = {int(n) for n in re.findall(r'data-n="(\d+)"', table)}
+    counts = set(latest["placements"]) | set(latest["hires"])
+    assert shown == {n for n in counts if n >= 5}
+    assert any(n < 5 for n in counts) and "fewer than 5" in table

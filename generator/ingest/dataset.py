@@ -34,6 +34,10 @@ class Dataset:
     # follow_ups_given says whether the file was there at all.
     follow_ups: pd.DataFrame | None = None
     follow_ups_given: bool = False
+    # complaints.csv and employer_placements.csv (optional), empty without the file.
+    complaints: pd.DataFrame | None = None
+    complaints_given: bool = False
+    employer_placements: pd.DataFrame | None = None
     texts: dict[tuple[str, str], str] = field(default_factory=dict)
     data_date: dt.date | None = None
     # The last complete year (periods.complete_years); None until the dataset is

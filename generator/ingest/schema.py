@@ -65,6 +65,8 @@ PLAUSIBLE = {
     "classrooms": 1_000,
     "headcount": 10_000,  # staff of one role at one provider
     "participants": 1_000,  # one teaching group
+    "complaints": 10_000,  # about one provider in one year
+    "placements": 100_000,  # placements or hires in one sector in one year
 }
 
 
@@ -209,4 +211,32 @@ FOLLOW_UPS = FileSpec(
     required=False,
 )
 
-FILES: tuple[FileSpec, ...] = (PROVIDERS, PREMISES, STAFF, GROUPS, RESULTS, FOLLOW_UPS)
+# Complaints the municipality received about each provider, per year (optional).
+COMPLAINTS = FileSpec(
+    "complaints.csv",
+    (
+        Column("provider_id", "slug", required=True),
+        Column("year", "int", required=True, min=1990, max=2100),
+        Column("complaints", "int", required=True, min=0, max=PLAUSIBLE["complaints"]),
+    ),
+    key=("provider_id", "year"),
+    required=False,
+)
+
+# Work placements and hires the providers arranged with employers, per sector
+# and year, all providers together (optional).
+PLACEMENTS = FileSpec(
+    "employer_placements.csv",
+    (
+        Column("year", "int", required=True, min=1990, max=2100),
+        Column("sector", "code", required=True, codes=SECTORS),
+        Column("placements", "int", required=True, min=0, max=PLAUSIBLE["placements"]),
+        Column("hires", "int", required=True, min=0, max=PLAUSIBLE["placements"]),
+    ),
+    key=("year", "sector"),
+    required=False,
+)
+
+FILES: tuple[FileSpec, ...] = (
+    PROVIDERS, PREMISES, STAFF, GROUPS, RESULTS, FOLLOW_UPS, COMPLAINTS, PLACEMENTS,
+)

@@ -41,6 +41,7 @@ from generator.ingest.load import (
 )
 from generator.ingest.problems import InvalidData, Problem, ProblemList
 from generator.ingest.schema import (
+    COMPLAINTS,
     END_REASONS,
     FALSE_WORDS,
     FILES,
@@ -48,6 +49,7 @@ from generator.ingest.schema import (
     GROUPS,
     LISTED_STATUSES,
     OUTCOMES,
+    PLACEMENTS,
     PREMISES,
     PROVIDERS,
     RESULTS,
@@ -136,6 +138,8 @@ def validate(raw: RawData, problems: ProblemList, *, today: dt.date | None = Non
         _check_staff(tables[STAFF.name], problems)
         _check_status(tables[PROVIDERS.name], problems, today or dt.date.today())
         _check_not_after(tables[FOLLOW_UPS.name], "date", problems, today or dt.date.today())
+        for spec in (COMPLAINTS, PLACEMENTS):
+            _check_year_not_after(tables[spec.name], problems, today or dt.date.today())
         frames = {name: t.frame() for name, t in tables.items()}
     results = frames[RESULTS.name]
     return Dataset(
@@ -146,6 +150,9 @@ def validate(raw: RawData, problems: ProblemList, *, today: dt.date | None = Non
         results=results,
         follow_ups=frames[FOLLOW_UPS.name],
         follow_ups_given=tables[FOLLOW_UPS.name].loaded,
+        complaints=frames[COMPLAINTS.name],
+        complaints_given=tables[COMPLAINTS.name].loaded,
+        employer_placements=frames[PLACEMENTS.name],
         texts=dict(raw.texts),
         data_date=_data_date(results),
     )
@@ -619,7 +626,7 @@ def _check_references(tables: dict[str, _Table], raw: RawData, problems: Problem
     if not providers.complete or not providers.has("provider_id"):
         return  # already reported; every reference would be a second, misleading problem
     known = set(providers.raw["provider_id"][providers.good("provider_id")])
-    for spec in (PREMISES, STAFF, GROUPS, RESULTS, FOLLOW_UPS):
+    for spec in (PREMISES, STAFF, GROUPS, RESULTS, FOLLOW_UPS, COMPLAINTS):
         t = tables[spec.name]
         if t.has("provider_id"):
             unknown = t.good("provider_id") & ~t.raw["provider_id"].isin(known)
@@ -673,6 +680,16 @@ def _check_not_after(t: _Table, name: str, problems: ProblemList, today: dt.date
                 f"{_q(v)} is after the day of the build ({today.isoformat()}); "
                 "dates from the future are refused"
             ),
+        )
+
+
+def _check_year_not_after(t: _Table, problems: ProblemList, today: dt.date) -> None:
+    if t.has("year"):
+        t.report(
+            problems,
+            (t.typed["year"] > today.year).fillna(False).astype(bool),
+            "year",
+            lambda v: f"{_q(v)} is after the year of the build ({today.year})",
         )
 
 

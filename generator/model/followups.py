@@ -62,3 +62,35 @@ def follow_ups(frame: pd.DataFrame | None) -> dict[str, tuple[FollowUp, ...]]:
 def under_action_plan(items: tuple[FollowUp, ...]) -> bool:
     """An action plan the municipality has not yet closed."""
     return any(f.kind == ACTION_PLAN and f.status == "open" for f in items)
+
+
+def complaints(frame: pd.DataFrame | None) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Provider id -> (year, complaints received), newest year first."""
+    if frame is None or frame.empty:
+        return {}
+    out: dict[str, list[tuple[int, int]]] = {}
+    for row in frame.itertuples(index=False):
+        out.setdefault(str(row.provider_id), []).append((int(row.year), int(row.complaints)))
+    return {pid: tuple(sorted(items, reverse=True)) for pid, items in out.items()}
+
+
+@dataclass(frozen=True)
+class Placements:
+    """Work placements and hires the providers arranged in one sector in one year."""
+
+    sector: str
+    placements: int
+    hires: int
+
+
+def placements(frame: pd.DataFrame | None) -> tuple[int | None, tuple[Placements, ...]]:
+    """The latest year of employer_placements.csv and its rows, in the
+    contract's sector order; (None, ()) without the file."""
+    if frame is None or frame.empty:
+        return None, ()
+    year = int(frame["year"].max())
+    rows = {
+        str(r.sector): Placements(str(r.sector), int(r.placements), int(r.hires))
+        for r in frame[frame["year"] == year].itertuples(index=False)
+    }
+    return year, tuple(rows[s] for s in schema.SECTORS if s in rows)

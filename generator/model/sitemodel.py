@@ -22,7 +22,14 @@ from generator.ingest import schema
 from generator.ingest.dataset import Dataset
 from generator.ingest.sanitize import render_markdown
 from generator.model import labels
-from generator.model.followups import FollowUp, follow_ups, under_action_plan
+from generator.model.followups import (
+    FollowUp,
+    Placements,
+    complaints,
+    follow_ups,
+    placements,
+    under_action_plan,
+)
 from generator.protect.disclosure import FEWER_THAN_K, SECONDARY
 from generator.slugs import slugify, unique_slugs
 
@@ -108,6 +115,7 @@ class Provider:
     status_since: dt.date | None = None
     status_reason: str | None = None
     follow_ups: tuple[FollowUp, ...] = ()  # newest first (followups.py)
+    complaints: tuple[tuple[int, int], ...] = ()  # (year, complaints received), newest first
 
     @property
     def listed(self) -> bool:
@@ -217,6 +225,11 @@ class SiteModel:
     # The municipality publishes its follow-ups (follow_ups.csv is there): pages
     # then say so even of a provider with none.
     follow_ups_given: bool = False
+    complaints_given: bool = False  # complaints.csv is there
+    # Work placements and hires through the providers by sector, the latest year
+    # of employer_placements.csv (followups.placements).
+    placements_year: int | None = None
+    placements: tuple[Placements, ...] = ()
 
     @property
     def staff_threshold(self) -> int:
@@ -484,6 +497,8 @@ def build_site_model(
     staff = _staff(ds, staff_k, _hidden_headcounts(table))
     groups = _groups(group_sizes, k)
     followed = follow_ups(ds.follow_ups)
+    complained = complaints(ds.complaints)
+    placed_year, placed = placements(ds.employer_placements)
     cannot = not_comparable(ds.results)
     unknown = unknown_outcomes(ds.results, latest - pooled_years + 1, latest, k)
     applies = services_with_records(ds.results)
@@ -529,6 +544,7 @@ def build_site_model(
                 status_since=_opt_date(row.status_since),
                 status_reason=_opt_str(row.status_reason),
                 follow_ups=followed.get(pid, ()),
+                complaints=complained.get(pid, ()),
             )
         )
     providers.sort(key=lambda p: (p.name.casefold(), p.id))
@@ -569,6 +585,9 @@ def build_site_model(
         ),
         hidden_counts=_hidden_counts(table, left_out or {}),
         follow_ups_given=ds.follow_ups_given,
+        complaints_given=ds.complaints_given,
+        placements_year=placed_year,
+        placements=placed,
     )
 
 

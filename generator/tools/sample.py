@@ -850,6 +850,35 @@ _SMALL_FOLLOW_UPS: tuple[tuple[str, str, str, str, str, str], ...] = (
 )
 
 
+def _complaints_table(providers: list[Provider], years: tuple[int, ...], seed: int) -> pd.DataFrame:
+    """Complaints per provider and year: mostly none or one, more where customers
+    are less satisfied; the deauthorised provider's pile up."""
+    rng = _rng(seed, "complaints")
+    rows = []
+    for p in providers:
+        for year in years:
+            mean = 0.6 + 1.5 * max(-p.sat_effect, 0.0) + (3.0 if p.status == "deauthorised" else 0)
+            count = int(rng.poisson(mean))
+            rows.append({"provider_id": p.pid, "year": year, "complaints": count})
+    return pd.DataFrame(rows, columns=list(schema.COMPLAINTS.column_names))
+
+
+def _placements_table(providers: list[Provider], years: tuple[int, ...], seed: int) -> pd.DataFrame:
+    """Work placements and hires per sector and year: the more providers work with
+    a sector, the more placements; about a third of placements lead to a hire."""
+    rng = _rng(seed, "placements")
+    partners = {s: sum(s in p.sectors for p in providers) for s in schema.SECTORS}
+    rows = []
+    for year in years:
+        for sector in schema.SECTORS:
+            if not partners[sector]:
+                continue
+            placed = int(rng.poisson(6 * partners[sector]))
+            rows.append({"year": year, "sector": sector, "placements": placed,
+                         "hires": int(rng.binomial(placed, 0.35))})
+    return pd.DataFrame(rows, columns=list(schema.PLACEMENTS.column_names))
+
+
 def _follow_ups_table(providers: list[Provider], seed: int, scale: str) -> pd.DataFrame:
     """The municipality's follow-ups: the Nacka ones for the small scale; for the
     generated scales a routine visit for some providers, an open action plan for
@@ -1371,4 +1400,6 @@ def _write_sample(out: Path, scale: str, seed: int) -> None:
     _write_csv(_groups_table(providers, volumes, spec.years, seed), out / schema.GROUPS.name)
     _write_csv(_results_table(records, providers, spec, seed), out / schema.RESULTS.name)
     _write_csv(_follow_ups_table(providers, seed, scale), out / schema.FOLLOW_UPS.name)
+    _write_csv(_complaints_table(providers, spec.years, seed), out / schema.COMPLAINTS.name)
+    _write_csv(_placements_table(providers, spec.years, seed), out / schema.PLACEMENTS.name)
     _write_texts(out, providers)
