@@ -61,4 +61,5 @@ def template_pages(site: Path) -> dict[str, str]:
 EVERY_TEMPLATE = {LANGUAGES[0], "ar"}
 BY_LANGUAGE = (
     "start", "provider-active", "methodology", "compare", "like-me-group", "factsheet",
+    "employers",
 )
