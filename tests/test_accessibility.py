@@ -56,6 +56,19 @@ def tab_to(page, predicate, limit: int = 80) -> dict:
     raise AssertionError("never reached by keyboard")
 
 
+def watch_requests(page) -> tuple[set[str], list[str]]:
+    """The hosts the page's requests go to, and what the security policy refused,
+    filled in as the page is used."""
+    hosts: set[str] = set()
+    refused: list[str] = []
+    page.on("request", lambda req: hosts.add(urlparse(req.url).netloc))
+    page.on(
+        "console",
+        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return hosts, refused
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_template_in_both_directions_and_the_main_pages_in_every_language(
     lang: str, page, site_url: str, sample_site: Path
@@ -67,13 +80,7 @@ def test_every_template_in_both_directions_and_the_main_pages_in_every_language(
     right-to-left language (EVERY_TEMPLATE); in the others the pages whose text
     differs most by language (BY_LANGUAGE): a template's markup, skip link and
     menus are the same in every language."""
-    hosts: set[str] = set()
-    refused: list[str] = []
-    page.on("request", lambda req: hosts.add(urlparse(req.url).netloc))
-    page.on(
-        "console",
-        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
-    )
+    hosts, refused = watch_requests(page)
     other = next(code for code in LANGUAGES if code != lang)
     failures: list[str] = []
     pages = template_pages(sample_site)
@@ -138,13 +145,7 @@ def test_keyboard_only_search(page, site_url: str) -> None:
 
 
 def test_search_stays_on_the_site_and_an_inline_script_is_refused(page, site_url: str) -> None:
-    hosts: set[str] = set()
-    refused: list[str] = []
-    page.on("request", lambda req: hosts.add(urlparse(req.url).netloc))
-    page.on(
-        "console",
-        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
-    )
+    hosts, refused = watch_requests(page)
     page.goto(site_url + "search.html")
     page.get_by_role("searchbox").fill("sfi")
     page.locator(".search__results li").first.wait_for(timeout=10_000)
