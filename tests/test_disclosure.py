@@ -415,7 +415,7 @@ def protect_or_refuse(table: pd.DataFrame, k: int) -> pd.DataFrame | None:
         return None
 
 
-@settings(max_examples=examples(150))
+@settings(max_examples=examples(100))
 @given(micro_tables())
 def test_property_no_group_under_k_is_published_or_recoverable(case) -> None:
     table, k = case
@@ -452,8 +452,8 @@ def datasets(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 # Each example builds, protects and proves a whole table (about 5 s): `ci` runs
-# ten, `thorough` a hundred.
-@settings(max_examples=examples(10))
+# seven, `thorough` seventy.
+@settings(max_examples=examples(7))
 @given(datasets(), st.integers(3, 6), st.sampled_from([(), ("born_abroad", "service")]))
 def test_property_end_to_end_from_a_dataset(records, k, breakdowns) -> None:
     staff = [{"provider_id": "p1", "year": 2025, "role": "teacher", "headcount": 4,

@@ -419,9 +419,9 @@ def valid_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_valid_folder(tmp_path_factory.mktemp("valid"))
 
 
-# 50 fixed draws each in CI (a whole folder is loaded per draw); `thorough`
+# 30 fixed draws each in CI (a whole folder is loaded per draw); `thorough`
 # runs ten times as many.
-FUZZ = settings(max_examples=examples(50))
+FUZZ = settings(max_examples=examples(30))
 csv_cell = st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.sampled_from(
     ["", "yes", "ja", "0", "-1", "2024-02-29", "sfi;sfi", '"', ";", ",", "\r\n", "\ufeff"]
 )
