@@ -134,12 +134,13 @@ def validate(raw: RawData, problems: ProblemList, *, today: dt.date | None = Non
             spec.name: _check_table(raw.tables.get(spec.name), spec, problems) for spec in FILES
         }
         _check_references(tables, raw, problems)
-        _check_results(tables[RESULTS.name], problems, today or dt.date.today())
+        today = today or dt.date.today()
+        _check_results(tables[RESULTS.name], problems, today)
         _check_staff(tables[STAFF.name], problems)
-        _check_status(tables[PROVIDERS.name], problems, today or dt.date.today())
-        _check_not_after(tables[FOLLOW_UPS.name], "date", problems, today or dt.date.today())
+        _check_status(tables[PROVIDERS.name], problems, today)
+        _check_not_after(tables[FOLLOW_UPS.name], "date", problems, today)
         for spec in (COMPLAINTS, PLACEMENTS):
-            _check_year_not_after(tables[spec.name], problems, today or dt.date.today())
+            _check_year_not_after(tables[spec.name], problems, today)
         frames = {name: t.frame() for name, t in tables.items()}
     results = frames[RESULTS.name]
     return Dataset(

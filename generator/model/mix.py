@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.compute.indicators import WORK_OR_STUDIES
 from generator.model.sitemodel import Figure
 
-BASE = "work_or_studies"  # the figure whose customers the mix describes
+BASE = WORK_OR_STUDIES  # the figure whose customers the mix describes
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from generator.compute import registry
+from generator.compute.indicators import PROFILE_COLUMNS as WHO_COLUMNS
 from generator.model.mix import BASE, MixShare, customer_mix
 from generator.model.ranking import bands, by_name, ranked, sort_by, sort_by_group, sort_providers
 from generator.model.sitemodel import (
@@ -35,8 +36,6 @@ from generator.pages import addresses
 
 # Headline indicators with figures for the customers of each service.
 BY_SERVICE = tuple(key for key in HEADLINE if key in registry.BREAKDOWN)
-# Who a provider's customers are (mix.py): who they are, not what they did.
-MIX_COLUMNS = ("age_band", "born_abroad", "education_level", "disability")
 # Services through which an employer can recruit, in the order the pages show them.
 EMPLOYER_SERVICES = ("larling", "praktik", "studieforberedande", "yrkesvux", "jobbcoachning")
 
@@ -227,7 +226,8 @@ def provider_page(model: SiteModel, provider: Provider) -> ProviderPage:
         if (chart := model.charts.get((provider.id, key))) is not None
     }
     sheet = fact_sheet(model, provider)
-    groups = {c: g for c, g in model.profile_groups.items() if c in MIX_COLUMNS}
+    # Who its customers are, not what they did: the breakdowns but service.
+    groups = {c: g for c, g in model.profile_groups.items() if c in WHO_COLUMNS}
     own = customer_mix(provider.profiles, provider.figure(model.pooled_period, BASE), groups)
     everyone = customer_mix(
         model.all_profiles, model.all_figures.get(model.pooled_period, {}).get(BASE), groups
