@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from test_disclosure import table_from_cells
 
-from generator.protect.audit import LARGER, NOBODY, measure
+from generator.protect.audit import LARGER, NOBODY, Auditor, Target, counts_of, measure, verify
 from generator.protect.disclosure import protect
+from generator.protect.relations import DEN, NUM, LinkedSystem, Links, linked_system
 
 
 def test_two_small_groups_hidden_together_still_tell_their_results() -> None:
@@ -41,3 +44,47 @@ def test_a_reason_is_part_of_what_the_attacker_knows() -> None:
     found = measure(table, weak, k=5, r=20)
     p1 = {t.kind for t in found.exposed if found.names[t.row].startswith("p1/")}
     assert p1 == {NOBODY, LARGER}  # nobody else possible; no other size
+
+
+def _with_link(system: LinkedSystem, terms: list[tuple[int, int, float]], eq: bool) -> LinkedSystem:
+    """``system`` with one more link between indicators: sum(coef * count) <= 0, or == 0."""
+    n = len(terms)
+    extra = Links(
+        np.zeros(n, dtype=np.int64),
+        np.array([row for row, _, _ in terms], dtype=np.int64),
+        np.array([count for _, count, _ in terms], dtype=np.int8),
+        np.array([coef for _, _, coef in terms]),
+        np.array([eq]),
+    )
+    return dataclasses.replace(system, links=extra)
+
+
+def test_a_link_between_rows_is_part_of_what_the_attacker_knows() -> None:
+    # p1 (2 of 3) and p2 (2 of 10) hidden, their sum 4 of 13 follows from the
+    # "all" row. Alone, p1 could hold nobody with the result (p2 then 4 of 10).
+    # A link saying both numerators are equal (as "answered" counts equal the
+    # answers another row rests on) rules that out: nobody at p1 means nobody
+    # at p2, and the sum says 4.
+    cells = {("p1", 2025, ""): (2, 3), ("p2", 2025, ""): (2, 10), ("p3", 2025, ""): (10, 20)}
+    table = table_from_cells(cells)
+    system = linked_system(table)
+    counts, _ = counts_of(table, 5)
+    provider = table["provider_id"].to_numpy()
+    hidden = np.isin(provider, ["p1", "p2"])
+    primary = provider == "p1"
+    p1, p2 = (int(np.flatnonzero(provider == p)[0]) for p in ("p1", "p2"))
+    nobody = Target(p1, NOBODY)
+
+    alone = Auditor(system, counts)
+    assert alone.exposed([nobody], hidden, primary) == []
+    witness = alone.witnesses[nobody]
+
+    linked = _with_link(system, [(p1, NUM, 1.0), (p2, NUM, -1.0)], eq=True)
+    assert Auditor(linked, counts).exposed([nobody], hidden, primary) == [nobody]
+    # The witness found without the link is refused by the check that carried
+    # and kept proofs go through, with no solver.
+    assert verify(linked, counts, hidden, primary, {nobody: witness}) == [nobody]
+    assert verify(system, counts, hidden, primary, {nobody: witness}) == []
+    # An inequality the true table meets with room to spare pins nothing.
+    loose = _with_link(system, [(p1, NUM, 1.0), (p2, DEN, -1.0)], eq=False)
+    assert Auditor(loose, counts).exposed([nobody], hidden, primary) == []

@@ -49,7 +49,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
-from generator.protect.relations import LinkedSystem
+from generator.protect.relations import DEN, LinkedSystem
 
 # Witness kinds.
 NOBODY = "nobody"  # the yes count can be 0
@@ -58,7 +58,6 @@ LARGER = "larger"  # another size, one or more larger
 SMALLER = "smaller"  # another size, one or more smaller
 MIXED = "mixed"  # at least one yes and one no (groups of K or more)
 KINDS = (NOBODY, EVERYBODY, LARGER, SMALLER, MIXED)
-AT_MOST, SAME_DENOMINATOR = 0, 1  # kinds of link between rows
 
 _TOLERANCE = 1e-6
 # Searches solved together in one LP, by variables: HiGHS takes longer per
@@ -131,9 +130,9 @@ class _Structure:
     row_sign: np.ndarray
     rel_ptr: np.ndarray
     rel_rows: np.ndarray
-    links: dict[int, list[int]] = field(default_factory=dict)
-    # row -> the (kind, a, b) links it takes part in
-    pairs_of: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+    links: dict[int, list[int]] = field(default_factory=dict)  # row -> rows it is linked to
+    links_of: dict[int, list[int]] = field(default_factory=dict)  # row -> its links
+    link_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
 
     @classmethod
     def of(cls, system: LinkedSystem, n: int) -> _Structure:
@@ -144,15 +143,18 @@ class _Structure:
         rel_ptr = np.zeros(system.n_relations + 1, dtype=np.int64)
         np.add.at(rel_ptr, rels + 1, 1)
         links: dict[int, list[int]] = {}
-        pairs_of: dict[int, list[tuple[int, int, int]]] = {}
-        for kind, pairs in ((AT_MOST, system.at_most), (SAME_DENOMINATOR, system.same_denominator)):
-            for a, b in pairs.tolist():
-                links.setdefault(a, []).append(b)
-                links.setdefault(b, []).append(a)
-                pairs_of.setdefault(a, []).append((kind, a, b))
-                pairs_of.setdefault(b, []).append((kind, a, b))
+        links_of: dict[int, list[int]] = {}
+        terms = system.links
+        members: dict[int, list[int]] = {}
+        for link, row in zip(terms.link.tolist(), terms.row.tolist(), strict=True):
+            members.setdefault(link, []).append(row)
+        for link, rows_of_link in members.items():
+            for row in set(rows_of_link):
+                links_of.setdefault(row, []).append(link)
+                links.setdefault(row, []).extend(r for r in set(rows_of_link) if r != row)
         return cls(
-            system, row_ptr, row_rel, row_sign, np.cumsum(rel_ptr), rows[order], links, pairs_of
+            system, row_ptr, row_rel, row_sign, np.cumsum(rel_ptr), rows[order], links, links_of,
+            np.searchsorted(terms.link, np.arange(len(terms) + 1)),
         )
 
     def components(self, hidden: np.ndarray) -> Callable[[int], _Block]:
@@ -163,16 +165,14 @@ class _Structure:
         rel_of_entry = np.repeat(np.arange(len(self.rel_ptr) - 1), np.diff(self.rel_ptr))
         keep = hidden[self.rel_rows]
         rows, rels = self.rel_rows[keep], rel_of_entry[keep]
-        # Each hidden member of a sum is joined to a node standing for the sum.
-        a = [rows]
-        b = [n + rels]
-        for pairs in (self.system.at_most, self.system.same_denominator):
-            if len(pairs):
-                both = hidden[pairs[:, 0]] & hidden[pairs[:, 1]]
-                a.append(pairs[both, 0])
-                b.append(pairs[both, 1])
-        a_all, b_all = np.concatenate(a), np.concatenate(b)
-        size = n + len(self.rel_ptr) - 1
+        # Each hidden member of a sum, or of a link, is joined to a node
+        # standing for the sum or the link.
+        terms = self.system.links
+        linked = hidden[terms.row]
+        n_sums = len(self.rel_ptr) - 1
+        a_all = np.concatenate([rows, terms.row[linked]])
+        b_all = np.concatenate([n + rels, n + n_sums + terms.link[linked]])
+        size = n + n_sums + len(terms)
         graph = sparse.coo_matrix(
             (np.ones(len(a_all), dtype=np.int8), (a_all, b_all)), shape=(size, size)
         )
@@ -586,39 +586,48 @@ class Auditor:
 
     def _links(self, dd, dn, eq_rows, eq_cols, eq_vals, eq_rhs,
                ub_rows, ub_cols, ub_vals, ub_rhs, new_var) -> list[int]:
-        """Six-month denominators within work-or-studies numerators; shared head counts."""
+        """The links between indicators that touch the block, rows outside it
+        at their true counts; each with slack that measures how far it breaks."""
         c = self.counts
-        pairs_of = self.structure.pairs_of
+        terms = self.structure.system.links
+        links_of = self.structure.links_of
         # Only the links that touch the block: at national scale there are
-        # tens of thousands.
-        touching = sorted({pair for row in dd for pair in pairs_of.get(row, ())})
+        # hundreds of thousands.
+        touching = sorted({link for row in dd for link in links_of.get(row, ())})
         slacks: list[int] = []
-        for a, b in (pair[1:] for pair in touching if pair[0] == AT_MOST):
-            if a not in dd and b not in dn:
+        if not touching:
+            return slacks
+        starts = self.structure.link_starts
+        for link in touching:
+            at = slice(starts[link], starts[link + 1])
+            rhs = 0.0
+            cols: list[int] = []
+            vals: list[float] = []
+            for row, count, coef in zip(terms.row[at].tolist(), terms.field[at].tolist(),
+                                        terms.coef[at].tolist(), strict=True):
+                rhs -= coef * float(c.den[row] if count == DEN else c.num[row])
+                change = dd if count == DEN else dn
+                if row in change:
+                    cols.append(change[row])
+                    vals.append(coef)
+            if not cols:  # the block moves none of its counts
                 continue
-            # den[a] + dd[a] <= num[b] + dn[b]
-            row_id = len(ub_rhs)
-            if a in dd:
-                ub_rows.append(row_id), ub_cols.append(dd[a]), ub_vals.append(1.0)
-            if b in dn:
-                ub_rows.append(row_id), ub_cols.append(dn[b]), ub_vals.append(-1.0)
-            slack = new_var(0, np.inf)
-            ub_rows.append(row_id), ub_cols.append(slack), ub_vals.append(-1.0)
-            ub_rhs.append(float(c.num[b] - c.den[a]))
-            slacks.append(slack)
-        for a, b in (pair[1:] for pair in touching if pair[0] == SAME_DENOMINATOR):
-            if a not in dd and b not in dd:
-                continue
-            row_id = len(eq_rhs)
-            for row, sign in ((a, 1.0), (b, -1.0)):
-                if row in dd:
-                    eq_rows.append(row_id), eq_cols.append(dd[row]), eq_vals.append(sign)
-            plus, minus = new_var(0, np.inf), new_var(0, np.inf)
-            eq_rows += [row_id, row_id]
-            eq_cols += [plus, minus]
-            eq_vals += [1.0, -1.0]
-            eq_rhs.append(0.0)
-            slacks += [plus, minus]
+            if terms.eq[link]:
+                row_id = len(eq_rhs)
+                plus, minus = new_var(0, np.inf), new_var(0, np.inf)
+                eq_rows.extend([row_id] * (len(cols) + 2))
+                eq_cols.extend([*cols, plus, minus])
+                eq_vals.extend([*vals, 1.0, -1.0])
+                eq_rhs.append(rhs)
+                slacks += [plus, minus]
+            else:
+                row_id = len(ub_rhs)
+                slack = new_var(0, np.inf)
+                ub_rows.extend([row_id] * (len(cols) + 1))
+                ub_cols.extend([*cols, slack])
+                ub_vals.extend([*vals, -1.0])
+                ub_rhs.append(rhs)
+                slacks.append(slack)
         return slacks
 
     def _aim(self, target, dd, dn, lo, hi, ub_rows, ub_cols, ub_vals, ub_rhs) -> None:
@@ -800,15 +809,16 @@ def verify(
     for residual in (incidence @ change_den, with_num @ (incidence @ change_num)):
         residual = residual.tocoo()
         bad[residual.col[np.abs(residual.data) > tol]] = True
-    if len(system.at_most):
-        a, b = system.at_most[:, 0], system.at_most[:, 1]
-        gap = (change_den[a] - change_num[b]).tocoo()
-        room = (counts.num[b] - counts.den[a])[gap.row]
-        bad[gap.col[gap.data > room + tol]] = True
-    if len(system.same_denominator):
-        a, b = system.same_denominator[:, 0], system.same_denominator[:, 1]
-        gap = (change_den[a] - change_den[b]).tocoo()
-        bad[gap.col[np.abs(gap.data) > tol]] = True
+    links = system.links
+    if len(links):
+        on_den, on_num = links.matrices(n)
+        # What each link's sum is for the true table (never above 0), and by how
+        # much each witness changes it.
+        base = on_den @ counts.den.astype(np.float64) + on_num @ counts.num.astype(np.float64)
+        gap = (on_den @ change_den + on_num @ change_num).tocoo()
+        eq = links.eq[gap.row]
+        broken = np.where(eq, np.abs(gap.data) > tol, base[gap.row] + gap.data > tol)
+        bad[gap.col[broken]] = True
     for i, target in enumerate(wanted):
         if not bad[i]:
             bad[i] = not _aimed(target, claims[target], counts)

@@ -15,7 +15,8 @@ parts, numerators and denominators alike):
 (c) across breakdown values: a ``total`` row is the sum of the rows
     ``COLUMN=v`` over every value v of that column, ``unknown`` included.
 
-Links between indicators (same provider, period and breakdown):
+Links between indicators (same provider, period and breakdown), each a
+linear equation or inequality between counts of different rows (``Links``):
 
 - "still self-sufficient after six months" is counted among the successes of
   "into work or studies", so its denominator is at most that numerator;
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from generator.compute.indicators import (
     ALL,
@@ -43,6 +45,8 @@ from generator.compute.indicators import (
     WORK_OR_STUDIES,
     WORK_OR_STUDIES_VS_EXPECTED,
 )
+
+DEN, NUM = 0, 1  # which count of a row a link's term is about
 
 _YEAR = re.compile(r"^(\d{4})$")
 _PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
@@ -66,21 +70,54 @@ class Relations:
 
 
 @dataclass(frozen=True)
+class Links:
+    """Linear links between the counts of different rows, as terms.
+
+    Link i says: the sum of ``coef * count`` over its terms is at most 0, or
+    exactly 0 where ``eq[i]``. A term is a row, which of its counts (``DEN``
+    or ``NUM``) and a coefficient; ``link[j]`` is the link of term j.
+    """
+
+    link: np.ndarray  # int64 per term, ascending
+    row: np.ndarray  # int64 per term
+    field: np.ndarray  # int8 per term: DEN or NUM
+    coef: np.ndarray  # float64 per term
+    eq: np.ndarray  # bool per link
+
+    def __len__(self) -> int:
+        return len(self.eq)
+
+    @classmethod
+    def none(cls) -> Links:
+        empty = np.zeros(0, dtype=np.int64)
+        return cls(empty, empty, empty.astype(np.int8), empty.astype(np.float64),
+                   empty.astype(bool))
+
+    def matrices(self, n_rows: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """Link x row coefficients of the denominators and of the numerators."""
+        out = []
+        for field in (DEN, NUM):
+            on = self.field == field
+            out.append(sparse.csr_matrix(
+                (self.coef[on], (self.link[on], self.row[on])), shape=(len(self), n_rows)
+            ))
+        return out[0], out[1]
+
+
+@dataclass(frozen=True)
 class LinkedSystem:
     """Every relation of a table, flattened: what an attacker's equations are.
 
     ``rel_total[r]`` is the total row of relation r and its parts are
-    ``part_row[part_rel == r]``. ``at_most`` pairs (a, b) say
-    denominator[a] <= numerator[b]; ``same_denominator`` pairs say
-    denominator[a] == denominator[b].
+    ``part_row[part_rel == r]``. ``links`` are the equations and inequalities
+    between indicators.
     """
 
     families: tuple[Relations, ...]
     rel_total: np.ndarray
     part_rel: np.ndarray
     part_row: np.ndarray
-    at_most: np.ndarray  # shape (m, 2)
-    same_denominator: np.ndarray  # shape (m, 2)
+    links: Links
 
     @property
     def n_relations(self) -> int:
@@ -119,21 +156,53 @@ def linked_system(table: pd.DataFrame) -> LinkedSystem:
         rel_total=np.concatenate(totals) if totals else empty,
         part_rel=np.concatenate(part_rels) if part_rels else empty,
         part_row=np.concatenate(part_rows) if part_rows else empty,
-        at_most=_pairs(table, SELF_SUFFICIENT_6M, WORK_OR_STUDIES),
-        same_denominator=_pairs(table, TEACHERS_CERTIFIED, TEACHERS_WITH_DEGREE),
+        links=_links(table),
     )
 
 
-def _pairs(table: pd.DataFrame, first: str, second: str) -> np.ndarray:
-    """Row pairs of two indicators with the same provider, period and breakdown."""
+# The links, as terms (indicator, count, coefficient) that hold for every
+# provider, period and breakdown where each term's row exists: ``sum <= 0``,
+# or ``sum == 0`` where marked so.
+_Term = tuple[str, int, float]
+_LINKS: tuple[tuple[bool, tuple[_Term, ...]], ...] = (
+    (False, ((SELF_SUFFICIENT_6M, DEN, 1.0), (WORK_OR_STUDIES, NUM, -1.0))),
+    (True, ((TEACHERS_CERTIFIED, DEN, 1.0), (TEACHERS_WITH_DEGREE, DEN, -1.0))),
+)
+
+
+def _links(table: pd.DataFrame) -> Links:
+    """Every link of ``_LINKS`` where each of its rows exists."""
     keys = table[["provider_id", "year", "breakdown"]].astype("string").fillna("")
-    key = keys["provider_id"] + "\x1f" + keys["year"] + "\x1f" + keys["breakdown"]
-    a = np.flatnonzero((table["indicator"] == first).to_numpy(dtype=bool, na_value=False))
-    b = np.flatnonzero((table["indicator"] == second).to_numpy(dtype=bool, na_value=False))
-    position = pd.Series(b, index=key.iloc[b].to_numpy())
-    match = position.reindex(key.iloc[a].to_numpy()).to_numpy()
-    found = ~np.isnan(match)
-    return np.stack([a[found], match[found].astype(np.int64)], axis=1).reshape(-1, 2)
+    key = (keys["provider_id"] + "\x1f" + keys["year"] + "\x1f" + keys["breakdown"]).to_numpy()
+    indicator = table["indicator"].astype("string").fillna("").to_numpy()
+    link, rows, fields, coefs, eqs = [], [], [], [], []
+    n = 0
+    for eq, terms in _LINKS:
+        # Rows of the first term, in table order, then each other term's row
+        # with the same key (-1 where there is none).
+        first = np.flatnonzero(indicator == terms[0][0])
+        found = [first]
+        for name, _, _ in terms[1:]:
+            mine = np.flatnonzero(indicator == name)
+            at = pd.Series(mine, index=key[mine]).reindex(key[first]).to_numpy()
+            found.append(np.where(np.isnan(at), -1, at).astype(np.int64))
+        whole = np.logical_and.reduce([f >= 0 for f in found])
+        m = int(whole.sum())
+        for at, (_, count, coef) in zip(found, terms, strict=True):
+            link.append(np.arange(n, n + m))
+            rows.append(at[whole])
+            fields.append(np.full(m, count, dtype=np.int8))
+            coefs.append(np.full(m, coef))
+        eqs.append(np.full(m, eq))
+        n += m
+    if not n:
+        return Links.none()
+    ids = np.concatenate(link)
+    order = np.argsort(ids, kind="stable")  # each link's terms together
+    return Links(
+        ids[order], np.concatenate(rows)[order], np.concatenate(fields)[order],
+        np.concatenate(coefs)[order], np.concatenate(eqs),
+    )
 
 
 def relation_families(table: pd.DataFrame) -> list[Relations]:
