@@ -16,7 +16,7 @@ from make_dataset import make_dataset
 
 from generator.compute.indicators import ALL, INDICATOR_COLUMNS, compute_indicators
 from generator.compute.stats import wilson
-from generator.protect.audit import measure
+from generator.protect.audit import LARGER, measure
 from generator.protect.disclosure import (
     FEWER_THAN_K,
     OUTPUT_COLUMNS,
@@ -641,3 +641,52 @@ def test_a_rectangle_of_companions_keeps_every_sum_open() -> None:
     for who in ("p0", "p1"):
         for value in ("16-19", "55+"):
             assert (who, "2025", "satisfied_end", f"age_band={value}") in hidden
+
+
+def _split_records() -> list[dict[str, Any]]:
+    """Three providers in one year: p1 under K; p2 with every customer into work
+    or studies (hidden under R), but not every one into work nor into studies;
+    p3 large enough to publish."""
+    out = []
+    for provider, outcomes in (
+        ("p1", ["work", "studies", "none"]),
+        ("p2", ["work"] * 8 + ["studies"] * 4),
+        ("p3", ["work"] * 9 + ["studies"] * 4 + ["own_business"] + ["none"] * 8),
+    ):
+        out += [
+            {"provider_id": provider, "start_date": "2025-01-10", "end_date": "2025-06-10",
+             "end_reason": "completed", "outcome": outcome}
+            for outcome in outcomes
+        ]
+    return out
+
+
+def test_work_and_studies_apart_are_hidden_with_the_combined_figure_and_each_other() -> None:
+    table = compute_indicators(make_dataset(_split_records()), years=1)
+    out = protect(table, k=5, r=20)
+    hidden = {
+        (p, i) for p, i, s in out[["provider_id", "indicator", "suppressed"]].itertuples(
+            index=False) if s
+    }
+    for provider in ("p1", "p2", "p3", ALL):
+        split = {i for p, i in hidden if p == provider and i in ("into_work", "into_studies")}
+        assert split in (set(), {"into_work", "into_studies"})
+        if (provider, "work_or_studies") in hidden:
+            assert split == {"into_work", "into_studies"}
+    assert ("p1", "into_work") in hidden  # 3 records
+    assert ("p2", "into_work") in hidden  # 12 of 12 into work or studies
+    assert measure(table, out, k=5, r=20).exposed == []
+
+
+def test_a_published_split_of_a_hidden_combined_figure_gives_its_size_away() -> None:
+    # p1's "into work or studies" (2 of 3) hidden, its work and studies
+    # published: their shared denominator is p1's size.
+    table = compute_indicators(make_dataset(_split_records()), years=1)
+    out = protect(table, k=5, r=20)
+    weak = out.copy()
+    split = weak["indicator"].isin(["into_work", "into_studies"]).to_numpy()
+    weak.loc[split, "suppressed"] = False
+    weak.loc[split, "reason"] = ""
+    found = measure(table, weak, k=5, r=20)
+    p1 = {t.kind for t in found.exposed if found.names[t.row] == "p1/2025/work_or_studies/total"}
+    assert p1 >= {LARGER}  # its size; "nobody" too, from the numerators' sum

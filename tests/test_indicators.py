@@ -14,6 +14,7 @@ from generator.compute.indicators import (
     ALL,
     BREAKDOWN_INDICATORS,
     INDICATOR_COLUMNS,
+    SERVICE_ONLY_INDICATORS,
     compute_group_sizes,
     compute_indicators,
 )
@@ -136,6 +137,30 @@ def test_work_or_studies_excludes_external_unknown_and_ongoing() -> None:
         ]
     )
     assert fraction(compute_indicators(ds), "work_or_studies") == (4, 6)
+
+
+def test_work_and_studies_apart_on_the_base_of_work_or_studies() -> None:
+    ds = make_dataset(
+        [
+            ended(outcome="work", service="sfi"),
+            ended(outcome="work", end_reason="switched_provider", service="sfi"),
+            ended(outcome="studies", service="jobbcoachning"),
+            ended(outcome="own_business", service="sfi"),  # the combined figure's only
+            ended(outcome="none", service="sfi"),
+            ended(outcome="work", end_reason="external", service="sfi"),  # excluded
+            ended(outcome=None, service="sfi"),  # unknown outcome: excluded
+        ]
+    )
+    table = compute_indicators(ds, breakdowns=("service", "born_abroad"))
+    assert fraction(table, "work_or_studies") == (4, 5)
+    assert fraction(table, "into_work") == (2, 5)
+    assert fraction(table, "into_studies") == (1, 5)
+    assert fraction(table, "into_work", breakdown="service=sfi") == (2, 4)
+    assert fraction(table, "into_studies", breakdown="service=jobbcoachning") == (1, 1)
+    assert fraction(table, "into_studies", breakdown="service=sfi") == (0, 4)
+    # By service, but by no customer group.
+    split = table[table["indicator"].isin(["into_work", "into_studies"])]
+    assert set(split["breakdown"].str.partition("=")[0]) == {"total", "service"}
 
 
 def test_self_sufficient_6m_only_among_successes_with_known_status() -> None:
@@ -382,7 +407,8 @@ def test_profile_breakdowns_are_for_the_pooled_period_only_and_services_for_ever
 
 def test_breakdown_rows_sum_to_the_total() -> None:
     table = compute_indicators(make_dataset(profile_records()), breakdowns=BREAKDOWNS)
-    assert set(table.loc[table["breakdown"] != "total", "indicator"]) == set(BREAKDOWN_INDICATORS)
+    split_by = set(BREAKDOWN_INDICATORS) | set(SERVICE_ONLY_INDICATORS)
+    assert set(table.loc[table["breakdown"] != "total", "indicator"]) == split_by
     keys = ["provider_id", "year", "indicator"]
     totals = table[table["breakdown"] == "total"].set_index(keys)[["numerator", "denominator"]]
     for column in BREAKDOWNS:
@@ -392,8 +418,11 @@ def test_breakdown_rows_sum_to_the_total() -> None:
         pd.testing.assert_frame_equal(sums.sort_index(), expected.sort_index())
         # Every total of a broken-down indicator has its parts, none is left out
         # (profiles are broken down for the pooled period only).
-        split = totals.index.get_level_values("indicator").isin(BREAKDOWN_INDICATORS)
-        if column != "service":
+        indicator = totals.index.get_level_values("indicator")
+        split = indicator.isin(BREAKDOWN_INDICATORS)
+        if column == "service":
+            split |= indicator.isin(SERVICE_ONLY_INDICATORS)
+        else:
             split &= totals.index.get_level_values("year") == "2023-2025"
         assert len(sums) == split.sum()
 

@@ -33,6 +33,8 @@ WORK_OR_STUDIES = "work_or_studies"
 SELF_SUFFICIENT_6M = "self_sufficient_6m"
 PASSED = "passed"
 STARTED = "started"
+INTO_WORK = "into_work"
+INTO_STUDIES = "into_studies"
 WORK_OR_STUDIES_VS_EXPECTED = "work_or_studies_vs_expected"
 TEACHERS_CERTIFIED = "teachers_certified"
 TEACHERS_WITH_DEGREE = "teachers_with_degree"
@@ -44,6 +46,8 @@ STAFF_INDICATORS = registry.STAFF
 INDICATORS = RESULT_INDICATORS + STAFF_INDICATORS
 # Indicator 7 of the contract ("by profile") covers indicators 1-3 only.
 BREAKDOWN_INDICATORS = registry.BREAKDOWN
+# Counted for each service too, but for no customer group.
+SERVICE_ONLY_INDICATORS = tuple(n for n in registry.BY_SERVICE if n not in BREAKDOWN_INDICATORS)
 # Contract order of the values, so that pages list them the same way everywhere.
 BREAKDOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "age_band": schema.AGE_BANDS,
@@ -141,7 +145,8 @@ def compute_indicators(
 
     ``breakdowns`` names result columns (see ``BREAKDOWN_COLUMNS``); each adds
     rows ``"COLUMN=VALUE"`` (booleans as yes/no, blank as ``unknown``) for the
-    indicators in ``BREAKDOWN_INDICATORS``.
+    indicators in ``BREAKDOWN_INDICATORS``, and ``service`` also for those in
+    ``SERVICE_ONLY_INDICATORS``.
     """
     if years < 1:
         raise ValueError(f"years must be at least 1, got {years}")
@@ -173,6 +178,9 @@ def compute_indicators(
         axes = [(no_value, 1, 0)]
         if spec.name in BREAKDOWN_INDICATORS:
             axes += [(codes, n_values, offset) for codes, offset, n_values in value_codes.values()]
+        elif spec.name in SERVICE_ONLY_INDICATORS and "service" in value_codes:
+            codes, offset, n_values = value_codes["service"]
+            axes.append((codes, n_values, offset))
         for codes, n_values, offset in axes:
             also = worked.get(offset) if spec.name == SELF_SUFFICIENT_6M else None
             chunk, den = _count(frame, provider, spec, codes, n_values, ind, offset, also)
@@ -309,6 +317,7 @@ def _eligibility(results: pd.DataFrame) -> list[_Eligible]:
     _, work_eligible, work_success = work_or_studies_records(results)
     outcome_6m = results["outcome_6m"]
     grade = results["grade"]
+    outcome = results["outcome"]
     everyone = np.ones(len(results), dtype=bool)
     return [
         _Eligible(
@@ -324,6 +333,12 @@ def _eligibility(results: pd.DataFrame) -> list[_Eligible]:
         ),
         _Eligible(PASSED, end_year, ended & _flag(grade.notna()), _flag(grade == "passed")),
         _Eligible(STARTED, start_year, start_year >= 0, everyone),
+        # Work and studies apart, on the base of "into work or studies"; its
+        # third success, own business, has no figure of its own.
+        _Eligible(INTO_WORK, end_year, work_eligible, work_eligible & _flag(outcome == "work")),
+        _Eligible(
+            INTO_STUDIES, end_year, work_eligible, work_eligible & _flag(outcome == "studies")
+        ),
     ]
 
 

@@ -43,6 +43,8 @@ class Indicator:
     headline: bool = False  # provider lists: columns and sort orders
     results: bool = False  # a row of the provider's results table and of the comparison
     breakdown: bool = False  # computed per customer group (indicator 7 of the contract)
+    # Computed per service but for no customer group: a split no page shows by group.
+    by_service: bool = False
     # Shown per customer group on pages (people like me): the column's place, 1 first.
     profile: int = 0
     search_result: bool = False  # shown in a search result entry
@@ -106,6 +108,36 @@ INDICATORS: tuple[Indicator, ...] = (
         breakdown=True,
         profile=1,
         search_result=True,
+    ),
+    Indicator(
+        "into_work",
+        "share",
+        N_("Went on to work"),
+        N_("Work"),
+        unit=NP_("%(num)s customer who finished", "%(num)s customers who finished"),
+        sentence=NP_(
+            "Of %(base)s customer who finished in %(period)s, %(num)s (%(share)s) went on to"
+            " work.",
+            "Of %(base)s customers who finished in %(period)s, %(num)s (%(share)s) went on to"
+            " work.",
+        ),
+        results=True,
+        by_service=True,
+    ),
+    Indicator(
+        "into_studies",
+        "share",
+        N_("Went on to studies"),
+        N_("Studies"),
+        unit=NP_("%(num)s customer who finished", "%(num)s customers who finished"),
+        sentence=NP_(
+            "Of %(base)s customer who finished in %(period)s, %(num)s (%(share)s) went on to"
+            " studies.",
+            "Of %(base)s customers who finished in %(period)s, %(num)s (%(share)s) went on to"
+            " studies.",
+        ),
+        results=True,
+        by_service=True,
     ),
     Indicator(
         "self_sufficient_6m",
@@ -213,6 +245,8 @@ RESULTS = names(results=True)
 SHARES = names(kind="share")
 STAFF = names(kind="staff")
 BREAKDOWN = names(breakdown=True)
+# Every indicator with figures for each service's customers.
+BY_SERVICE = tuple(i.name for i in INDICATORS if i.breakdown or i.by_service)
 PROFILE = tuple(sorted(names(profile=True), key=lambda n: BY_NAME[n].profile))
 SEARCH_RESULT = names(search_result=True)
 FACTSHEET = names(factsheet=True)

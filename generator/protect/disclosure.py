@@ -49,6 +49,14 @@ Compared with expected (indicator 6)
     that row is, for the same reason. Its value and interval are percentage
     points and may be negative.
 
+Work and studies apart
+    ``into_work`` and ``into_studies`` share the records of their
+    ``work_or_studies`` row. Where that row is hidden both are hidden too
+    (their denominator is its size), and each is hidden with the other (one
+    alone follows from the other and the combined figure). The audit knows
+    they share the denominator and that their numerators add up to at most
+    the combined one (``relations``).
+
 Staff figures
     The staff shares (teachers certified, with a degree; coaches with a
     degree) count employees in their role. They have a threshold of their
@@ -72,6 +80,8 @@ import pandas as pd
 from generator.compute.funnel import ceil_points, floor_points
 from generator.compute.indicators import (
     ALL,
+    INTO_STUDIES,
+    INTO_WORK,
     SELF_SUFFICIENT_6M,
     STAFF_INDICATORS,
     STARTED,
@@ -364,8 +374,11 @@ def _choose_and_prove(
     given = given if given is not None else _Given(*(np.zeros(len(table), dtype=bool),) * 3)
 
     def settle(pattern: np.ndarray) -> None:
-        _settle(list(system.families), pattern, size, rank, k)
-        _secure(system, pattern, size, rank, k, report)
+        while True:
+            _settle(list(system.families), pattern, size, rank, k)
+            _secure(system, pattern, size, rank, k, report)
+            if not _follow(system, pattern):
+                break
         given.public(pattern)
 
     yes = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -438,6 +451,17 @@ def _count_proof(proof: Proof, report: Protection) -> None:
     report.repaired = proof.repaired
     report.carried = proof.carried
     report.told_by_labels = len(proof.by_labels)
+
+
+def _follow(system: LinkedSystem, pattern: np.ndarray) -> bool:
+    """Hide (in place) every row that follows a hidden one (``relations``: work and
+    studies apart with the combined figure); whether anything was hidden."""
+    a, b = system.follows[:, 0], system.follows[:, 1]
+    changed = False
+    while (more := pattern[a] & ~pattern[b]).any():
+        pattern[b[more]] = True
+        changed = True
+    return changed
 
 
 def _everybody_or_nobody(table: pd.DataFrame, size: np.ndarray, k: int, r: int) -> np.ndarray:
@@ -624,8 +648,9 @@ def withdrawn_breakdowns(
     total of 8 whose other rows are known to hold 5 or more each hold exactly
     one person, whatever else is hidden. Only not publishing the breakdown
     helps. So every row of that breakdown column (all its values) for the
-    provider, period and indicator is withdrawn, for "into work or studies"
-    and "six months later" together, which are listed cell by cell alike.
+    provider, period and indicator is withdrawn, for "into work or studies",
+    its split into work and into studies, and "six months later" together,
+    which are listed cell by cell alike.
 
     ``settled`` marks rows the live release already made public, figure or
     label (``Earlier``); they cannot be withdrawn. Where an exposed row is a
@@ -640,7 +665,9 @@ def withdrawn_breakdowns(
     if not rows:
         return none
     column = table["breakdown"].astype("string").str.partition("=")[0]
-    family = table["indicator"].replace({SELF_SUFFICIENT_6M: WORK_OR_STUDIES}).astype("string")
+    family = table["indicator"].replace(
+        {name: WORK_OR_STUDIES for name in (SELF_SUFFICIENT_6M, INTO_WORK, INTO_STUDIES)}
+    ).astype("string")
     provider = table["provider_id"].astype("string")
     year = table["year"].astype("string")
     parts = [row for row in rows if table.at[row, "breakdown"] != TOTAL and not settled[row]]

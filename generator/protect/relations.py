@@ -21,7 +21,15 @@ linear equation or inequality between counts of different rows (``Links``):
 - "still self-sufficient after six months" is counted among the successes of
   "into work or studies", so its denominator is at most that numerator;
 - teachers certified and teachers with a degree share one denominator, the
-  teacher head count.
+  teacher head count;
+- "into work" and "into studies" share the denominator of "into work or
+  studies", and their numerators add up to at most its numerator (own
+  business is a success of the combined figure only).
+
+Some rows must be hidden whenever another is (``follows``): a split of a
+hidden "into work or studies" into work and into studies would tell its
+size, and of work and studies one hidden alone could be worked out from
+the other and the combined figure.
 
 Rows of ``work_or_studies_vs_expected`` repeat the counts of their
 ``work_or_studies`` row and take part in no relation of their own.
@@ -30,6 +38,7 @@ Rows of ``work_or_studies_vs_expected`` repeat the counts of their
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +47,8 @@ from scipy import sparse
 
 from generator.compute.indicators import (
     ALL,
+    INTO_STUDIES,
+    INTO_WORK,
     SELF_SUFFICIENT_6M,
     TEACHERS_CERTIFIED,
     TEACHERS_WITH_DEGREE,
@@ -110,7 +121,8 @@ class LinkedSystem:
 
     ``rel_total[r]`` is the total row of relation r and its parts are
     ``part_row[part_rel == r]``. ``links`` are the equations and inequalities
-    between indicators.
+    between indicators; ``follows`` pairs (a, b) say that b is hidden
+    whenever a is.
     """
 
     families: tuple[Relations, ...]
@@ -118,6 +130,7 @@ class LinkedSystem:
     part_rel: np.ndarray
     part_row: np.ndarray
     links: Links
+    follows: np.ndarray  # shape (m, 2)
 
     @property
     def n_relations(self) -> int:
@@ -156,7 +169,8 @@ def linked_system(table: pd.DataFrame) -> LinkedSystem:
         rel_total=np.concatenate(totals) if totals else empty,
         part_rel=np.concatenate(part_rels) if part_rels else empty,
         part_row=np.concatenate(part_rows) if part_rows else empty,
-        links=_links(table),
+        links=_links(match := _same_key(table)),
+        follows=_follows(match),
     )
 
 
@@ -167,25 +181,52 @@ _Term = tuple[str, int, float]
 _LINKS: tuple[tuple[bool, tuple[_Term, ...]], ...] = (
     (False, ((SELF_SUFFICIENT_6M, DEN, 1.0), (WORK_OR_STUDIES, NUM, -1.0))),
     (True, ((TEACHERS_CERTIFIED, DEN, 1.0), (TEACHERS_WITH_DEGREE, DEN, -1.0))),
+    (True, ((INTO_WORK, DEN, 1.0), (WORK_OR_STUDIES, DEN, -1.0))),
+    (True, ((INTO_STUDIES, DEN, 1.0), (WORK_OR_STUDIES, DEN, -1.0))),
+    (False, ((INTO_WORK, NUM, 1.0), (INTO_STUDIES, NUM, 1.0), (WORK_OR_STUDIES, NUM, -1.0))),
+)
+# (a, b): b is hidden wherever a is, for the same provider, period and breakdown.
+_FOLLOWS = (
+    (WORK_OR_STUDIES, INTO_WORK),
+    (WORK_OR_STUDIES, INTO_STUDIES),
+    (INTO_WORK, INTO_STUDIES),
+    (INTO_STUDIES, INTO_WORK),
 )
 
 
-def _links(table: pd.DataFrame) -> Links:
-    """Every link of ``_LINKS`` where each of its rows exists."""
+def _same_key(table: pd.DataFrame) -> Callable[[str, str], tuple[np.ndarray, np.ndarray]]:
+    """For two indicators, the rows of the first and the row of the second with
+    the same provider, period and breakdown (-1 where there is none)."""
     keys = table[["provider_id", "year", "breakdown"]].astype("string").fillna("")
     key = (keys["provider_id"] + "\x1f" + keys["year"] + "\x1f" + keys["breakdown"]).to_numpy()
     indicator = table["indicator"].astype("string").fillna("").to_numpy()
+
+    def match(first: str, second: str) -> tuple[np.ndarray, np.ndarray]:
+        a = np.flatnonzero(indicator == first)
+        b = np.flatnonzero(indicator == second)
+        at = pd.Series(b, index=key[b]).reindex(key[a]).to_numpy()
+        return a, np.where(np.isnan(at), -1, at).astype(np.int64)
+
+    return match
+
+
+def _follows(match: Callable[[str, str], tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    pairs = []
+    for first, second in _FOLLOWS:
+        a, b = match(first, second)
+        pairs.append(np.stack([a[b >= 0], b[b >= 0]], axis=1))
+    return np.concatenate(pairs).reshape(-1, 2).astype(np.int64)
+
+
+def _links(match: Callable[[str, str], tuple[np.ndarray, np.ndarray]]) -> Links:
+    """Every link of ``_LINKS`` where each of its rows exists."""
     link, rows, fields, coefs, eqs = [], [], [], [], []
     n = 0
     for eq, terms in _LINKS:
         # Rows of the first term, in table order, then each other term's row
         # with the same key (-1 where there is none).
-        first = np.flatnonzero(indicator == terms[0][0])
-        found = [first]
-        for name, _, _ in terms[1:]:
-            mine = np.flatnonzero(indicator == name)
-            at = pd.Series(mine, index=key[mine]).reindex(key[first]).to_numpy()
-            found.append(np.where(np.isnan(at), -1, at).astype(np.int64))
+        first = terms[0][0]
+        found = [match(first, first)[0], *(match(first, name)[1] for name, _, _ in terms[1:])]
         whole = np.logical_and.reduce([f >= 0 for f in found])
         m = int(whole.sum())
         for at, (_, count, coef) in zip(found, terms, strict=True):
