@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from generator.model.followups import Placements
 from generator.model.ranking import search_sort_values, service_sort_key
 from generator.model.sitemodel import HEADLINE, Figure, Provider, SiteModel
 from generator.outputs.charts import ChartFile
@@ -260,6 +261,27 @@ def test_the_employer_pages_offer_only_filters_that_find_someone() -> None:
     assert [p.id for p in placements.providers] == ["a", "d"]
     assert addresses.employers_path("sector", "vard") in by_path
     assert addresses.employers_path("service", "sfi") not in by_path
+
+
+def test_an_employer_page_holds_the_placements_of_its_sectors_on_its_first_page() -> None:
+    model = dataclasses.replace(
+        _model(),
+        placements_year=2025,
+        placements=(Placements("bygg", 12, 4), Placements("vard", 9, 3)),
+    )
+    by_path = _by_path(model)
+    # The entrance lists the sectors its providers report (vard), a sector's
+    # page its own, a service's page every sector of the entrance.
+    for path in (addresses.employers_path(), addresses.employers_path("sector", "vard"),
+                 addresses.employers_path("service", "praktik")):
+        view = by_path[path].view
+        assert isinstance(view, EmployerList)
+        assert [row.sector for row in view.placements] == ["vard"], path
+        assert view.placements_year == 2025
+    # Only the first page of a split list shows the table.
+    split = _by_path(model, size=1)
+    later = split[addresses.employers_path("service", "praktik", 2)].view
+    assert isinstance(later, EmployerList) and later.placements == ()
 
 
 def test_an_employer_page_for_a_service_shows_that_services_figure() -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from generator.compute import registry
 from generator.compute.indicators import PROFILE_COLUMNS as WHO_COLUMNS
+from generator.model.followups import Placements
 from generator.model.mix import BASE, MixShare, customer_mix
 from generator.model.ranking import bands, by_name, ranked, sort_by, sort_by_group, sort_providers
 from generator.model.sitemodel import (
@@ -94,6 +95,8 @@ class ProviderList(Listing):
     # False when the list is sorted by a figure but holds no reliable one: it
     # is then in name order, and says so (ranking).
     ranked: bool = True
+    # The municipality publishes its follow-ups: the list can be filtered on them.
+    follow_up_filter: bool = False
 
 
 def columns_for(service: str | None) -> tuple[Column, ...]:
@@ -132,6 +135,10 @@ class EmployerList(Listing):
     # all services; ``scope`` None: the page is not about one service.
     self_sufficient: tuple[Figure | None, ...] = ()
     scope: str | None = None
+    # Placements and hires in the page's sector, or in every sector the
+    # entrance lists (first page only), and their year.
+    placements: tuple[Placements, ...] = ()
+    placements_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +183,11 @@ class ProviderPage(FactSheet):
     mix: Mapping[str, tuple[tuple[MixShare, MixShare | None], ...]] = field(
         default_factory=dict
     )
+    # What the follow-up section holds: the municipality's follow-ups (where it
+    # publishes them, or this provider has some) and complaints (where it
+    # publishes them).
+    follow_ups_shown: bool = False
+    complaints_shown: bool = False
 
 
 def fact_sheet(model: SiteModel, provider: Provider) -> FactSheet:
@@ -237,7 +249,11 @@ def provider_page(model: SiteModel, provider: Provider) -> ProviderPage:
         column: tuple((s, reference.get(s.group)) for s in shares)
         for column, shares in own.items()
     }
-    return ProviderPage(provider, sheet.references, sheet.by_service, charts, mix)
+    return ProviderPage(
+        provider, sheet.references, sheet.by_service, charts, mix,
+        follow_ups_shown=model.follow_ups_given or bool(provider.follow_ups),
+        complaints_shown=model.complaints_given,
+    )
 
 
 @dataclass(frozen=True)
@@ -316,6 +332,7 @@ def _lists(model: SiteModel, size: int) -> Iterator[Page]:
                 yield Page(path, "providers", ProviderList(
                     **part, filter_key=key, filter_kind=kind, filter_value=value, sort=sort,
                     columns=columns, figures=figures, reference=reference, ranked=in_bands,
+                    follow_up_filter=model.follow_ups_given,
                 ))
 
 
@@ -361,6 +378,8 @@ def _employers(model: SiteModel, size: int) -> Iterator[Page]:
         chosen.append(("service", code, [p for p in providers if code in p.services]))
     for kind, code, some in chosen:
         column = Column("self_sufficient_6m", code if kind == "service" else None)
+        in_sectors = (code,) if kind == "sector" else sectors
+        placed = tuple(row for row in model.placements if row.sector in in_sectors)
         for path, part in _listing(
             lambda n, k=kind, c=code: addresses.employers_path(k, c, n), some, size
         ):
@@ -368,6 +387,8 @@ def _employers(model: SiteModel, size: int) -> Iterator[Page]:
             yield Page(path, "employers", EmployerList(
                 **part, filter_kind=kind, filter_value=code, employer_services=services,
                 employer_sectors=sectors, self_sufficient=figures, scope=column.service,
+                placements=placed if part["page_number"] == 1 else (),
+                placements_year=model.placements_year,
             ))
 
 
