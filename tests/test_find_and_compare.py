@@ -214,9 +214,11 @@ def test_work_or_studies_is_compared_on_its_case_mix_adjusted_row() -> None:
 
 
 def test_a_service_comparison_uses_figures_by_service_where_there_are_any() -> None:
-    by_service = {"satisfied_end", "satisfied_4w", "work_or_studies", "self_sufficient_6m"}
+    by_service = {"satisfied_end", "satisfied_4w", "work_or_studies", "self_sufficient_6m",
+                  "into_work", "into_studies"}
     assert by_service == BY_SERVICE
     assert row_service("pooled:work_or_studies", "sfi") == "sfi"
+    assert row_service("latest:into_studies", "sfi") == "sfi"
     assert row_service("latest:satisfied_end", "sfi") == "sfi"
     assert row_service("pooled:passed", "sfi") is None
     assert row_service("pooled:work_or_studies_vs_expected", "sfi") is None

@@ -78,7 +78,7 @@ def has_verdict(row: str) -> bool:
 
 
 # Result rows with figures for one service's customers (the `service=` breakdown).
-BY_SERVICE = frozenset(registry.BREAKDOWN)
+BY_SERVICE = frozenset(registry.BY_SERVICE)
 
 
 def row_service(row: str, service: str | None) -> str | None:
