@@ -26,6 +26,7 @@ from generator.protect.disclosure import (
     DisclosureError,
     protect,
 )
+from generator.protect.relations import linked_system
 
 KEY = ["provider_id", "year", "indicator", "breakdown"]
 
@@ -690,3 +691,39 @@ def test_a_published_split_of_a_hidden_combined_figure_gives_its_size_away() -> 
     found = measure(table, weak, k=5, r=20)
     p1 = {t.kind for t in found.exposed if found.names[t.row] == "p1/2025/work_or_studies/total"}
     assert p1 >= {LARGER}  # its size; "nobody" too, from the numerators' sum
+
+
+def test_dropouts_and_switches_are_hidden_together_and_rest_on_at_most_the_records_that_ended(
+) -> None:
+    # p2: none of its 12 dropped out (hidden: it would tell each one's result),
+    # so its switches, on the same 12 records, are hidden with it.
+    records = []
+    for provider, reasons in (
+        ("p1", ["completed"] * 9 + ["dropped_out"] * 3 + ["switched_provider"] * 2),
+        ("p2", ["completed"] * 10 + ["switched_provider"] * 2),
+        ("p3", ["completed"] * 14 + ["dropped_out"] * 4 + ["switched_provider"] * 3),
+    ):
+        records += [
+            {"provider_id": provider, "start_date": "2025-01-10", "end_date": "2025-06-10",
+             "end_reason": reason, "outcome": "work"}
+            for reason in reasons
+        ]
+    table = compute_indicators(make_dataset(records), years=1)
+    out = protect(table, k=5, r=20)
+    hidden = set(out.loc[out["suppressed"].to_numpy(dtype=bool), ["provider_id", "indicator"]]
+                 .itertuples(index=False, name=None))
+    assert ("p2", "dropped_out") in hidden and ("p2", "switched_provider") in hidden
+    assert measure(table, out, k=5, r=20).exposed == []
+    # The audit knows that "into work or studies" rests on at most the records
+    # that ended: a link "its denominator minus theirs is at most 0".
+    links = linked_system(table).links
+    on_den, _ = links.matrices(len(table))
+    at = {
+        name: int(np.flatnonzero((table["provider_id"] == "p2").to_numpy()
+                                 & (table["indicator"] == name).to_numpy())[0])
+        for name in ("work_or_studies", "dropped_out")
+    }
+    pair = (on_den[:, at["work_or_studies"]].toarray().ravel() == 1) & (
+        on_den[:, at["dropped_out"]].toarray().ravel() == -1
+    )
+    assert pair.any() and not links.eq[pair].any()

@@ -163,6 +163,26 @@ def test_work_and_studies_apart_on_the_base_of_work_or_studies() -> None:
     assert set(split["breakdown"].str.partition("=")[0]) == {"total", "service"}
 
 
+def test_dropouts_and_switches_among_every_record_that_ended() -> None:
+    ds = make_dataset(
+        [
+            ended(end_reason="dropped_out", outcome=None),
+            ended(end_reason="dropped_out", outcome="work"),
+            ended(end_reason="switched_provider"),
+            ended(end_reason="external"),  # ended all the same
+            ended(end_reason=None),
+            ended(),
+            {"start_date": "2025-01-10", "end_reason": "dropped_out"},  # not ended: left out
+        ]
+    )
+    table = compute_indicators(ds, breakdowns=("service", "born_abroad"))
+    assert fraction(table, "dropped_out") == (2, 6)
+    assert fraction(table, "switched_provider") == (1, 6)
+    # For all of a provider's customers only: no row by service or group.
+    ended_rows = table[table["indicator"].isin(["dropped_out", "switched_provider"])]
+    assert set(ended_rows["breakdown"]) == {"total"}
+
+
 def test_self_sufficient_6m_only_among_successes_with_known_status() -> None:
     ds = make_dataset(
         [

@@ -17,8 +17,11 @@ from generator.compute import registry
 NAMES = set(registry.NAMES)
 
 # Where an indicator's name may be spelled out besides the registry: the code
-# that computes one particular indicator, and the sample data generator.
+# that computes one particular indicator, the sample data generator, and the
+# input's code lists (the end reasons "dropped_out" and "switched_provider"
+# name the records their two indicators count).
 COMPUTING = {
+    "generator/ingest/schema.py",
     "generator/compute/indicators.py",
     "generator/compute/casemix.py",
     "generator/tools/sample.py",

@@ -35,6 +35,8 @@ PASSED = "passed"
 STARTED = "started"
 INTO_WORK = "into_work"
 INTO_STUDIES = "into_studies"
+DROPPED_OUT = "dropped_out"
+SWITCHED_PROVIDER = "switched_provider"
 WORK_OR_STUDIES_VS_EXPECTED = "work_or_studies_vs_expected"
 TEACHERS_CERTIFIED = "teachers_certified"
 TEACHERS_WITH_DEGREE = "teachers_with_degree"
@@ -318,6 +320,7 @@ def _eligibility(results: pd.DataFrame) -> list[_Eligible]:
     outcome_6m = results["outcome_6m"]
     grade = results["grade"]
     outcome = results["outcome"]
+    end_reason = results["end_reason"]
     everyone = np.ones(len(results), dtype=bool)
     return [
         _Eligible(
@@ -339,6 +342,9 @@ def _eligibility(results: pd.DataFrame) -> list[_Eligible]:
         _Eligible(
             INTO_STUDIES, end_year, work_eligible, work_eligible & _flag(outcome == "studies")
         ),
+        # How services ended: among every record that ended, for any reason.
+        _Eligible(DROPPED_OUT, end_year, ended, _flag(end_reason == "dropped_out")),
+        _Eligible(SWITCHED_PROVIDER, end_year, ended, _flag(end_reason == "switched_provider")),
     ]
 
 

@@ -180,6 +180,34 @@ INDICATORS: tuple[Indicator, ...] = (
         factsheet=True,
     ),
     Indicator(
+        "dropped_out",
+        "share",
+        N_("Customers who dropped out"),
+        N_("Dropped out"),
+        unit=NP_("%(num)s customer whose service ended", "%(num)s customers whose service ended"),
+        sentence=NP_(
+            "Of %(base)s customer whose service ended in %(period)s, %(num)s (%(share)s)"
+            " dropped out.",
+            "Of %(base)s customers whose service ended in %(period)s, %(num)s (%(share)s)"
+            " dropped out.",
+        ),
+        results=True,
+    ),
+    Indicator(
+        "switched_provider",
+        "share",
+        N_("Customers who switched to another provider"),
+        N_("Switched provider"),
+        unit=NP_("%(num)s customer whose service ended", "%(num)s customers whose service ended"),
+        sentence=NP_(
+            "Of %(base)s customer whose service ended in %(period)s, %(num)s (%(share)s)"
+            " switched to another provider.",
+            "Of %(base)s customers whose service ended in %(period)s, %(num)s (%(share)s)"
+            " switched to another provider.",
+        ),
+        results=True,
+    ),
+    Indicator(
         "work_or_studies_vs_expected",
         "difference",
         N_("Work or studies compared with what would be expected for its customers"),

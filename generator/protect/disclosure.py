@@ -57,6 +57,11 @@ Work and studies apart
     they share the denominator and that their numerators add up to at most
     the combined one (``relations``).
 
+Dropouts and switches
+    ``dropped_out`` and ``switched_provider`` share their denominator (every
+    record that ended), so each is hidden with the other. The audit knows
+    the other figures that count ended records rest on at most that many.
+
 Staff figures
     The staff shares (teachers certified, with a degree; coaches with a
     degree) count employees in their role. They have a threshold of their
@@ -80,11 +85,13 @@ import pandas as pd
 from generator.compute.funnel import ceil_points, floor_points
 from generator.compute.indicators import (
     ALL,
+    DROPPED_OUT,
     INTO_STUDIES,
     INTO_WORK,
     SELF_SUFFICIENT_6M,
     STAFF_INDICATORS,
     STARTED,
+    SWITCHED_PROVIDER,
     TOTAL,
     WORK_OR_STUDIES,
     WORK_OR_STUDIES_VS_EXPECTED,
@@ -667,6 +674,7 @@ def withdrawn_breakdowns(
     column = table["breakdown"].astype("string").str.partition("=")[0]
     family = table["indicator"].replace(
         {name: WORK_OR_STUDIES for name in (SELF_SUFFICIENT_6M, INTO_WORK, INTO_STUDIES)}
+        | {SWITCHED_PROVIDER: DROPPED_OUT}
     ).astype("string")
     provider = table["provider_id"].astype("string")
     year = table["year"].astype("string")

@@ -24,12 +24,17 @@ linear equation or inequality between counts of different rows (``Links``):
   teacher head count;
 - "into work" and "into studies" share the denominator of "into work or
   studies", and their numerators add up to at most its numerator (own
-  business is a success of the combined figure only).
+  business is a success of the combined figure only);
+- dropouts and switches share one denominator, the records that ended, and
+  together are at most that many; "into work or studies", "passed" and both
+  satisfaction figures count records that ended, so each denominator is at
+  most that count.
 
 Some rows must be hidden whenever another is (``follows``): a split of a
 hidden "into work or studies" into work and into studies would tell its
 size, and of work and studies one hidden alone could be worked out from
-the other and the combined figure.
+the other and the combined figure; dropouts and switches share their
+denominator, so one hidden alone would show its size.
 
 Rows of ``work_or_studies_vs_expected`` repeat the counts of their
 ``work_or_studies`` row and take part in no relation of their own.
@@ -47,9 +52,14 @@ from scipy import sparse
 
 from generator.compute.indicators import (
     ALL,
+    DROPPED_OUT,
     INTO_STUDIES,
     INTO_WORK,
+    PASSED,
+    SATISFIED_4W,
+    SATISFIED_END,
     SELF_SUFFICIENT_6M,
+    SWITCHED_PROVIDER,
     TEACHERS_CERTIFIED,
     TEACHERS_WITH_DEGREE,
     TOTAL,
@@ -184,6 +194,12 @@ _LINKS: tuple[tuple[bool, tuple[_Term, ...]], ...] = (
     (True, ((INTO_WORK, DEN, 1.0), (WORK_OR_STUDIES, DEN, -1.0))),
     (True, ((INTO_STUDIES, DEN, 1.0), (WORK_OR_STUDIES, DEN, -1.0))),
     (False, ((INTO_WORK, NUM, 1.0), (INTO_STUDIES, NUM, 1.0), (WORK_OR_STUDIES, NUM, -1.0))),
+    (True, ((SWITCHED_PROVIDER, DEN, 1.0), (DROPPED_OUT, DEN, -1.0))),
+    (False, ((DROPPED_OUT, NUM, 1.0), (SWITCHED_PROVIDER, NUM, 1.0), (DROPPED_OUT, DEN, -1.0))),
+    *(
+        (False, ((name, DEN, 1.0), (DROPPED_OUT, DEN, -1.0)))
+        for name in (WORK_OR_STUDIES, PASSED, SATISFIED_END, SATISFIED_4W)
+    ),
 )
 # (a, b): b is hidden wherever a is, for the same provider, period and breakdown.
 _FOLLOWS = (
@@ -191,6 +207,8 @@ _FOLLOWS = (
     (WORK_OR_STUDIES, INTO_STUDIES),
     (INTO_WORK, INTO_STUDIES),
     (INTO_STUDIES, INTO_WORK),
+    (DROPPED_OUT, SWITCHED_PROVIDER),
+    (SWITCHED_PROVIDER, DROPPED_OUT),
 )
 
 
