@@ -52,6 +52,10 @@ class Indicator:
     staff_role: str | None = None  # the staff.csv role a staff share counts
     # A difference follows the share it is about, in tables and the comparison.
     about: str | None = None
+    # A row of the provider page's results table on paper too. The split of work
+    # or studies and how services ended stay on screen: the fact sheet is the
+    # printed summary, and the page stays within a few sheets.
+    on_paper: bool = True
 
 
 # In the order pages show them; the open data lists them in the same order.
@@ -122,6 +126,7 @@ INDICATORS: tuple[Indicator, ...] = (
             " work.",
         ),
         results=True,
+        on_paper=False,
         by_service=True,
     ),
     Indicator(
@@ -137,6 +142,7 @@ INDICATORS: tuple[Indicator, ...] = (
             " studies.",
         ),
         results=True,
+        on_paper=False,
         by_service=True,
     ),
     Indicator(
@@ -192,6 +198,7 @@ INDICATORS: tuple[Indicator, ...] = (
             " dropped out.",
         ),
         results=True,
+        on_paper=False,
     ),
     Indicator(
         "switched_provider",
@@ -206,6 +213,7 @@ INDICATORS: tuple[Indicator, ...] = (
             " switched to another provider.",
         ),
         results=True,
+        on_paper=False,
     ),
     Indicator(
         "work_or_studies_vs_expected",
