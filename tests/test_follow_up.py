@@ -16,7 +16,7 @@ from datafolder import line_of, valid_tables, write_folder
 
 from generator.ingest.problems import InvalidData
 from generator.ingest.validate import load_and_validate
-from generator.model.followups import follow_ups, under_action_plan
+from generator.model.followups import follow_ups, placements, under_action_plan
 from generator.pages.views import EMPLOYER_SERVICES
 
 
@@ -237,3 +237,16 @@ def test_complaints_are_counts_newest_first_and_small_placement_counts_are_hidde
     counts = set(latest["placements"]) | set(latest["hires"])
     assert shown == {n for n in counts if n >= 5}
     assert any(n < 5 for n in counts) and "fewer than 5" in table
+
+
+def test_placements_under_k_are_not_counts_in_the_model() -> None:
+    """A count of fewer than K people is never passed on to the pages."""
+    frame = pd.DataFrame(
+        {"year": [2024, 2025, 2025], "sector": ["bygg", "vard-omsorg", "bygg"],
+         "placements": [40, 12, 4], "hires": [10, 5, 0]}
+    )
+    year, rows = placements(frame, 5)
+    assert year == 2025
+    assert {r.sector: (r.placements, r.hires) for r in rows} == {
+        "bygg": (None, None), "vard-omsorg": (12, 5)
+    }

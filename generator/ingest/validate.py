@@ -627,9 +627,9 @@ def _check_references(tables: dict[str, _Table], raw: RawData, problems: Problem
     if not providers.complete or not providers.has("provider_id"):
         return  # already reported; every reference would be a second, misleading problem
     known = set(providers.raw["provider_id"][providers.good("provider_id")])
-    for spec in (PREMISES, STAFF, GROUPS, RESULTS, FOLLOW_UPS, COMPLAINTS):
+    for spec in FILES:
         t = tables[spec.name]
-        if t.has("provider_id"):
+        if spec is not PROVIDERS and t.has("provider_id"):
             unknown = t.good("provider_id") & ~t.raw["provider_id"].isin(known)
             t.report(
                 problems,

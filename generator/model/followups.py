@@ -76,21 +76,29 @@ def complaints(frame: pd.DataFrame | None) -> dict[str, tuple[tuple[int, int], .
 
 @dataclass(frozen=True)
 class Placements:
-    """Work placements and hires the providers arranged in one sector in one year."""
+    """Work placements and hires the providers arranged in one sector in one year;
+    None where fewer than K (each is a count of people)."""
 
     sector: str
-    placements: int
-    hires: int
+    placements: int | None
+    hires: int | None
 
 
-def placements(frame: pd.DataFrame | None) -> tuple[int | None, tuple[Placements, ...]]:
+def placements(
+    frame: pd.DataFrame | None, k: int
+) -> tuple[int | None, tuple[Placements, ...]]:
     """The latest year of employer_placements.csv and its rows, in the
-    contract's sector order; (None, ()) without the file."""
+    contract's sector order, counts under ``k`` as None; (None, ()) without
+    the file."""
     if frame is None or frame.empty:
         return None, ()
     year = int(frame["year"].max())
+
+    def shown(n: int) -> int | None:
+        return int(n) if n >= k else None
+
     rows = {
-        str(r.sector): Placements(str(r.sector), int(r.placements), int(r.hires))
+        str(r.sector): Placements(str(r.sector), shown(r.placements), shown(r.hires))
         for r in frame[frame["year"] == year].itertuples(index=False)
     }
     return year, tuple(rows[s] for s in schema.SECTORS if s in rows)

@@ -498,7 +498,7 @@ def build_site_model(
     groups = _groups(group_sizes, k)
     followed = follow_ups(ds.follow_ups)
     complained = complaints(ds.complaints)
-    placed_year, placed = placements(ds.employer_placements)
+    placed_year, placed = placements(ds.employer_placements, k)
     cannot = not_comparable(ds.results)
     unknown = unknown_outcomes(ds.results, latest - pooled_years + 1, latest, k)
     applies = services_with_records(ds.results)

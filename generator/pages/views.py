@@ -231,20 +231,35 @@ class EasyReadList(View):
     switch_to: str = addresses.LIST
 
 
-def provider_page(model: SiteModel, provider: Provider) -> ProviderPage:
+def _mix_groups(model: SiteModel) -> dict[str, tuple[str, ...]]:
+    """Who customers are, not what they did: the breakdowns but service."""
+    return {c: g for c, g in model.profile_groups.items() if c in WHO_COLUMNS}
+
+
+def all_providers_mix(model: SiteModel) -> dict[str, MixShare]:
+    """All providers' customer mix by group, the reference of every provider's."""
+    everyone = customer_mix(
+        model.all_profiles,
+        model.all_figures.get(model.pooled_period, {}).get(BASE),
+        _mix_groups(model),
+    )
+    return {s.group: s for shares in everyone.values() for s in shares}
+
+
+def provider_page(
+    model: SiteModel, provider: Provider, reference: Mapping[str, MixShare] | None = None
+) -> ProviderPage:
+    """``reference``: ``all_providers_mix(model)``, worked out once for every page."""
     charts = {
         key: chart
         for key in HEADLINE
         if (chart := model.charts.get((provider.id, key))) is not None
     }
     sheet = fact_sheet(model, provider)
-    # Who its customers are, not what they did: the breakdowns but service.
-    groups = {c: g for c, g in model.profile_groups.items() if c in WHO_COLUMNS}
-    own = customer_mix(provider.profiles, provider.figure(model.pooled_period, BASE), groups)
-    everyone = customer_mix(
-        model.all_profiles, model.all_figures.get(model.pooled_period, {}).get(BASE), groups
+    own = customer_mix(
+        provider.profiles, provider.figure(model.pooled_period, BASE), _mix_groups(model)
     )
-    reference = {s.group: s for shares in everyone.values() for s in shares}
+    reference = reference if reference is not None else all_providers_mix(model)
     mix = {
         column: tuple((s, reference.get(s.group)) for s in shares)
         for column, shares in own.items()
@@ -280,8 +295,12 @@ def _listing(
 def pages(model: SiteModel, list_size: int, compare_size: int) -> Iterator[Page]:
     """Every data page, in the order they are written."""
     yield from _lists(model, list_size)
+    reference = all_providers_mix(model)
     for provider in model.providers:
-        yield Page(addresses.provider_path(provider.id), "provider", provider_page(model, provider))
+        yield Page(
+            addresses.provider_path(provider.id), "provider",
+            provider_page(model, provider, reference),
+        )
     yield Page(addresses.SEARCH, "search", Plain())
     yield from _compare(model, compare_size)
     yield from _employers(model, list_size)
