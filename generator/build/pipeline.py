@@ -45,6 +45,7 @@ from generator.pages.pagecache import code_fingerprint, model_fingerprint
 from generator.pages.render import render_site
 from generator.protect import proofstore
 from generator.protect.audit import row_thresholds
+from generator.protect.derived import with_derived
 from generator.protect.disclosure import (
     Earlier,
     Protection,
@@ -173,7 +174,11 @@ def compute(
     with report.stage("compute"):
         groups = compute_group_sizes(ds)
     with report.stage("suppress"):
-        everything = _protect_with_live(ds, table, settings, report, proofs, live)
+        everything = with_derived(
+            _protect_with_live(ds, table, settings, report, proofs, live),
+            settings["RELIABILITY_R"],
+            report.protection,
+        )
         protected = published_rows(everything)
         model = build_site_model(
             ds,

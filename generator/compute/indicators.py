@@ -43,7 +43,11 @@ TEACHERS_WITH_DEGREE = "teachers_with_degree"
 COACHES_WITH_DEGREE = "coaches_with_degree"
 
 # What this module counts, by kind, from the registry (registry.py).
-RESULT_INDICATORS = registry.names(kind="share") + registry.names(kind="count")
+# The response rates are worked out from published figures instead (derived.py).
+RESULT_INDICATORS = tuple(
+    n for n in registry.names(kind="share") + registry.names(kind="count")
+    if n not in registry.DERIVED
+)
 STAFF_INDICATORS = registry.STAFF
 INDICATORS = RESULT_INDICATORS + STAFF_INDICATORS
 # Indicator 7 of the contract ("by profile") covers indicators 1-3 only.

@@ -56,6 +56,10 @@ class Indicator:
     # or studies and how services ended stay on screen: the fact sheet is the
     # printed summary, and the page stays within a few sheets.
     on_paper: bool = True
+    # (a, b): worked out after disclosure control from two published figures,
+    # a's base over b's base, for all customers of a provider and period (the
+    # response rates: derived.py). Not counted from the records.
+    derived_from: tuple[str, str] | None = None
 
 
 # In the order pages show them; the open data lists them in the same order.
@@ -216,6 +220,38 @@ INDICATORS: tuple[Indicator, ...] = (
         on_paper=False,
     ),
     Indicator(
+        "answered_4w",
+        "share",
+        N_("Customers who answered the survey after four weeks"),
+        N_("Answered after 4 weeks"),
+        unit=NP_("%(num)s customer whose service ended", "%(num)s customers whose service ended"),
+        sentence=NP_(
+            "Of %(base)s customer whose service ended in %(period)s, %(num)s (%(share)s)"
+            " had answered the survey four weeks after the start.",
+            "Of %(base)s customers whose service ended in %(period)s, %(num)s (%(share)s)"
+            " had answered the survey four weeks after the start.",
+        ),
+        results=True,
+        on_paper=False,
+        derived_from=("satisfied_4w", "dropped_out"),
+    ),
+    Indicator(
+        "answered_end",
+        "share",
+        N_("Customers who answered the survey at the end"),
+        N_("Answered at the end"),
+        unit=NP_("%(num)s customer whose service ended", "%(num)s customers whose service ended"),
+        sentence=NP_(
+            "Of %(base)s customer whose service ended in %(period)s, %(num)s (%(share)s)"
+            " answered the survey at the end.",
+            "Of %(base)s customers whose service ended in %(period)s, %(num)s (%(share)s)"
+            " answered the survey at the end.",
+        ),
+        results=True,
+        on_paper=False,
+        derived_from=("satisfied_end", "dropped_out"),
+    ),
+    Indicator(
         "work_or_studies_vs_expected",
         "difference",
         N_("Work or studies compared with what would be expected for its customers"),
@@ -283,6 +319,11 @@ STAFF = names(kind="staff")
 BREAKDOWN = names(breakdown=True)
 # Every indicator with figures for each service's customers.
 BY_SERVICE = tuple(i.name for i in INDICATORS if i.breakdown or i.by_service)
+# Worked out from published figures (derived.py): name -> (its numerator's
+# figure, its denominator's figure), each figure's base.
+DERIVED: dict[str, tuple[str, str]] = {
+    i.name: i.derived_from for i in INDICATORS if i.derived_from is not None
+}
 PROFILE = tuple(sorted(names(profile=True), key=lambda n: BY_NAME[n].profile))
 SEARCH_RESULT = names(search_result=True)
 FACTSHEET = names(factsheet=True)

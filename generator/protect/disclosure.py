@@ -62,6 +62,10 @@ Dropouts and switches
     record that ended), so each is hidden with the other. The audit knows
     the other figures that count ended records rest on at most that many.
 
+Response rates
+    ``answered_4w`` and ``answered_end`` are not protected here: they are
+    worked out afterwards from what this module publishes (``derived.py``).
+
 Staff figures
     The staff shares (teachers certified, with a degree; coaches with a
     degree) count employees in their role. They have a threshold of their
@@ -336,7 +340,7 @@ def protect_table(
     report.withdrawn = int((withdrawn & ~earlier.fixed).sum())
     primary |= (size < k) & is_diff
     _follow_work_or_studies(table, is_diff, suppressed, primary)
-    out = _publishable(table, suppressed, primary, r, is_diff)
+    out = publishable(table, suppressed, primary, r, is_diff)
     out.loc[withdrawn, "reason"] = WITHDRAWN
     if report is not None:  # always, since it was filled in above
         hidden = out[out["suppressed"].to_numpy(dtype=bool) & ~earlier.fixed]
@@ -845,13 +849,15 @@ def _outward(
     return np.where(points, rounded, np.clip(rounded, 0, 100))
 
 
-def _publishable(
+def publishable(
     table: pd.DataFrame,
     suppressed: np.ndarray,
     primary: np.ndarray,
     r: int,
     is_diff: np.ndarray | None = None,
 ) -> pd.DataFrame:
+    """The rows as published (``SITE_COLUMNS``): rounded figures, blanks where
+    ``suppressed``, the reason, reliability and comparison class."""
     n = len(table)
     num = table["numerator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)
     den = table["denominator"].astype("Int64").to_numpy(dtype=np.float64, na_value=np.nan)

@@ -29,10 +29,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from generator.compute import registry
 from generator.compute.indicators import STARTED, WORK_OR_STUDIES_VS_EXPECTED
 from generator.protect.disclosure import FEWER_THAN_K, Earlier
 
 KEY = ["provider_id", "year", "indicator", "breakdown"]
+FOLLOWERS = (WORK_OR_STUDIES_VS_EXPECTED, *registry.DERIVED)
 
 
 def read_release(site: Path | None) -> pd.DataFrame | None:
@@ -124,7 +126,9 @@ def joint_table(
     n = len(table)
     if live is None or not len(live):
         return Joint(table, n, Earlier.nothing(n))
-    live = live[live["indicator"] != WORK_OR_STUDIES_VS_EXPECTED].reset_index(drop=True)
+    # Neither kind is protected: one follows its base row, the other is worked
+    # out from published rows (derived.py).
+    live = live[~live["indicator"].isin(FOLLOWERS)].reset_index(drop=True)
     published = (live["suppressed"] != "yes").to_numpy(dtype=bool)
     live_keys = _keys(live)
 
