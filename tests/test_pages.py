@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from conftest import ROOT
 
 from generator.model.followups import Placements
 from generator.model.ranking import search_sort_values, service_sort_key
-from generator.model.sitemodel import HEADLINE, Figure, Provider, SiteModel
+from generator.model.sitemodel import Figure, Provider, SiteModel
 from generator.outputs.charts import ChartFile
 from generator.pages import addresses
 from generator.pages.pagecache import PageCache
@@ -68,7 +69,13 @@ def _provider(pid: str, name: str, services: tuple[str, ...], value: int, **kw: 
 
 def _model() -> SiteModel:
     providers = [
-        _provider("a", "Alfa", ("sfi", "praktik"), 50),
+        _provider(
+            "a", "Alfa", ("sfi", "praktik"), 50,
+            figures={
+                "2023-2025": {"work_or_studies": _figure("work_or_studies", 50)},
+                "2024": {"work_or_studies": replace(_figure("work_or_studies", 40), period="2024")},
+            },
+        ),
         _provider("b", "Beta", ("sfi",), 70, employer_sectors=("vard",)),
         _provider("c", "Cesar", ("sfi",), 60),
         _provider("d", "Delta", ("praktik",), 80),
@@ -89,7 +96,10 @@ def _model() -> SiteModel:
         profile_groups={"age_band": ("age_band=20-24",)},
         charts=charts,
         service_reference={"sfi": {"work_or_studies": _figure("work_or_studies", 47)}},
-        all_figures={"2023-2025": {"work_or_studies": _figure("work_or_studies", 71)}},
+        all_figures={
+            "2023-2025": {"work_or_studies": _figure("work_or_studies", 71)},
+            "2025": {"work_or_studies": replace(_figure("work_or_studies", 72), period="2025")},
+        },
         all_profiles={"age_band=20-24": {"work_or_studies": _figure("work_or_studies", 71)}},
     )
 
@@ -240,11 +250,32 @@ def test_every_provider_has_a_page_and_only_listed_ones_can_be_compared() -> Non
         assert isinstance(by_path[addresses.factsheet_path(pid)].view, FactSheet)
     assert addresses.compare_data_path("x") not in by_path
     assert addresses.factsheet_path("x") not in by_path
-    # A provider page's view holds its own charts and only those that exist.
-    charts = by_path[addresses.provider_path("a")].view.charts  # type: ignore[attr-defined]
-    assert charts == {"work_or_studies": ChartFile("charts/abc.svg", 300, 200)}
-    assert set(charts) <= set(HEADLINE)
-    assert by_path[addresses.provider_path("b")].view.charts == {}  # type: ignore[attr-defined]
+    # A provider page's view holds a trend chart per headline figure with a year
+    # in the trend span: from the provider's first such year, with all providers'
+    # figure beside each year, its own chart file and the sentence's facts.
+    view = by_path[addresses.provider_path("a")].view
+    assert isinstance(view, ProviderPage)
+    (chart,) = view.trends
+    assert chart.indicator == "work_or_studies"
+    assert chart.chart == ChartFile("charts/abc.svg", 300, 200)
+    assert [(y.year, y.figure and y.figure.value) for y in chart.years] == [
+        ("2024", 40), ("2025", None)
+    ]
+    assert chart.years[-1].everyone is not None and chart.years[-1].everyone.value == 72
+    assert chart.trend is not None and chart.trend.first.value == 40 and chart.trend.last is None
+    assert (chart.latest_year, chart.latest and chart.latest.value) == ("2025", 72)
+    other = by_path[addresses.provider_path("b")].view
+    assert isinstance(other, ProviderPage) and other.trends == ()
+    # Its results by customer group, beside all providers' for each group.
+    ((column, (row,)),) = view.groups
+    assert (column, row.group) == ("age_band", "age_band=20-24")
+    assert row.figures["work_or_studies"] is not None
+    assert row.figures["work_or_studies"].value == 50
+    assert row.everyone is not None and row.everyone.value == 71
+    # All providers' pooled figure of every result row, for its reference column.
+    assert view.everyone["work_or_studies"] is not None
+    assert view.everyone["work_or_studies"].value == 71
+    assert view.everyone["passed"] is None
 
 
 def test_the_employer_pages_offer_only_filters_that_find_someone() -> None:
@@ -325,12 +356,12 @@ def test_a_pages_cache_key_is_its_view() -> None:
         addresses.easy_read_provider_path("a"),
     }
 
-    # A new chart changes only its provider's page.
-    model.charts[("b", "work_or_studies")] = ChartFile("charts/def.svg", 300, 200)
+    # A chart drawn anew changes only its provider's page.
+    model.charts[("a", "work_or_studies")] = ChartFile("charts/def.svg", 300, 200)
     cache = PageCache(Path("/nonexistent"), "salt")
     third = {page.path: cache.key(page) for page in pages(model, 2, 2)}
     assert {path for path in again if again[path] != third[path]} == {
-        addresses.provider_path("b")
+        addresses.provider_path("a")
     }
 
 

@@ -10,8 +10,12 @@ for which filter, with which charts. The page cache's key is the page's path,
 template and view (``PageCache.key``), so what a page is made of and what its
 key holds are written down once, here.
 
-The model-wide figures (all providers, the periods, the lists of services and
-districts) are in the key through the cache's salt (``model_fingerprint``).
+A provider page's view also holds what it sets the provider against: all
+providers' figures beside its results, its trend charts with each year's
+figures and the sentence's verdict (``TrendChart``), and its results by
+customer group beside all providers' (``GroupResults``). The other model-wide
+parts (the periods, K and R, the lists of services and districts) are in the
+key through the cache's salt (``model_fingerprint``).
 """
 
 from __future__ import annotations
@@ -22,17 +26,19 @@ from typing import Any
 
 from generator.compute import registry
 from generator.compute.indicators import PROFILE_COLUMNS as WHO_COLUMNS
+from generator.compute.indicators import WORK_OR_STUDIES
 from generator.model.followups import Placements
 from generator.model.mix import BASE, MixShare, customer_mix
 from generator.model.ranking import bands, by_name, ranked, sort_by, sort_by_group, sort_providers
 from generator.model.sitemodel import (
     HEADLINE,
     PROFILE_COLUMNS,
+    PROFILE_INDICATORS,
     Figure,
     Provider,
     SiteModel,
 )
-from generator.model.verdicts import Reference, reference
+from generator.model.verdicts import Reference, Trend, reference, trend, trend_span
 from generator.pages import addresses
 
 # Headline indicators with figures for the customers of each service.
@@ -172,12 +178,49 @@ class FactSheet(ProviderView):
     references: Mapping[str, Reference] = field(default_factory=dict)
     # Results by service, for a provider offering more than one.
     by_service: tuple[ServiceResults, ...] = ()
+    # All providers' figure of each result row in the pooled period.
+    everyone: Mapping[str, Figure | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TrendYear:
+    """A year of a trend chart's table: the provider's figure and all providers'."""
+
+    year: str
+    figure: Figure | None
+    everyone: Figure | None
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """A headline indicator year by year on a provider page: the chart file, its
+    table and what its sentence says (verdicts.trend)."""
+
+    indicator: str
+    years: tuple[TrendYear, ...]  # from the provider's first year with a figure
+    trend: Trend | None  # None: no year has enough answers
+    chart: Any = None  # charts.ChartFile; None where no year could be drawn
+    # All providers in the latest complete year, for the sentence's last words.
+    latest_year: str = ""
+    latest: Figure | None = None
+
+
+@dataclass(frozen=True)
+class GroupResults:
+    """A customer group's row of a provider's results by group."""
+
+    group: str  # "age_band=20-24"
+    figures: Mapping[str, Figure | None]  # the provider's, per profile indicator
+    everyone: Figure | None  # all providers' work or studies for the group
 
 
 @dataclass(frozen=True)
 class ProviderPage(FactSheet):
-    # The trend chart of each headline indicator that has one (charts.ChartFile).
-    charts: Mapping[str, Any] = field(default_factory=dict)
+    # Each headline indicator with a figure in the trend years, in headline order.
+    trends: tuple[TrendChart, ...] = ()
+    # Results by customer group: per breakdown column, the groups the provider
+    # has customers in, in the contract's order.
+    groups: tuple[tuple[str, tuple[GroupResults, ...]], ...] = ()
     # Who its customers were beside all providers' customers: per breakdown
     # column, per group, the two shares (mix.customer_mix).
     mix: Mapping[str, tuple[tuple[MixShare, MixShare | None], ...]] = field(
@@ -212,7 +255,50 @@ def fact_sheet(model: SiteModel, provider: Provider) -> FactSheet:
             )
             for code in provider.services
         )
-    return FactSheet(provider, references, by_service)
+    everyone_rows = {key: everyone.get(key) for key in registry.with_differences(registry.RESULTS)}
+    return FactSheet(provider, references, by_service, everyone_rows)
+
+
+def trend_charts(model: SiteModel, provider: Provider) -> tuple[TrendChart, ...]:
+    """The provider page's trend charts, each with its rows and sentence facts."""
+    years = model.trend_years
+    latest = model.all_figures.get(model.latest_year, {})
+    out = []
+    for key in HEADLINE:
+        if key not in provider.indicators_with_figures(years):
+            continue
+        span = trend_span(provider, years, key) or years
+        rows = tuple(
+            TrendYear(y, provider.figure(y, key), model.all_figures.get(y, {}).get(key))
+            for y in span
+        )
+        out.append(
+            TrendChart(
+                key, rows, trend(provider, years, key),
+                model.charts.get((provider.id, key)), model.latest_year, latest.get(key),
+            )
+        )
+    return tuple(out)
+
+
+def group_results(model: SiteModel, provider: Provider) -> tuple[
+    tuple[str, tuple[GroupResults, ...]], ...
+]:
+    """The provider's results by customer group, beside all providers'."""
+    out = []
+    for column, all_groups in model.profile_groups.items():
+        rows = tuple(
+            GroupResults(
+                group,
+                {key: provider.profiles[group].get(key) for key in PROFILE_INDICATORS},
+                model.all_profiles.get(group, {}).get(WORK_OR_STUDIES),
+            )
+            for group in all_groups
+            if group in provider.profiles
+        )
+        if rows:
+            out.append((column, rows))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -250,11 +336,6 @@ def provider_page(
     model: SiteModel, provider: Provider, reference: Mapping[str, MixShare] | None = None
 ) -> ProviderPage:
     """``reference``: ``all_providers_mix(model)``, worked out once for every page."""
-    charts = {
-        key: chart
-        for key in HEADLINE
-        if (chart := model.charts.get((provider.id, key))) is not None
-    }
     sheet = fact_sheet(model, provider)
     own = customer_mix(
         provider.profiles, provider.figure(model.pooled_period, BASE), _mix_groups(model)
@@ -265,7 +346,8 @@ def provider_page(
         for column, shares in own.items()
     }
     return ProviderPage(
-        provider, sheet.references, sheet.by_service, charts, mix,
+        provider, sheet.references, sheet.by_service, sheet.everyone,
+        trend_charts(model, provider), group_results(model, provider), mix,
         follow_ups_shown=model.follow_ups_given or bool(provider.follow_ups),
         complaints_shown=model.complaints_given,
     )
@@ -314,7 +396,8 @@ def _easy_read(model: SiteModel) -> Iterator[Page]:
     for provider in listed:
         sheet = fact_sheet(model, provider)
         view = EasyReadProvider(
-            provider, sheet.references, sheet.by_service, addresses.provider_path(provider.id)
+            provider, sheet.references, sheet.by_service,
+            switch_to=addresses.provider_path(provider.id),
         )
         yield Page(addresses.easy_read_provider_path(provider.id), "easy-read-provider", view, True)
 

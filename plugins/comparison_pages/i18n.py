@@ -177,10 +177,8 @@ def install_i18n(generator: Any) -> None:
         # The statistical rules behind the sentences (verdicts.py).
         verdict_versus_all=verdicts.versus_all,
         expected_share=verdicts.expected_share,
-        trend=verdicts.trend,
         difference_words=verdicts.difference,
         out_of_ten=verdicts.out_of_ten,
-        trend_span=verdicts.trend_span,
         fig_attrs=marks.attributes,
         fig_span=marks.span,
         fig_key=marks.figure_key,
