@@ -20,13 +20,16 @@ from generator.outputs.charts import ChartFile
 from generator.pages import addresses
 from generator.pages.pagecache import PageCache
 from generator.pages.views import (
+    Comparison,
     EmployerList,
     FactSheet,
     GroupList,
+    LikeMe,
     Listing,
     Page,
     ProviderList,
     ProviderPage,
+    Search,
     pages,
 )
 
@@ -415,3 +418,27 @@ def test_no_page_address_is_written_outside_the_addresses_module() -> None:
                 ):
                     found.append(f"{source.name}: {node.value}")
     assert set(found) == _ALLOWED
+
+
+def test_pages_with_filters_hold_their_options_in_their_views() -> None:
+    """The list, search, comparison and "people like me" pages offer the options
+    their views hold: every service and district, the staff's languages and
+    the sectors, the customer groups that have figures."""
+    by_path = _by_path(_model())
+    listing = by_path[addresses.list_path("all", "name", 1)].view
+    assert isinstance(listing, ProviderList)
+    assert listing.filter_services == ("sfi", "praktik")
+    assert dict(listing.filter_districts) == {"orminge": "Orminge"}
+    search = by_path[addresses.SEARCH].view
+    assert isinstance(search, Search)
+    assert (search.filter_services, search.filter_languages, search.filter_sectors) == (
+        ("sfi", "praktik"), ("sv",), ("vard",)
+    )
+    compare = by_path[addresses.compare_path()].view
+    assert isinstance(compare, Comparison) and compare.filter_services == ("sfi", "praktik")
+    like_me = by_path[addresses.like_me_path()].view
+    assert isinstance(like_me, LikeMe)
+    assert like_me.groups == (("age_band", ("age_band=20-24",)),)  # no other column has groups
+    group = by_path[addresses.like_me_path("age_band=20-24", 1)].view
+    assert isinstance(group, GroupList)
+    assert group.everyone is not None and group.everyone.value == 71

@@ -103,6 +103,9 @@ class ProviderList(Listing):
     ranked: bool = True
     # The municipality publishes its follow-ups: the list can be filtered on them.
     follow_up_filter: bool = False
+    # The filters offered: every service, every district (slug -> name).
+    filter_services: tuple[str, ...] = ()
+    filter_districts: Mapping[str, str] = field(default_factory=dict)
 
 
 def columns_for(service: str | None) -> tuple[Column, ...]:
@@ -128,6 +131,7 @@ def reference_in(model: SiteModel, column: Column) -> Figure | None:
 @dataclass(frozen=True)
 class ServiceComparison(Listing):
     service: str
+    filter_services: tuple[str, ...] = ()  # every service, each with its comparison
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ class GroupList(Listing):
     group: str  # "age_band=20-24"
     column: str  # "age_band"
     ranked: bool = True  # see ProviderList.ranked
+    everyone: Figure | None = None  # all providers' work or studies for the group
 
 
 @dataclass(frozen=True)
@@ -354,8 +359,27 @@ def provider_page(
 
 
 @dataclass(frozen=True)
-class Plain(View):
-    """A page that shows only model-wide figures (search, comparison, people like me)."""
+class Search(View):
+    """The search page: its filters' options (the providers come from the index)."""
+
+    filter_services: tuple[str, ...] = ()
+    filter_districts: Mapping[str, str] = field(default_factory=dict)
+    filter_languages: tuple[str, ...] = ()  # languages staff speak
+    filter_sectors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison(View):
+    """The side-by-side comparison (filled in by script): its services to choose."""
+
+    filter_services: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LikeMe(View):
+    """"Results for people like me": the customer groups to choose, per column."""
+
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _listing(
@@ -383,7 +407,9 @@ def pages(model: SiteModel, list_size: int, compare_size: int) -> Iterator[Page]
             addresses.provider_path(provider.id), "provider",
             provider_page(model, provider, reference),
         )
-    yield Page(addresses.SEARCH, "search", Plain())
+    yield Page(addresses.SEARCH, "search", Search(
+        model.services, model.districts, model.staff_languages, model.sectors
+    ))
     yield from _compare(model, compare_size)
     yield from _employers(model, list_size)
     yield from _like_me(model, list_size)
@@ -435,18 +461,21 @@ def _lists(model: SiteModel, size: int) -> Iterator[Page]:
                     **part, filter_key=key, filter_kind=kind, filter_value=value, sort=sort,
                     columns=columns, figures=figures, reference=reference, ranked=in_bands,
                     follow_up_filter=model.follow_ups_given,
+                    filter_services=model.services, filter_districts=model.districts,
                 ))
 
 
 def _compare(model: SiteModel, size: int) -> Iterator[Page]:
     listed = model.listed
-    yield Page(addresses.compare_path(), "compare", Plain())
+    yield Page(addresses.compare_path(), "compare", Comparison(model.services))
     for code in model.services:
         offering = [p for p in listed if code in p.services]
         for path, part in _listing(
             lambda n, c=code: addresses.compare_service_path(c, n), offering, size
         ):
-            yield Page(path, "compare-service", ServiceComparison(**part, service=code))
+            yield Page(path, "compare-service", ServiceComparison(
+                **part, service=code, filter_services=model.services
+            ))
     for provider in listed:
         # Only listed providers can be compared: no data for a deauthorised one.
         yield Page(
@@ -502,7 +531,12 @@ def offers_group(provider: Provider, group: str) -> bool:
 
 
 def _like_me(model: SiteModel, size: int) -> Iterator[Page]:
-    yield Page(addresses.like_me_path(), "like-me", Plain())
+    groups = tuple(
+        (column, model.profile_groups[column])
+        for column in PROFILE_COLUMNS
+        if model.profile_groups.get(column)
+    )
+    yield Page(addresses.like_me_path(), "like-me", LikeMe(groups))
     for column in PROFILE_COLUMNS:
         for group in model.profile_groups.get(column, ()):
             everyone = model.all_profiles.get(group, {}).get("work_or_studies")
@@ -516,5 +550,5 @@ def _like_me(model: SiteModel, size: int) -> Iterator[Page]:
                 lambda n, g=group: addresses.like_me_path(g, n), ordered, size
             ):
                 yield Page(path, "like-me-group", GroupList(
-                    **part, group=group, column=column, ranked=in_bands
+                    **part, group=group, column=column, ranked=in_bands, everyone=everyone
                 ))
