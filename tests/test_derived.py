@@ -61,6 +61,10 @@ def test_a_response_rate_is_shown_only_where_both_its_figures_are() -> None:
             # Left out of the publication: left out too.
             _row("left-out", "dropped_out", None, "withdrawn"),
             _row("left-out", "satisfied_end", None, "withdrawn"),
+            # The answers left out of the publication: absent from the open data,
+            # but not nobody, so the rate is hidden rather than 0 %.
+            _row("answers-left-out", "dropped_out", 40),
+            _row("answers-left-out", "satisfied_end", None, "withdrawn"),
             # Nobody answered: no satisfaction row at all, so 0 %.
             _row("nobody", "dropped_out", 25),
         ]
@@ -74,6 +78,8 @@ def test_a_response_rate_is_shown_only_where_both_its_figures_are() -> None:
     assert end.at["answers-hidden", "reason"] == "secondary"
     assert pd.isna(end.at["answers-hidden", "denominator"])
     assert end.at["few", "reason"] == "fewer_than_k"
+    assert end.at["answers-left-out", "suppressed"]
+    assert end.at["answers-left-out", "reason"] == "secondary"
     assert end.at["left-out", "reason"] == "withdrawn"
     assert end.loc["nobody", ["numerator", "denominator", "value"]].tolist() == [0, 25, 0]
     # No satisfaction after four weeks anywhere: every shown rate is 0 %.
@@ -82,7 +88,7 @@ def test_a_response_rate_is_shown_only_where_both_its_figures_are() -> None:
     assert four.at["few", "reason"] == "fewer_than_k"
     # The source rows come back as they were, and the hidden rates are counted.
     pd.testing.assert_frame_equal(out.iloc[: len(protected)], protected)
-    assert report.hidden_secondary == {"answered_end": 1}
+    assert report.hidden_secondary == {"answered_end": 2}
     assert report.hidden_fewer_than_k == {"answered_4w": 1, "answered_end": 1}
 
 
