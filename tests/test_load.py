@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -505,22 +506,30 @@ def test_a_file_written_while_it_is_read_is_refused(tmp_path: Path) -> None:
     complete = results.read_bytes()
     last = results.read_text(encoding="utf-8-sig").splitlines()[-1]
     stop = threading.Event()
+    writing = threading.Event()
 
     def export() -> None:
         with results.open("a", encoding="utf-8") as out:
             while not stop.is_set():
                 out.write(last + "\n")
                 out.flush()
+                writing.set()
                 stop.wait(0.002)
 
+    # The export must get its turn while the read holds the interpreter, also
+    # on a busy machine: switch threads often, and read only once it writes.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
     writer = threading.Thread(target=export)
     writer.start()
     try:
+        writing.wait()
         with pytest.raises(InvalidData) as caught:
             load_and_validate(data)
     finally:
         stop.set()
         writer.join()
+        sys.setswitchinterval(interval)
     lines = [line for line in caught.value.lines() if "changed while the data were read" in line]
     assert lines and all("results.csv" in line for line in lines), caught.value.lines()
     # Once the export is complete (and still), the folder loads.
