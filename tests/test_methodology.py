@@ -15,6 +15,7 @@ def test_figures_left_out_are_counted_per_indicator_and_shown_when_there_are_any
 
     from generator.model import labels
     from generator.model.sitemodel import SiteModel, _hidden_counts
+    from generator.pages.views import Editorial, Site
     from generator.protect.disclosure import FEWER_THAN_K, SECONDARY, WITHDRAWN, left_out_counts
 
     protected = pd.DataFrame(
@@ -41,7 +42,9 @@ def test_figures_left_out_are_counted_per_indicator_and_shown_when_there_are_any
         model = SiteModel(
             [], {}, "2025", "2023-2025", None, 5, 20, (), {}, (), hidden_counts=counts_shown
         )
-        context = template.new_context({"model": model, "labels": labels})
+        context = template.new_context(
+            {"site": Site.of(model), "editorial": Editorial.of(model), "labels": labels}
+        )
         html = "".join(template.blocks["after_content"](context))
         assert ("Left out of the site" in html) is header
         row = re.search(r'data-indicator="work_or_studies">(.*?)</tr>', html, re.S)

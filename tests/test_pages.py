@@ -368,6 +368,25 @@ def test_a_pages_cache_key_is_its_view() -> None:
     }
 
 
+def test_an_all_provider_figure_changes_the_keys_of_the_pages_that_show_it() -> None:
+    """All providers' figure for a customer group is shown on the group's own
+    pages and beside each provider's figure for that group: their keys change,
+    and no other page's does (each page's view holds what it shows)."""
+    model = _model()
+    before = {page.path: PageCache(Path("/nonexistent"), "salt").key(page)
+              for page in pages(model, 2, 2)}
+    group = "age_band=20-24"
+    model.all_profiles[group] = {"work_or_studies": _figure("work_or_studies", 60)}
+    after = {page.path: PageCache(Path("/nonexistent"), "salt").key(page)
+             for page in pages(model, 2, 2)}
+    changed = {path for path in before if before[path] != after[path]}
+    group_pages = {path for path in before if path.startswith(
+        addresses.like_me_path(group).removesuffix(".html")
+    )}
+    assert group_pages
+    assert changed == group_pages | {addresses.provider_path(pid) for pid in "abcdex"}
+
+
 def test_every_menu_section_is_known_by_its_pages() -> None:
     assert addresses.section(addresses.START) == "start"
     assert addresses.section(addresses.list_path("service-sfi", "name", 2)) == "list"

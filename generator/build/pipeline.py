@@ -41,8 +41,9 @@ from generator.outputs.opendata import write_open_data
 from generator.outputs.publish import recover, replace_atomically, staging_dir
 from generator.outputs.search import build_search_index
 from generator.outputs.sitemap import write_sitemap
-from generator.pages.pagecache import code_fingerprint, model_fingerprint
+from generator.pages.pagecache import code_fingerprint, site_fingerprint
 from generator.pages.render import render_site
+from generator.pages.views import Site
 from generator.protect import proofstore
 from generator.protect.audit import row_thresholds
 from generator.protect.derived import with_derived
@@ -246,8 +247,8 @@ def build_into(
         names = asset_names()
         page_cache = None
         if cache is not None:
-            salt = code_fingerprint(settings_file, Path(settings["PATH"])) + model_fingerprint(
-                model
+            salt = code_fingerprint(settings_file, Path(settings["PATH"])) + site_fingerprint(
+                Site.of(model)
             )
             page_cache = (cache, salt)
         stats = render_site(model, settings, target, settings_file, names, page_cache)

@@ -5,14 +5,17 @@ A page's key is a hash of everything its bytes are made of:
 * the code: every template, style sheet, script, catalog and editorial page,
   the plugin and this package's Python files, the settings file and the
   versions of the libraries that write the pages (``code_fingerprint``);
-* the parts of the site model that any page may show (figures for all
-  providers, the lists of services and districts, the providers' names and
-  facets, ...) and the page's language (the ``salt``);
-* the page's own path and template, and its view (``pages.py``), which for a
-  provider page includes its charts (``PageCache.key``). Its
-  values in the search's sort orders depend only on its own figures and the
-  providers' names (ranking.search_sort_values), so one provider's new
-  figure does not change the pages of all the providers it overtakes.
+* what every page may state of the whole site (``views.Site``: the
+  periods, K and R) and the page's language (the ``salt``);
+* the page's own path and template, and its view (``views.py``): everything
+  else the page shows, the figures of all providers it sets a provider
+  against, its filters' options, its charts and its values in the search's
+  sort orders included (``PageCache.key``). Templates see nothing else of
+  the data (the generator gives them the view and ``Site``), so the key is
+  complete by construction. A provider's sort values depend only on its own
+  figures and the providers' names (ranking.search_sort_values), so one
+  provider's new figure does not change the pages of all the providers it
+  overtakes.
 
 Equal keys mean equal inputs, so the cached bytes are exactly what rendering
 would write: the output stays byte-identical to a build without the cache.
@@ -65,34 +68,13 @@ def code_fingerprint(settings_file: Path, content: Path) -> str:
     return h.hexdigest()
 
 
-def model_fingerprint(model: Any) -> str:
-    """A hash of the model-wide parts of the site model: everything but the
-    providers' own figures, texts and charts, plus each provider's facets
-    (names, services, districts, languages, sectors, status and an open
-    action plan appear in lists, filters and search options on many pages)."""
+def site_fingerprint(site: Any) -> str:
+    """A hash of what every page may state of the whole site (``views.Site``):
+    the periods, K, R and the staff threshold. Templates see their page's
+    view and this, never the site model, so nothing else model-wide can
+    change a cached page."""
     h = _hash()
-    # The date of the data and the open data's file sizes change every night
-    # but no cached page shows them (only the editorial pages, which are
-    # rendered every time): pages show the last complete year, which changes
-    # once a year.
-    shared = dataclasses.replace(
-        model, providers=[], charts={}, data_date=None, open_data_sizes={}
-    )
-    h.update(pickle.dumps(shared, protocol=5))
-    facets = [
-        (
-            p.id,
-            p.name,
-            p.status,
-            p.services,
-            p.staff_languages,
-            p.employer_sectors,
-            p.districts,
-            p.action_plan,
-        )
-        for p in model.providers
-    ]
-    h.update(pickle.dumps(facets, protocol=5))
+    h.update(pickle.dumps(site, protocol=5))
     return h.hexdigest()
 
 

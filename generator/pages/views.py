@@ -13,13 +13,15 @@ key holds are written down once, here.
 A provider page's view also holds what it sets the provider against: all
 providers' figures beside its results, its trend charts with each year's
 figures and the sentence's verdict (``TrendChart``), and its results by
-customer group beside all providers' (``GroupResults``). The other model-wide
-parts (the periods, K and R, the lists of services and districts) are in the
-key through the cache's salt (``model_fingerprint``).
+customer group beside all providers' (``GroupResults``). Templates see their
+view and ``Site`` (the periods, K and R), never the site model, so a page's
+key is complete by construction; the editorial Markdown pages, rendered on
+every build, see ``Editorial``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -29,7 +31,15 @@ from generator.compute.indicators import PROFILE_COLUMNS as WHO_COLUMNS
 from generator.compute.indicators import WORK_OR_STUDIES
 from generator.model.followups import Placements
 from generator.model.mix import BASE, MixShare, customer_mix
-from generator.model.ranking import bands, by_name, ranked, sort_by, sort_by_group, sort_providers
+from generator.model.ranking import (
+    bands,
+    by_name,
+    ranked,
+    search_sort_values,
+    sort_by,
+    sort_by_group,
+    sort_providers,
+)
 from generator.model.sitemodel import (
     HEADLINE,
     PROFILE_COLUMNS,
@@ -53,6 +63,53 @@ class View:
 
     def variables(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Site:
+    """What any page may say of the site as a whole: the periods its figures
+    cover and the thresholds they were published under (the templates'
+    ``site``). Every page's cache key holds it (``pagecache.site_fingerprint``)."""
+
+    pooled_period: str
+    latest_year: str
+    k: int
+    r: int
+    staff_threshold: int  # the fewest employees a staff figure rests on
+
+    @classmethod
+    def of(cls, model: SiteModel) -> Site:
+        return cls(model.pooled_period, model.latest_year, model.k, model.r,
+                   model.staff_threshold)
+
+
+@dataclass(frozen=True)
+class Editorial:
+    """What the editorial pages (the start page, the methodology and the open
+    data page: Markdown pages rendered on every build) show from the data
+    (the templates' ``editorial``)."""
+
+    data_date: dt.date | None
+    services: tuple[str, ...]
+    # All providers' figures of the pooled period, for the start page.
+    everyone: Mapping[str, Figure | None]
+    # Per indicator: figures, hidden for too few, hidden to protect, left out.
+    hidden_counts: Mapping[str, tuple[int, int, int, int]]
+    open_data_sizes: Mapping[str, int]
+    providers: tuple[tuple[str, str], ...]  # every provider's id and name, for its data file
+
+    @property
+    def any_left_out(self) -> bool:
+        return any(counts[3] for counts in self.hidden_counts.values())
+
+    @classmethod
+    def of(cls, model: SiteModel) -> Editorial:
+        return cls(
+            model.data_date, tuple(model.services),
+            dict(model.all_figures.get(model.pooled_period, {})),
+            dict(model.hidden_counts), dict(model.open_data_sizes),
+            tuple((p.id, p.name) for p in model.providers),
+        )
 
 
 @dataclass(frozen=True)
@@ -226,6 +283,8 @@ class ProviderPage(FactSheet):
     # Results by customer group: per breakdown column, the groups the provider
     # has customers in, in the contract's order.
     groups: tuple[tuple[str, tuple[GroupResults, ...]], ...] = ()
+    # Its value in each of the search's sort orders (ranking.search_sort_values).
+    search_sort: Mapping[str, str] = field(default_factory=dict)
     # Who its customers were beside all providers' customers: per breakdown
     # column, per group, the two shares (mix.customer_mix).
     mix: Mapping[str, tuple[tuple[MixShare, MixShare | None], ...]] = field(
@@ -338,9 +397,13 @@ def all_providers_mix(model: SiteModel) -> dict[str, MixShare]:
 
 
 def provider_page(
-    model: SiteModel, provider: Provider, reference: Mapping[str, MixShare] | None = None
+    model: SiteModel,
+    provider: Provider,
+    reference: Mapping[str, MixShare] | None = None,
+    sort_values: Mapping[str, Mapping[str, str]] | None = None,
 ) -> ProviderPage:
-    """``reference``: ``all_providers_mix(model)``, worked out once for every page."""
+    """``reference``: ``all_providers_mix(model)``, and ``sort_values``:
+    ``ranking.search_sort_values(model)``, each worked out once for every page."""
     sheet = fact_sheet(model, provider)
     own = customer_mix(
         provider.profiles, provider.figure(model.pooled_period, BASE), _mix_groups(model)
@@ -352,7 +415,11 @@ def provider_page(
     }
     return ProviderPage(
         provider, sheet.references, sheet.by_service, sheet.everyone,
-        trend_charts(model, provider), group_results(model, provider), mix,
+        trend_charts(model, provider), group_results(model, provider),
+        (sort_values if sort_values is not None else search_sort_values(model)).get(
+            provider.id, {}
+        ),
+        mix,
         follow_ups_shown=model.follow_ups_given or bool(provider.follow_ups),
         complaints_shown=model.complaints_given,
     )
@@ -402,10 +469,11 @@ def pages(model: SiteModel, list_size: int, compare_size: int) -> Iterator[Page]
     """Every data page, in the order they are written."""
     yield from _lists(model, list_size)
     reference = all_providers_mix(model)
+    sort_values = search_sort_values(model)
     for provider in model.providers:
         yield Page(
             addresses.provider_path(provider.id), "provider",
-            provider_page(model, provider, reference),
+            provider_page(model, provider, reference, sort_values),
         )
     yield Page(addresses.SEARCH, "search", Search(
         model.services, model.districts, model.staff_languages, model.sectors

@@ -10,8 +10,7 @@ from collections.abc import Iterable
 
 from generator.compute import registry
 from generator.model import differences
-from generator.model.ranking import search_sort_values
-from generator.model.sitemodel import SHARE_INDICATORS, VS_EXPECTED, Figure, Provider, SiteModel
+from generator.model.sitemodel import SHARE_INDICATORS, VS_EXPECTED, Figure, Provider
 
 # Most providers to put side by side (the issue asks for 2-4).
 COMPARE_MAX = 4
@@ -158,17 +157,6 @@ def near_tokens(p: Provider) -> list[str]:
     for slug, metres in p.stops_by_district.items():
         tokens += [f"{slug}:{t}" for t in TRANSIT_STEPS if metres <= t]
     return tokens
-
-
-_SORT_VALUES: list[tuple[SiteModel, dict[str, dict[str, str]]]] = []
-
-
-def search_sort(model: SiteModel, p: Provider) -> dict[str, str]:
-    """The provider's values in the search's sort orders (ranking.search_sort_values),
-    worked out once per site model."""
-    if not _SORT_VALUES or _SORT_VALUES[0][0] is not model:
-        _SORT_VALUES[:] = [(model, search_sort_values(model))]
-    return _SORT_VALUES[0][1][p.id]
 
 
 def page_window(pages: int, current: int, around: int = 2) -> list[int | None]:

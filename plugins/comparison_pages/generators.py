@@ -1,7 +1,9 @@
 """The Generator that writes the data pages: what ``generator.pages`` yields.
 
-Like Pelican's own generators: generate_context() puts the site model in the
-shared context (so Markdown pages can use it too), generate_output() writes
+Like Pelican's own generators: generate_context() puts what every page may
+state of the whole site (``views.Site``) and what the editorial Markdown
+pages show from the data (``views.Editorial``) in the shared context; no
+template sees the site model itself. generate_output() writes
 each page with its template and view, or takes it from the page cache when
 its key is unchanged. The site model and the page cache come from the render
 stage (``generator.render.current``), not through Pelican's settings.
@@ -15,12 +17,14 @@ from typing import Any
 from pelican.generators import Generator
 
 from generator.pages.render import current
-from generator.pages.views import Page, pages
+from generator.pages.views import Editorial, Page, Site, pages
 
 
 class ComparisonPagesGenerator(Generator):
     def generate_context(self) -> None:
-        self.context["model"] = current().model
+        model = current().model
+        self.context["site"] = Site.of(model)
+        self.context["editorial"] = Editorial.of(model)
 
     def _write(self, writer: Any, page: Page) -> None:
         cache = current().cache
@@ -37,6 +41,8 @@ class ComparisonPagesGenerator(Generator):
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
             page_path=page.path,
+            # What the editorial pages show is not in a data page's key.
+            editorial=None,
             **page.view.variables(),
         )
         if cache is not None:

@@ -160,7 +160,6 @@ def install_i18n(generator: Any) -> None:
         verdict_figure=compare.verdict_figure,
         verdict_adjusted=compare.verdict_adjusted,
         near_tokens=compare.near_tokens,
-        search_sort=compare.search_sort,
         service_sort_key=ranking.service_sort_key,
         SERVICE_INDICATORS=ranking.SERVICE_INDICATORS,
         # Marks that tie every shown number to its open-data row (see marks.py).
