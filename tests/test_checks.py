@@ -21,6 +21,7 @@ from generator.outputs.check import (
     scan_site,
 )
 from generator.pages import marks
+from generator.store import Store
 
 pytestmark = pytest.mark.slow
 
@@ -403,7 +404,7 @@ def test_the_builds_own_file_names_never_look_like_identity_numbers() -> None:
 def test_checks_with_a_cache_still_catch_what_changed_since(site: Path, tmp_path: Path) -> None:
     """The cache skips pages unchanged since the last site that passed, but a
     file they link to that is gone, a changed page and a failed run still count."""
-    cache = tmp_path / "checks.json"
+    cache = Store(tmp_path / "checks")
     assert run_checks(site, 5, cache, staff_k=3) == []
     assert run_checks(site, 5, cache, staff_k=3) == []  # everything from the cache
     page = some_page(site)

@@ -53,10 +53,12 @@ def test_the_readme_module_map_is_the_package_layout() -> None:
     assert named_packages == [
         "ingest", "compute", "protect", "model", "pages", "outputs", "build", "tools"
     ]
-    # Beside the stages only the entry point and two helpers every stage uses.
-    assert {p.name for p in generator.glob("*.py")} == {
-        "__init__.py", "__main__.py", "files.py", "slugs.py"
-    }
+    # Beside the stages only the entry point and the helpers every stage uses,
+    # each named where the map begins.
+    helpers = {"files.py", "store.py", "slugs.py"}
+    assert {p.name for p in generator.glob("*.py")} == {"__init__.py", "__main__.py", *helpers}
+    intro = section[: section.index("| stage")]
+    assert all(f"`generator/{name}`" in intro for name in helpers), intro
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ import contextlib
 import ctypes
 import gc
 import hashlib
-import importlib.metadata
 import json
 import shutil
 import time
@@ -55,6 +54,7 @@ from generator.protect.disclosure import (
     published_rows,
 )
 from generator.protect.previous import joint_table, read_release
+from generator.store import Store, environment
 
 
 @dataclass
@@ -217,11 +217,21 @@ def build_into(
             load_and_validate(data, max_file_bytes=_max_bytes(settings)), settings
         )
     report.records = len(ds.results)
+    env = environment_fingerprint()
+    damage = Damage()
+
+    def store(kind: str, suffix: str = "") -> Store | None:
+        """The build store's folder for one kind of entry (store.py)."""
+        if cache is None:
+            return None
+        return Store(cache / kind, env, suffix=suffix, damage=damage)
+
     if cache is not None:
-        # What earlier versions kept: pickles, never read, so never trusted, and
-        # font subsets, now kept for every site in the user's cache.
-        drop(cache / "checks.pickle")
-        drop(cache / "fonts")
+        # What earlier versions kept: pickles, never read, so never trusted;
+        # font subsets, now kept for every site in the user's cache; the
+        # checks' file and the search indexes' manifests, now store entries.
+        for old in ("checks.pickle", "fonts", "checks.json"):
+            drop(cache / old)
     progress("Computing the figures")
     # Proofs are kept with the user's cache, shared by every site built; a
     # build without a cache proves afresh.
@@ -238,17 +248,17 @@ def build_into(
     with report.stage("charts"):
         progress("Drawing the charts")
         wanted = trend_chart_data(model)
-        charts_cache = cache / "charts" if cache else None
-        damage = Damage()
-        files = render_chart_files(target, wanted.values(), charts_cache, damage)
+        files = render_chart_files(target, wanted.values(), store("charts", ".svg"))
         model.charts = dict(zip(wanted, files, strict=True))
     with report.stage("render"):
         progress("Writing the pages")
         names = asset_names()
         page_cache = None
         if cache is not None:
-            salt = code_fingerprint(settings_file, Path(settings["PATH"])) + site_fingerprint(
-                Site.of(model)
+            salt = (
+                code_fingerprint(settings_file, Path(settings["PATH"]))
+                + site_fingerprint(Site.of(model))
+                + env
             )
             page_cache = (cache, salt)
         stats = render_site(model, settings, target, settings_file, names, page_cache)
@@ -257,17 +267,21 @@ def build_into(
         damage.entries += stats["cache_damaged"]
     with report.stage("assets"):
         chars = source_characters(model, settings["LANGUAGES"], Path(settings["PATH"]))
-        build_fonts(target, chars, shared_fonts() if cache else None, damage)
+        fonts = shared_fonts() if cache is not None else None
+        build_fonts(
+            target, chars,
+            Store(fonts, env, suffix=".woff2", damage=damage) if fonts is not None else None,
+        )
         write_sitemap(target, settings["SITE_URL"], settings["LANGUAGES"])
         fingerprint_assets(target, names)
     with report.stage("search index"):
         progress("Building the search index")
-        build_search_index(target, cache / "search" if cache else None, damage=damage)
+        build_search_index(target, store("search", ".tar"))
     with report.stage("checks"):
         progress("Checking links, languages and anonymity")
         problems = run_checks(
-            target, settings["DISCLOSURE_K"], cache / "checks.json" if cache else None,
-            staff_k=settings["STAFF_DISCLOSURE_K"], damage=damage,
+            target, settings["DISCLOSURE_K"], store("checks"),
+            staff_k=settings["STAFF_DISCLOSURE_K"],
         )
         report.damaged = _relative(damage.entries, cache)
         report.checks = {"links, lang, anonymity": len(problems)}
@@ -301,25 +315,9 @@ def default_cache(output: Path) -> Path:
     return output.with_name(output.name + ".cache")
 
 
-# Libraries whose version can change the output beyond the page templates'
-# (those are in code_fingerprint): figures, model fits, charts, search index
-# and fonts. An upgrade must not leave last night's site in place as "unchanged".
-OUTPUT_LIBRARIES = (
-    "pandas", "numpy", "scipy", "statsmodels", "altair", "vl-convert-python",
-    "pagefind", "pagefind-bin", "fonttools", "cbor2", "pyarrow",
-)
-
-
 def environment_fingerprint() -> str:
     """The versions of the libraries that shape the output, and the font files used."""
-    lines = []
-    for name in OUTPUT_LIBRARIES:
-        try:
-            lines.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            lines.append(f"{name}: not installed")
-    lines.append(font_files_fingerprint())
-    return "\n".join(lines)
+    return environment(font_files_fingerprint())
 
 
 def _inputs_digest(data: Path, settings_file: Path, settings: dict[str, Any]) -> str:

@@ -32,8 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.files import Damage, read_entry, write_entry
 from generator.outputs.assets import name_hash
+from generator.store import Store
 
 _ARIA_HINTS = re.compile(r' (?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
 _SIZE = re.compile(r'<svg[^>]* width="([0-9.]+)" height="([0-9.]+)"')
@@ -173,31 +173,19 @@ def _convert(spec: dict[str, Any]) -> str:
 
 
 def render_charts(
-    charts: Iterable[ChartData], cache: Path | None = None, workers: int | None = None
+    charts: Iterable[ChartData], store: Store | None = None, workers: int | None = None
 ) -> list[str]:
     """SVG for each chart, in order; identical charts are converted once.
 
-    ``cache`` keeps the SVGs between builds, by a hash of their specs.
+    ``store`` keeps the SVGs between builds, by a hash of their specs; it then
+    keeps only this build's charts.
     """
-    return _render(charts, cache, workers)
-
-
-def _render(
-    charts: Iterable[ChartData],
-    cache: Path | None,
-    workers: int | None = None,
-    damage: Damage | None = None,
-) -> list[str]:
-    """The SVG of each chart, in order."""
     wanted = list(charts)
     keys = [c.key() for c in wanted]
     svgs: dict[str, str] = {}
-    if cache is not None:
-        from generator.pages.pagecache import prune
-
-        prune(cache, {f"{key}.svg" for key in keys})  # only this build's charts are kept
+    if store is not None:
         for key in set(keys):
-            data = read_entry(cache / f"{key}.svg", damage)
+            data = store.get(key)
             if data is not None:
                 svgs[key] = data.decode("utf-8")
     todo: dict[str, dict[str, Any]] = {}
@@ -215,19 +203,18 @@ def _render(
             done = [_convert(s) for s in specs]
         for key, svg in zip(todo, done, strict=True):
             svgs[key] = svg
-            if cache is not None:
-                write_entry(cache / f"{key}.svg", svg.encode("utf-8"))
+            if store is not None:
+                store.put(key, svg.encode("utf-8"))
+    if store is not None:
+        store.keep()
     return [svgs[k] for k in keys]
 
 
 def render_chart_files(
-    site: Path,
-    charts: Iterable[ChartData],
-    cache: Path | None = None,
-    damage: Damage | None = None,
+    site: Path, charts: Iterable[ChartData], store: Store | None = None
 ) -> list[ChartFile]:
-    """Draw each chart (or take it from ``cache``) and write it into the site."""
-    return write_chart_files(site, _render(charts, cache, damage=damage))
+    """Draw each chart (or take it from ``store``) and write it into the site."""
+    return write_chart_files(site, render_charts(charts, store))
 
 
 @dataclass(frozen=True)

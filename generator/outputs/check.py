@@ -25,10 +25,11 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from generator.compute import registry
-from generator.files import Damage, read_entry, walk_files, write_entry
+from generator.files import walk_files
 from generator.ingest.identity import has_personnummer
 from generator.outputs.opendata import neutralise
 from generator.pages import addresses, marks
+from generator.store import Store
 
 TEXT_SUFFIXES = {".html", ".svg", ".json", ".csv", ".css", ".js", ".xml", ".txt"}
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
@@ -193,8 +194,11 @@ class _State:
         )
 
 
-def _load_state(cache: Path | None, damage: Damage | None = None) -> _State:
-    data = read_entry(cache, damage) if cache is not None else None
+_STATE = "state"  # the store's one entry
+
+
+def _load_state(store: Store | None) -> _State:
+    data = store.get(_STATE) if store is not None else None
     if data is not None:
         try:
             return _State.from_json(data)
@@ -203,9 +207,10 @@ def _load_state(cache: Path | None, damage: Damage | None = None) -> _State:
     return _State()
 
 
-def _save_state(cache: Path | None, state: _State) -> None:
-    if cache is not None:
-        write_entry(cache, state.to_json())
+def _save_state(store: Store | None, state: _State) -> None:
+    if store is not None:
+        store.put(_STATE, state.to_json())
+        store.keep()
 
 
 @dataclass
@@ -591,17 +596,16 @@ def audit_anonymity(
 def run_checks(
     site: Path,
     k: int,
-    cache: Path | None = None,
+    store: Store | None = None,
     staff_k: int | None = None,
-    damage: Damage | None = None,
 ) -> list[CheckProblem]:
     """Every check over the finished site.
 
-    ``cache`` is a file kept between builds: files scanned before are not
-    scanned again, and pages unchanged since the last site that passed are
-    not link-checked again (see check_links).
+    ``store`` keeps what the checks learnt between builds: files scanned
+    before are not scanned again, and pages unchanged since the last site
+    that passed are not link-checked again (see check_links).
     """
-    state = _load_state(cache, damage)
+    state = _load_state(store)
     limits = (k, k if staff_k is None else staff_k)
     if state.k != limits:
         state = _State()
@@ -620,7 +624,7 @@ def run_checks(
     )
     state.files = scanned.files if passed else None
     state.linked = state.linked if passed else None
-    _save_state(cache, state)
+    _save_state(store, state)
     return problems
 
 

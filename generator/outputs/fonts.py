@@ -9,20 +9,17 @@ to a few tens of kilobytes.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html
 import io
-import os
 import re
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.files import Damage, read_entry, walk_files, write_entry
 from generator.outputs.assets import name_hash
+from generator.store import Store
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"))
 
@@ -156,22 +153,17 @@ def source_characters(model: Any, languages: list[str], content: Path) -> set[st
     return chars
 
 
-def _cached_subset(
-    source: Path, chars: set[str], cache: Path | None, damage: Damage | None = None
-) -> bytes:
-    """_subset, kept in cache by a hash of the font file and the characters."""
-    if cache is None:
+def _cached_subset(source: Path, chars: set[str], store: Store | None) -> bytes:
+    """_subset, kept in store by a hash of the font file and the characters."""
+    if store is None:
         return _subset(source, chars)
     h = hashlib.sha256(source.read_bytes())
     h.update("".join(sorted(chars)).encode())
-    name = f"{h.hexdigest()[:32]}.woff2"
-    data = read_entry(cache / name, damage)
+    key = h.hexdigest()
+    data = store.get(key)
     if data is None:
         data = _subset(source, chars)
-        write_entry(cache / name, data)
-    else:
-        with contextlib.suppress(OSError):
-            os.utime(cache / name)  # in use: kept by prune_shared
+        store.put(key, data)
     return data
 
 
@@ -187,26 +179,16 @@ def shared_folder() -> Path | None:
     return proofs.parent / "fonts" if proofs is not None else None
 
 
-def prune_shared(folder: Path) -> None:
-    """Drop the subsets no build has used for a month: builds of other sites share
-    the folder, so what one build does not use is not garbage."""
-    limit = time.time() - KEEP_UNUSED_DAYS * 86400
-    for entry in walk_files(folder):
-        with contextlib.suppress(OSError):
-            if entry.stat().st_mtime < limit:
-                os.unlink(entry.path)
-
-
 def build_fonts(
     site: Path,
     chars: set[str] | None = None,
-    cache: Path | None = None,
-    damage: Damage | None = None,
+    store: Store | None = None,
 ) -> list[Path]:
     """Write subset fonts and theme/css/fonts.css; returns the files written.
 
     ``chars`` defaults to the characters found on the pages already in site;
-    ``cache`` is a folder that keeps subsets between builds (shared_folder()).
+    ``store`` keeps subsets between builds (``shared_store``): shared by
+    every site the user builds, it keeps what any build used lately.
     """
     chars = used_characters(site) if chars is None else chars
     css: list[str] = ["/* Generated at build time: Noto subsets for the scripts on the pages. */"]
@@ -227,7 +209,7 @@ def build_fonts(
                     file=sys.stderr,
                 )
                 continue
-            data = _cached_subset(source, needed | extra, cache, damage)
+            data = _cached_subset(source, needed | extra, store)
             digest = name_hash(data)
             name = f"{font.file_stem}-{weight}.{digest}.woff2"
             font_dir.mkdir(parents=True, exist_ok=True)
@@ -239,8 +221,8 @@ def build_fonts(
                 f' font-display: swap; src: url("../fonts/{name}") format("woff2");'
                 f" unicode-range: {_range_css(needed)}; }}"
             )
-    if cache is not None:
-        prune_shared(cache)
+    if store is not None:
+        store.keep_recent(KEEP_UNUSED_DAYS)
     css_path = site / "theme" / "css" / "fonts.css"
     css_path.parent.mkdir(parents=True, exist_ok=True)
     css_path.write_text("\n".join(css) + "\n", encoding="utf-8")

@@ -17,12 +17,12 @@ from typing import Any
 
 import cbor2
 
-from generator.files import Damage, drop, read_entry, walk_files, write_entry
+from generator.files import drop
 from generator.outputs.assets import name_hash
 from generator.pages.addresses import PAGEFIND_FOLDER, PROVIDER_FOLDER
+from generator.store import Store
 
 _PREFIX = b"pagefind_dcd"
-_MANIFEST = ".manifest"  # beside each kept index: its files' hashes (files.write_entry)
 
 
 class SearchIndexError(Exception):
@@ -119,99 +119,62 @@ def _run_all(site: Path, jobs: dict[str, tuple[str, Path]], workers: int) -> Non
         canonicalise(jobs[name][1])
 
 
-def _bundle_files(bundle: Path) -> dict[str, str]:
-    prefix = len(str(bundle)) + 1
-    return {
-        entry.path[prefix:]: hashlib.blake2b(
-            Path(entry.path).read_bytes(), digest_size=20
-        ).hexdigest()
-        for entry in walk_files(bundle)
-    }
-
-
-def _keep_bundle(bundle: Path) -> None:
-    """Note the files of a finished index beside it, so that its reuse can be checked."""
-    manifest = json.dumps(_bundle_files(bundle), sort_keys=True).encode("utf-8")
-    write_entry(bundle.with_name(bundle.name + _MANIFEST), manifest)
-
-
-def _kept_bundle(bundle: Path, damage: Damage | None) -> bool:
-    """Whether an index kept by an earlier build is there, whole and unchanged.
-    A damaged one (a file flipped, cut, added or gone) is dropped, to be built again."""
-    manifest_path = bundle.with_name(bundle.name + _MANIFEST)
-    if not bundle.exists() and not manifest_path.exists():
-        return False
-    data = read_entry(manifest_path)
-    try:
-        files = json.loads(data) if data is not None else None
-    except ValueError:
-        files = None
-    if files is not None and bundle.is_dir() and _bundle_files(bundle) == files:
-        return True
-    if damage is not None:
-        damage.add(bundle)
-    drop(bundle)
-    drop(manifest_path)
-    return False
-
-
 def build_search_index(
-    site: Path, cache: Path | None = None, workers: int | None = None, damage: Damage | None = None
+    site: Path, store: Store | None = None, workers: int | None = None
 ) -> None:
     """Index the provider pages into site/pagefind.
 
     Pagefind keeps a separate index per language, so each language is indexed
     by its own run, a few in parallel, and the bundles are merged into one.
-    With ``cache``, a language whose pages are exactly those of an index built
+    With ``store``, a language whose pages are exactly those of an index built
     before takes that index: it is a function of those pages (canonicalise()
     makes it byte-identical), so there is nothing to gain from building it
-    again. A kept index is checked file by file before it is used.
+    again. A kept index is one entry of the store, checked before it is used;
+    the store then keeps only this build's indexes.
     """
     globs = _language_globs(site)
     if not globs:
         globs = {"all": INDEXED}  # no provider pages: Pagefind still writes its scripts
     workers = max(1, min(workers or os.cpu_count() or 1, len(globs)))
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
+    if store is not None:
+        store.folder.mkdir(parents=True, exist_ok=True)
     # Never beside the site: in a nightly run that is the releases folder, where
     # a folder left by a killed run would pass for a release.
-    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=cache) as tmp:
+    with tempfile.TemporaryDirectory(
+        prefix="pagefind-", dir=store.folder if store is not None else None
+    ) as tmp:
         # Pagefind reads a folder of search documents at the pages' own paths
         # (so the index has the pages' addresses) and walks nothing else of
         # the site.
         view = Path(tmp) / "view"
         view.mkdir()
-        folder = cache if cache is not None else Path(tmp)
         bundles: dict[str, Path] = {}
+        keys: dict[str, str] = {}
         jobs: dict[str, tuple[str, Path]] = {}
         for name, glob in globs.items():
             pages = sorted(site.glob(glob))
             digests = [_page_digest(page) for page in pages]
-            key = f"{name}-{_pages_digest(site, pages, digests)}" if cache is not None else name
-            bundles[name] = folder / key
-            if cache is not None and _kept_bundle(bundles[name], damage):
+            keys[name] = f"{name}-{_pages_digest(site, pages, digests)}"
+            bundles[name] = Path(tmp) / "bundles" / name
+            if store is not None and store.copy_out_folder(keys[name], bundles[name]):
                 continue
             for page in pages:
                 target = view / page.relative_to(site)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 document = search_document(page.read_text(encoding="utf-8"))
                 target.write_text(document, encoding="utf-8")
-            staged = Path(tmp) / f"{key}.staged"
+            staged = Path(tmp) / f"{name}.staged"
             jobs[name] = (glob, staged)
         _run_all(view, jobs, workers)
         for name, (_glob, staged) in jobs.items():
-            drop(bundles[name])
+            drop(bundles[name])  # what a damaged entry may have left
+            bundles[name].parent.mkdir(parents=True, exist_ok=True)
             shutil.move(staged, bundles[name])
-            if cache is not None:
-                _keep_bundle(bundles[name])
+            if store is not None:
+                store.put_folder(keys[name], bundles[name])
         _merge(list(bundles.values()), site / PAGEFIND_FOLDER)
-    if cache is not None:
-        # Keep only the indexes of this build: older ones are for pages no longer built.
-        keep = {bundles[name].name for name in globs}
-        keep |= {name + _MANIFEST for name in keep}
-        for old in cache.iterdir():
-            if old.name not in keep:
-                drop(old)
+    if store is not None:
+        store.keep()
 
 
 def _merge(bundles: list[Path], target: Path) -> None:

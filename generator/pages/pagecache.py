@@ -30,13 +30,13 @@ import contextlib
 import dataclasses
 import hashlib
 import importlib.metadata
-import os
 import pickle
 from pathlib import Path
 from typing import Any
 
-from generator.files import Damage, read_entry, walk_files, write_entry
+from generator.files import Damage
 from generator.pages.render import PACKAGE, ROOT
+from generator.store import Store
 
 CODE_FOLDERS = ("theme", "plugins")  # of ROOT; and the package itself
 LIBRARIES = ("pelican", "jinja2", "babel", "markdown", "nh3", "markupsafe")
@@ -78,23 +78,8 @@ def site_fingerprint(site: Any) -> str:
     return h.hexdigest()
 
 
-def prune(folder: Path, keep: set[str]) -> int:
-    """Delete the files under folder whose names are not in keep; returns how many.
-
-    Each part of the cache is pruned to what the latest build used, so a cache
-    kept for years of nightly builds stays the size of one site.
-    """
-    removed = 0
-    for entry in list(walk_files(folder)):
-        if entry.name not in keep:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(entry.path)
-                removed += 1
-    return removed
-
-
 class PageCache:
-    """Rendered pages by key, in folder/pages/<2 hex>/<key>.
+    """Rendered pages by key, in the build store's folder/pages (``store.Store``).
 
     One PageCache serves one language's render of one site model, so a
     provider's digest is worked out once (by its id) and reused by every list
@@ -102,14 +87,20 @@ class PageCache:
     """
 
     def __init__(self, folder: Path, salt: str) -> None:
-        self.folder = folder / "pages"
+        self.store = pages_store(folder)
         self.salt = salt.encode()
         self.hits = 0
         self.misses = 0
-        self.used: set[str] = set()  # the keys of this build's pages, for prune()
         self._digests: dict[tuple[str, bool], bytes] = {}
-        self._folders: set[Path] = set()
-        self.damage = Damage()
+
+    @property
+    def used(self) -> set[str]:
+        """The entries of this build's pages, for ``Store.keep``."""
+        return self.store.used
+
+    @property
+    def damage(self) -> Damage:
+        return self.store.damage
 
     def provider_digest(self, provider: Any, with_texts: bool) -> bytes:
         """A hash of what pages can show of a provider; without its own texts,
@@ -145,23 +136,19 @@ class PageCache:
                 h.update(pickle.dumps(value, protocol=5))
         return h.hexdigest()
 
-    def _file(self, key: str) -> Path:
-        return self.folder / key[:2] / key
-
     def restore(self, key: str, target: Path) -> bool:
         """Write the cached page at target; False when it is not in the cache,
         or its entry is damaged (then dropped, and the page rendered again)."""
-        self.used.add(key)
-        data = read_entry(self._file(key), self.damage)
-        if data is None:
-            self.misses += 1
-            return False
-        if target.parent not in self._folders:  # tens of thousands of pages, a few folders
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
-        target.write_bytes(data)
-        self.hits += 1
-        return True
+        if self.store.copy_out(key, target):
+            self.hits += 1
+            return True
+        self.misses += 1
+        return False
 
-    def store(self, key: str, page: Path) -> None:
-        write_entry(self._file(key), page.read_bytes())
+    def store_page(self, key: str, page: Path) -> None:
+        self.store.put(key, page.read_bytes())
+
+
+def pages_store(folder: Path) -> Store:
+    """The rendered pages in the build store: folder/pages, by page key."""
+    return Store(folder / "pages", fan_out=True)

@@ -146,7 +146,7 @@ def render_site(
 
     ``page_cache`` is (folder, salt) for the page cache (see pagecache.py).
     Returns the number of HTML files written, the page cache's hits and
-    misses and the damaged entries it dropped; the cache is then pruned to
+    misses and the damaged entries it dropped; the store then keeps only
     the pages of this build.
     """
     languages: list[str] = settings["LANGUAGES"]
@@ -184,9 +184,11 @@ def render_site(
         else:
             results = [_render_language(job, model) for job in jobs]
     if page_cache is not None:
-        from generator.pages.pagecache import prune  # pagecache imports this module
+        from generator.pages.pagecache import pages_store  # pagecache imports this module
 
-        prune(page_cache[0] / "pages", set().union(*(r[2] for r in results)))
+        store = pages_store(page_cache[0])
+        store.used = set().union(*(r[2] for r in results))
+        store.keep()  # only this build's pages are kept
         # Compiled templates kept by earlier versions: see _render_language.
         shutil.rmtree(page_cache[0] / "templates", ignore_errors=True)
     return {

@@ -46,7 +46,7 @@ class ComparisonPagesGenerator(Generator):
             **page.view.variables(),
         )
         if cache is not None:
-            cache.store(key, target)
+            cache.store_page(key, target)
 
     def generate_output(self, writer: Any) -> None:
         settings = self.settings
