@@ -503,27 +503,32 @@ def test_a_file_written_while_it_is_read_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "spreadsheet-export", data)
     results = data / "results.csv"
+    # A register's export, not a handful of rows: its read takes long enough
+    # for the export to write during it even on a busy machine, where the
+    # writer may wait milliseconds for a processor.
+    header, *rows = results.read_text(encoding="utf-8-sig").splitlines()
+    copies = [
+        f"{row.split(';', 1)[0]}-{n};{row.split(';', 1)[1]}" for n in range(200) for row in rows
+    ]
+    results.write_text("\n".join([header, *copies]) + "\n", encoding="utf-8")
     complete = results.read_bytes()
-    last = results.read_text(encoding="utf-8-sig").splitlines()[-1]
+    last = copies[-1]
     stop = threading.Event()
-    writing = threading.Event()
 
     def export() -> None:
         with results.open("a", encoding="utf-8") as out:
             while not stop.is_set():
                 out.write(last + "\n")
                 out.flush()
-                writing.set()
-                stop.wait(0.002)
+                stop.wait(0.001)
 
-    # The export must get its turn while the read holds the interpreter, also
-    # on a busy machine: switch threads often, and read only once it writes.
+    # Switch threads often, so the export gets its turn while the read holds
+    # the interpreter.
     interval = sys.getswitchinterval()
     sys.setswitchinterval(0.0002)
     writer = threading.Thread(target=export)
     writer.start()
     try:
-        writing.wait()
         with pytest.raises(InvalidData) as caught:
             load_and_validate(data)
     finally:
