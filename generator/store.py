@@ -140,30 +140,29 @@ class Store:
         """Drop every entry this build did not use, and folders left empty;
         returns how many entries."""
         removed = 0
-        for entry in list(walk_files(self.folder)):
-            if entry.name not in self.used:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
-                    removed += 1
-        if self.folder.is_dir():
-            for sub in sorted((p for p in self.folder.rglob("*") if p.is_dir()), reverse=True):
+        # Bottom-up, so a fan-out folder is empty by the time it is reached.
+        for folder, _subfolders, names in os.walk(self.folder, topdown=False):
+            for name in names:
+                if name not in self.used:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(folder, name))
+                        removed += 1
+            if folder != str(self.folder):
                 with contextlib.suppress(OSError):
-                    sub.rmdir()  # only when empty
+                    os.rmdir(folder)  # refused where something is left
         return removed
 
     def keep_recent(self, days: float) -> int:
-        """Drop the entries no build has used for ``days``: the entries this
-        build used are marked as used now."""
+        """Drop the entries no build has used for ``days``; the entries this
+        build used are marked as used now. Returns how many were dropped."""
         now = time.time()
-        for entry in list(walk_files(self.folder)):
-            if entry.name in self.used:
-                with contextlib.suppress(OSError):
-                    os.utime(entry.path, (now, now))
         limit = now - days * 86400
         removed = 0
         for entry in list(walk_files(self.folder)):
             with contextlib.suppress(OSError):
-                if entry.stat().st_mtime < limit:
+                if entry.name in self.used:
+                    os.utime(entry.path, (now, now))
+                elif entry.stat().st_mtime < limit:
                     os.unlink(entry.path)
                     removed += 1
         return removed

@@ -187,7 +187,7 @@ def build_fonts(
     """Write subset fonts and theme/css/fonts.css; returns the files written.
 
     ``chars`` defaults to the characters found on the pages already in site;
-    ``store`` keeps subsets between builds (``shared_store``): shared by
+    ``store`` keeps subsets between builds, in ``shared_folder()``: shared by
     every site the user builds, it keeps what any build used lately.
     """
     chars = used_characters(site) if chars is None else chars

@@ -95,19 +95,16 @@ class Editorial:
     everyone: Mapping[str, Figure | None]
     # Per indicator: figures, hidden for too few, hidden to protect, left out.
     hidden_counts: Mapping[str, tuple[int, int, int, int]]
+    any_left_out: bool  # some figures are left out of the site (``SiteModel.any_left_out``)
     open_data_sizes: Mapping[str, int]
     providers: tuple[tuple[str, str], ...]  # every provider's id and name, for its data file
-
-    @property
-    def any_left_out(self) -> bool:
-        return any(counts[3] for counts in self.hidden_counts.values())
 
     @classmethod
     def of(cls, model: SiteModel) -> Editorial:
         return cls(
             model.data_date, tuple(model.services),
             dict(model.all_figures.get(model.pooled_period, {})),
-            dict(model.hidden_counts), dict(model.open_data_sizes),
+            dict(model.hidden_counts), model.any_left_out, dict(model.open_data_sizes),
             tuple((p.id, p.name) for p in model.providers),
         )
 
@@ -327,9 +324,10 @@ def trend_charts(model: SiteModel, provider: Provider) -> tuple[TrendChart, ...]
     """The provider page's trend charts, each with its rows and sentence facts."""
     years = model.trend_years
     latest = model.all_figures.get(model.latest_year, {})
+    with_figures = provider.indicators_with_figures(years)
     out = []
     for key in HEADLINE:
-        if key not in provider.indicators_with_figures(years):
+        if key not in with_figures:
             continue
         span = trend_span(provider, years, key) or years
         rows = tuple(

@@ -49,11 +49,7 @@ def with_derived(
         rows = _derive(protected, name, part, whole, r)
         parts.append(rows)
         if report is not None:
-            for reason, into in ((FEWER_THAN_K, report.hidden_fewer_than_k),
-                                 (SECONDARY, report.hidden_secondary)):
-                hidden = int((rows["reason"] == reason).sum())
-                if hidden:
-                    into[name] = into.get(name, 0) + hidden
+            report.count_hidden(rows)
     return pd.concat(parts, ignore_index=True)
 
 

@@ -186,6 +186,15 @@ class Protection:
         for name in ("rounds", "proved", "repaired", "carried", "told_by_labels", "withdrawn"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    def count_hidden(self, rows: pd.DataFrame) -> None:
+        """Count in the rows of ``rows`` hidden for too few records or to protect
+        others, per indicator."""
+        for reason, into in ((FEWER_THAN_K, self.hidden_fewer_than_k),
+                             (SECONDARY, self.hidden_secondary)):
+            mask = (rows["reason"] == reason).to_numpy(dtype=bool, na_value=False)
+            for name, count in sorted(rows.loc[mask, "indicator"].value_counts().items()):
+                into[str(name)] = into.get(str(name), 0) + int(count)
+
     @property
     def secondary(self) -> int:
         return sum(self.hidden_secondary.values())
@@ -343,11 +352,7 @@ def protect_table(
     out = publishable(table, suppressed, primary, r, is_diff)
     out.loc[withdrawn, "reason"] = WITHDRAWN
     if report is not None:  # always, since it was filled in above
-        hidden = out[out["suppressed"].to_numpy(dtype=bool) & ~earlier.fixed]
-        for reason, into in ((FEWER_THAN_K, report.hidden_fewer_than_k),
-                             (SECONDARY, report.hidden_secondary)):
-            counts = hidden.loc[hidden["reason"] == reason, "indicator"].value_counts()
-            into.update({str(i): int(n) for i, n in sorted(counts.items())})
+        report.count_hidden(out[out["suppressed"].to_numpy(dtype=bool) & ~earlier.fixed])
     return out
 
 
@@ -466,7 +471,8 @@ def _count_proof(proof: Proof, report: Protection) -> None:
 
 def _follow(system: LinkedSystem, pattern: np.ndarray) -> bool:
     """Hide (in place) every row that follows a hidden one (``relations``: work and
-    studies apart with the combined figure); whether anything was hidden."""
+    studies apart with the combined figure, dropouts with switches); whether
+    anything was hidden."""
     a, b = system.follows[:, 0], system.follows[:, 1]
     changed = False
     while (more := pattern[a] & ~pattern[b]).any():
