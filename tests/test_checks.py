@@ -426,3 +426,34 @@ def test_checks_with_a_cache_still_catch_what_changed_since(site: Path, tmp_path
     assert broken != text
     page.write_text(broken, encoding="utf-8")
     assert any(page.name in str(p) for p in run_checks(site, 5, cache, staff_k=3))
+
+
+def test_marks_audited_before_are_audited_again_when_the_open_data_changes(
+    site: Path, tmp_path: Path
+) -> None:
+    """A passing run remembers which sets of figure marks it audited, and
+    against which open data: a night with the same open data reads none of
+    them again, another open data all of them, and a page's new marks always."""
+    cache = Store(tmp_path / "checks")
+    assert run_checks(site, 5, cache, staff_k=3) == []
+    assert run_checks(site, 5, cache, staff_k=3) == []
+    rows = _rows(site)
+    kept = [dict(r) for r in rows]
+    page = some_page(site)
+    text = page.read_text(encoding="utf-8")
+    shown = next(r for r in rows if r["suppressed"] == "no" and _key(r) in text)
+    # A page's own marks changed: new marks, audited although the data is the same.
+    first_v = text.index(' data-v="')
+    end = text.index('"', first_v + 9)
+    page.write_text(text[:first_v] + ' data-v="101' + text[end:], encoding="utf-8")
+    assert any("value 101" in str(p) for p in run_checks(site, 5, cache, staff_k=3))
+    page.write_text(text, encoding="utf-8")
+    assert run_checks(site, 5, cache, staff_k=3) == []
+    # The open data hides a figure the unchanged page shows: caught on the page.
+    shown.update(suppressed="yes", reason="secondary", numerator="", denominator="",
+                 value="", ci_low="", ci_high="")
+    _write_rows(site, rows)
+    problems = [str(p) for p in run_checks(site, 5, cache, staff_k=3)]
+    assert any(page.name in p and _key(shown) in p for p in problems), problems
+    _write_rows(site, kept)
+    assert run_checks(site, 5, cache, staff_k=3) == []

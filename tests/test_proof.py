@@ -12,7 +12,7 @@ from conftest import ROOT, run_cli
 from datafolder import valid_tables, write_folder
 from test_disclosure import subtraction_attack, table_from_cells
 
-from generator.protect import proofstore
+from generator.protect import disclosure, proofstore
 from generator.protect.audit import Auditor, counts_of, measure, targets, verify
 from generator.protect.disclosure import Protection, protect
 from generator.protect.relations import linked_system
@@ -119,6 +119,49 @@ def test_a_kept_proof_is_used_only_after_every_witness_checks_out(tmp_path: Path
         assert protect(table, k=5, r=20, proofs=folder).equals(fresh)
     # The proof kept after a fresh one reads back whole.
     assert proofstore.load(folder, path.stem, len(table)) is not None
+
+
+def test_the_rules_pattern_is_kept_for_the_same_table_and_checked_before_use(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """With the proof off, a night with last night's table takes the rules'
+    pattern from the proofs folder; one that no longer protects is not taken."""
+    table = repair_table()
+    folder = tmp_path / "proofs"
+    first = Protection()
+    fresh = protect(table, k=5, r=20, report=first, prove_it=False, proofs=folder)
+    assert (fresh["reason"] == "secondary").any()
+    (path,) = folder.glob("*.rules.npz")
+
+    def chosen_afresh(*_args, **_kwargs):
+        raise AssertionError("the rules ran again on an unchanged table")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(disclosure, "_choose", chosen_afresh)
+        kept = Protection()
+        assert protect(table, k=5, r=20, report=kept, prove_it=False, proofs=folder).equals(fresh)
+        assert kept == first
+
+    # A pattern that unhides what protects a small group, or a damaged file,
+    # is chosen again by the rules, and the good one kept in its place.
+    protecting = np.flatnonzero(fresh["reason"].to_numpy(str) == "secondary")
+    hidden = fresh["suppressed"].to_numpy(bool)
+    for damage in (
+        lambda: proofstore.save_rules(
+            folder, path.name.removesuffix(".rules.npz"),
+            hidden & (np.arange(len(hidden)) != protecting[0]), hidden & False, 1,
+        ),
+        lambda: path.write_bytes(flipped(path.read_bytes())),
+        lambda: path.write_bytes(b"not a pattern"),
+    ):
+        damage()
+        assert protect(table, k=5, r=20, prove_it=False, proofs=folder).equals(fresh)
+        kept = proofstore.load_rules(folder, path.name.removesuffix(".rules.npz"), len(table))
+        assert kept is not None and np.array_equal(kept[0], hidden)
+    # Another table is another entry.
+    other = table.assign(numerator=table["numerator"].where(table.index != 0, 10))
+    protect(other, k=5, r=20, prove_it=False, proofs=folder)
+    assert len(list(folder.glob("*.rules.npz"))) == 2
 
 
 def flipped(data: bytes) -> bytes:

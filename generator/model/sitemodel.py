@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -279,43 +280,66 @@ def _opt_bool(value: Any) -> bool | None:
     return None if pd.isna(value) else bool(value)
 
 
-def _figure(row: Any) -> Figure:
-    return Figure(
-        indicator=row.indicator,
-        period=str(row.year),
-        value=_opt_int(row.value),
-        ci_low=_opt_int(row.ci_low),
-        ci_high=_opt_int(row.ci_high),
-        numerator=_opt_int(row.numerator),
-        denominator=_opt_int(row.denominator),
-        suppressed=bool(row.suppressed),
-        reason=str(row.reason or ""),
-        low_reliability=bool(row.low_reliability),
-        comparison=str(row.comparison or ""),
-        strength=str(getattr(row, "strength", "") or ""),
-        provider_id=str(row.provider_id),
-        breakdown=str(row.breakdown),
-    )
+def _column(table: pd.DataFrame, name: str, kind: Callable[[Any], Any]) -> list[Any]:
+    """A column as Python values of ``kind``, None where missing."""
+    if name not in table.columns:
+        return [None] * len(table)
+    column = table[name]
+    missing = column.isna().to_numpy(dtype=bool)
+    return [None if gone else kind(v) for v, gone in zip(column.tolist(), missing, strict=True)]
+
+
+def _figure_list(table: pd.DataFrame) -> list[Figure]:
+    """A Figure per row, read column by column: the site's 400,000 rows were read
+    a value at a time in seconds."""
+    text = [_column(table, c, str) for c in ("reason", "comparison", "strength")]
+    return [
+        Figure(
+            indicator=indicator,
+            period=period,
+            value=value,
+            ci_low=ci_low,
+            ci_high=ci_high,
+            numerator=numerator,
+            denominator=denominator,
+            suppressed=bool(suppressed),
+            reason=reason or "",
+            low_reliability=bool(low),
+            comparison=comparison or "",
+            strength=strength or "",
+            provider_id=provider,
+            breakdown=breakdown,
+        )
+        for (indicator, period, value, ci_low, ci_high, numerator, denominator, suppressed,
+             low, provider, breakdown, reason, comparison, strength) in zip(
+            _column(table, "indicator", str),
+            _column(table, "year", str),
+            *(_column(table, c, int)
+              for c in ("value", "ci_low", "ci_high", "numerator", "denominator")),
+            _column(table, "suppressed", bool),
+            _column(table, "low_reliability", bool),
+            _column(table, "provider_id", str),
+            _column(table, "breakdown", str),
+            *text,
+            strict=True,
+        )
+    ]
 
 
 def _figures(table: pd.DataFrame) -> dict[str, dict[str, dict[str, Figure]]]:
     """provider_id -> period -> indicator -> Figure, for breakdown 'total'."""
     out: dict[str, dict[str, dict[str, Figure]]] = {}
-    totals = table[table["breakdown"] == "total"]
-    for row in totals.itertuples(index=False):
-        fig = _figure(row)
-        out.setdefault(row.provider_id, {}).setdefault(fig.period, {})[fig.indicator] = fig
+    for fig in _figure_list(table[table["breakdown"] == "total"]):
+        out.setdefault(fig.provider_id, {}).setdefault(fig.period, {})[fig.indicator] = fig
     return out
 
 
 def _by_service(table: pd.DataFrame) -> dict[str, dict[str, dict[str, dict[str, Figure]]]]:
     """provider_id -> period -> service -> indicator -> Figure, every period."""
     out: dict[str, dict[str, dict[str, dict[str, Figure]]]] = {}
-    rows = table[table["breakdown"].str.startswith("service=")]
-    for row in rows.itertuples(index=False):
-        fig = _figure(row)
-        service = row.breakdown.removeprefix("service=")
-        periods = out.setdefault(row.provider_id, {})
+    for fig in _figure_list(table[table["breakdown"].str.startswith("service=")]):
+        service = fig.breakdown.removeprefix("service=")
+        periods = out.setdefault(fig.provider_id, {})
         periods.setdefault(fig.period, {}).setdefault(service, {})[fig.indicator] = fig
     return out
 
@@ -333,10 +357,8 @@ def _profiles(table: pd.DataFrame, period: str) -> dict[str, dict[str, dict[str,
         & table["indicator"].isin(PROFILE_INDICATORS)
         & ~table["breakdown"].str.endswith("=unknown")
     ]
-    for row in rows.itertuples(index=False):
-        out.setdefault(row.provider_id, {}).setdefault(row.breakdown, {})[row.indicator] = _figure(
-            row
-        )
+    for fig in _figure_list(rows):
+        out.setdefault(fig.provider_id, {}).setdefault(fig.breakdown, {})[fig.indicator] = fig
     return out
 
 

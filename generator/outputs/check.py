@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import dataclasses
 import functools
 import gzip
 import hashlib
@@ -19,10 +18,13 @@ import multiprocessing
 import os
 import posixpath
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
+
+import numpy as np
 
 from generator.compute import registry
 from generator.files import walk_files
@@ -144,12 +146,13 @@ def _scan_batch(names: list[str]) -> list[tuple[str, _PageScan | None]]:
     return out
 
 
-_STATE_VERSION = 5  # raised whenever _State or _PageScan change shape
+_STATE_VERSION = 6  # raised whenever _State or _PageScan change shape
+_TEXT_FIELDS = ("joined_refs", "joined_ns", "joined_marks", "joined_staff_ns")
 
 
 @dataclass
 class _State:
-    """What a check run leaves for the next one (the cache file, as JSON)."""
+    """What a check run leaves for the next one (the store's entry)."""
 
     scans: dict[bytes, _PageScan | None] = field(default_factory=dict)  # by digest of bytes
     # Of the last site that passed every check (None when there is none):
@@ -157,41 +160,113 @@ class _State:
     files: frozenset[str] | None = None  # every file's path
     linked: frozenset[str] | None = None  # every file some page links to
     k: tuple[int, int] | None = None  # (K, staff K) of the run that left it
+    # Sets of figure marks (``_PageScan.joined_marks``, by digest) that passed
+    # both audits against the open data with digest ``clean_for`` and these K.
+    clean: frozenset[bytes] = frozenset()
+    clean_for: bytes = b""
 
-    def to_json(self) -> bytes:
-        pages = self.pages
-        return json.dumps(
-            {
-                "version": _STATE_VERSION,
-                "scans": {
-                    d.hex(): None if scan is None else dataclasses.asdict(scan)
-                    for d, scan in self.scans.items()
-                },
-                "pages": None if pages is None else {p: d.hex() for p, d in pages.items()},
-                "files": None if self.files is None else sorted(self.files),
-                "linked": None if self.linked is None else sorted(self.linked),
-                "k": self.k,
-            },
-            separators=(",", ":"),
-        ).encode("utf-8")
+    def to_bytes(self) -> bytes:
+        """A NumPy archive of flat arrays: a national site's scans are 80,000
+        pages whose marks repeat in every language, so each distinct text is
+        written once, and nothing is a Python object per value (never a pickle)."""
+        items = list(self.scans.items())
+        scans = [scan for _, scan in items if scan is not None]
+        arrays: dict[str, np.ndarray] = {
+            "version": np.array(_STATE_VERSION),
+            "digests": _digest_array([d for d, _ in items]),
+            "scanned": np.array([scan is not None for _, scan in items], dtype=bool),
+            "personnummer": np.array([scan.personnummer for scan in scans], dtype=bool),
+            "has_lang": np.array([scan.lang is not None for scan in scans], dtype=bool),
+            "clean": _digest_array(sorted(self.clean)),
+            "clean_for": np.frombuffer(self.clean_for, dtype=np.uint8),
+            "k": np.array(self.k if self.k is not None else (), dtype=np.int64),
+        }
+        for name in _TEXT_FIELDS:
+            arrays |= _pack(name, [getattr(scan, name) for scan in scans], distinct=True)
+        arrays |= _pack("lang", [scan.lang or "" for scan in scans], distinct=True)
+        if self.pages is not None:
+            arrays |= _pack("pages", list(self.pages))
+            arrays["page_digests"] = _digest_array(list(self.pages.values()))
+        for name in ("files", "linked"):
+            if (paths := getattr(self, name)) is not None:
+                arrays |= _pack(name, sorted(paths))
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        return buffer.getvalue()
 
     @classmethod
-    def from_json(cls, data: bytes) -> _State:
-        """The state to_json wrote; ValueError, KeyError or TypeError for anything else."""
-        raw = json.loads(data)
-        if raw["version"] != _STATE_VERSION:
+    def from_bytes(cls, data: bytes) -> _State:
+        """The state to_bytes wrote; ValueError, KeyError or TypeError for anything else."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as f:
+            a = {name: f[name] for name in f.files}
+        if int(a["version"]) != _STATE_VERSION:
             raise ValueError("another version")
-        pages, files, linked, k = raw["pages"], raw["files"], raw["linked"], raw["k"]
+        digests = _digests(a["digests"])
+        scanned = a["scanned"]
+        texts = {name: _unpack(a, name) for name in (*_TEXT_FIELDS, "lang")}
+        langs = [lang if has else None
+                 for lang, has in zip(texts.pop("lang"), a["has_lang"], strict=True)]
+        made = iter([
+            _PageScan(refs, lang, ns, bool(pnr), joined_marks, staff)
+            for refs, lang, ns, pnr, joined_marks, staff in zip(
+                texts["joined_refs"], langs, texts["joined_ns"], a["personnummer"],
+                texts["joined_marks"], texts["joined_staff_ns"], strict=True,
+            )
+        ])
+        if len(scanned) != len(digests) or int(scanned.sum()) != len(langs):
+            raise ValueError("the scans do not match their digests")
+        k = a["k"]
         return cls(
-            scans={
-                bytes.fromhex(d): None if scan is None else _PageScan(**scan)
-                for d, scan in raw["scans"].items()
-            },
-            pages=None if pages is None else {p: bytes.fromhex(d) for p, d in pages.items()},
-            files=None if files is None else frozenset(files),
-            linked=None if linked is None else frozenset(linked),
-            k=None if k is None else (int(k[0]), int(k[1])),
+            scans={d: next(made) if done else None
+                   for d, done in zip(digests, scanned, strict=True)},
+            pages=(dict(zip(_unpack(a, "pages"), _digests(a["page_digests"]), strict=True))
+                   if "pages_len" in a else None),
+            files=frozenset(_unpack(a, "files")) if "files_len" in a else None,
+            linked=frozenset(_unpack(a, "linked")) if "linked_len" in a else None,
+            k=(int(k[0]), int(k[1])) if len(k) else None,
+            clean=frozenset(_digests(a["clean"])),
+            clean_for=a["clean_for"].tobytes(),
         )
+
+
+def _digest_array(digests: list[bytes]) -> np.ndarray:
+    return np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(len(digests), 16)
+
+
+def _digests(array: np.ndarray) -> list[bytes]:
+    if array.ndim != 2 or array.shape[1] != 16:
+        raise ValueError("not digests")
+    return [row.tobytes() for row in array]
+
+
+def _pack(name: str, texts: list[str], distinct: bool = False) -> dict[str, np.ndarray]:
+    """Texts as one UTF-8 array and their lengths; ``distinct`` writes each
+    distinct text once, with an index per text."""
+    if distinct:
+        index: dict[str, int] = {}
+        which = np.array([index.setdefault(t, len(index)) for t in texts], dtype=np.int64)
+        texts = list(index)
+    out = {
+        f"{name}_text": np.frombuffer("".join(texts).encode("utf-8"), dtype=np.uint8),
+        f"{name}_len": np.array([len(t) for t in texts], dtype=np.int64),
+    }
+    if distinct:
+        out[f"{name}_idx"] = which
+    return out
+
+
+def _unpack(a: dict[str, np.ndarray], name: str) -> list[str]:
+    text = a[f"{name}_text"].tobytes().decode("utf-8")
+    ends = np.cumsum(a[f"{name}_len"]).tolist()
+    if ends and ends[-1] != len(text):
+        raise ValueError(f"{name}: the lengths do not match the text")
+    texts = [text[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+    if f"{name}_idx" in a:
+        which = a[f"{name}_idx"]
+        if len(which) and which.min() < 0:
+            raise ValueError(f"{name}: a negative index")
+        return [texts[i] for i in which.tolist()]
+    return texts
 
 
 _STATE = "state"  # the store's one entry
@@ -201,15 +276,16 @@ def _load_state(store: Store | None) -> _State:
     data = store.get(_STATE) if store is not None else None
     if data is not None:
         try:
-            return _State.from_json(data)
-        except (ValueError, KeyError, TypeError, IndexError):
+            return _State.from_bytes(data)
+        except (ValueError, KeyError, TypeError, IndexError, OSError, EOFError,
+                zipfile.BadZipFile, UnicodeDecodeError):
             pass  # another version's, or damaged beyond its hash: check everything afresh
     return _State()
 
 
 def _save_state(store: Store | None, state: _State) -> None:
     if store is not None:
-        store.put(_STATE, state.to_json())
+        store.put(_STATE, state.to_bytes())
         store.keep()
 
 
@@ -502,10 +578,15 @@ def _published_figures(data: _OpenData) -> dict[str, dict[str, str]]:
 
 
 def audit_figures(
-    site: Path, scans: dict[Path, _PageScan] | None = None, data: _OpenData | None = None
+    site: Path,
+    scans: dict[Path, _PageScan] | None = None,
+    data: _OpenData | None = None,
+    clean: frozenset[bytes] = frozenset(),
 ) -> list[CheckProblem]:
     """Every marked figure in pages and JSON files is a figure the open data
-    publishes, with the same numbers (see marks.py)."""
+    publishes, with the same numbers (see marks.py). ``clean`` holds the
+    digests (``marks_digest``) of sets of marks that passed against this same
+    open data before: they are not read again."""
     data = data if data is not None else _read_open_data(site)
     if data is None:
         return []
@@ -521,10 +602,29 @@ def audit_figures(
             continue
         messages = found.get(scan.joined_marks)
         if messages is None:
-            messages = found[scan.joined_marks] = _wrong_marks(scan, published)
+            messages = found[scan.joined_marks] = (
+                [] if marks_digest(scan.joined_marks) in clean else _wrong_marks(scan, published)
+            )
         where = str(path.relative_to(site))
         problems += [CheckProblem("figures", where, message) for message in messages]
     return problems
+
+
+def marks_digest(joined_marks: str) -> bytes:
+    """What names a page's set of figure marks among those audited before."""
+    return hashlib.blake2b(joined_marks.encode("utf-8"), digest_size=16).digest()
+
+
+def _audited_against(scanned: SiteScan, limits: tuple[int, int]) -> bytes:
+    """What the audits of figure marks depend on besides the marks: the open
+    data, K and the code that reads both."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(scanned.digests.get("data/indicators.csv", b"none"))
+    h.update(repr(limits).encode())
+    for module in (marks, registry):
+        h.update(Path(module.__file__ or "").read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.digest()
 
 
 def _wrong_marks(scan: _PageScan, published: dict[str, dict[str, str]]) -> list[str]:
@@ -547,10 +647,11 @@ def audit_anonymity(
     scans: dict[Path, _PageScan] | None = None,
     data: _OpenData | None = None,
     staff_k: int | None = None,
+    clean: frozenset[bytes] = frozenset(),
 ) -> list[CheckProblem]:
     """No figure resting on fewer than K records (a staff figure: ``staff_k``
     employees), no personal identity number, anywhere; no provider file with
-    other rows than its own of indicators.csv."""
+    other rows than its own of indicators.csv. ``clean``: see audit_figures."""
     limits = Thresholds(k, k if staff_k is None else staff_k)
     scans = scans if scans is not None else _scan_all(site)
     data = data if data is not None else _read_open_data(site)
@@ -566,7 +667,7 @@ def audit_anonymity(
             continue
         counts = [(n, k) for n in scan.ns()] + [(n, limits.staff_k) for n in scan.staff_ns()]
         if scan.joined_marks not in marked:
-            marked[scan.joined_marks] = [
+            marked[scan.joined_marks] = [] if marks_digest(scan.joined_marks) in clean else [
                 (fields["n"], limits.of(fig.split(marks.SEP)[2]))
                 for fig, fields in scan.marks()
                 if "n" in fields and fig.count(marks.SEP) == 3
@@ -611,13 +712,21 @@ def run_checks(
         state = _State()
     scanned = scan_site(site, state)
     open_data = _read_open_data(site)  # read once for both audits
+    against = _audited_against(scanned, limits)
+    clean = state.clean if state.clean_for == against else frozenset()
     problems = (
         check_links(site, scanned, state)
         + check_lang(site, scanned.scans)
-        + audit_anonymity(site, k, scanned.scans, open_data, staff_k)
-        + audit_figures(site, scanned.scans, open_data)
+        + audit_anonymity(site, k, scanned.scans, open_data, staff_k, clean)
+        + audit_figures(site, scanned.scans, open_data, clean)
     )
     passed = not problems
+    state.clean = (
+        frozenset(marks_digest(m) for m in {s.joined_marks for s in scanned.scans.values() if s})
+        if passed
+        else frozenset()
+    )
+    state.clean_for = against if passed else b""
     state.k = limits
     state.pages = (
         {rel: d for rel, d in scanned.digests.items() if rel.endswith(".html")} if passed else None

@@ -314,6 +314,58 @@ def protect_table(
     withdrawn = proofstore.load_withdrawn(proofs, plain, len(table))
     withdrawn &= ~(earlier.fixed | earlier.known | earlier.hidden)
     withdrawn |= earlier.free
+    # Without the proof, the rules alone choose the pattern; a night's table is
+    # mostly last night's, so their answer is kept for the same table and masks.
+    rules = (
+        proofstore.key(table, k, r, withdrawn, earlier.known, earlier.hidden, earlier.fixed,
+                       earlier.free)
+        if proofs is not None and not prove_it
+        else ""
+    )
+    kept_rules = proofstore.load_rules(proofs, rules, len(table)) if rules else None
+    if kept_rules is not None and _rules_hold(
+        kept_rules, must | withdrawn | earlier.hidden, withdrawn, system
+    ):
+        suppressed, withdrawn, rounds = kept_rules
+        report.rounds += rounds
+    else:
+        rounds = report.rounds
+        suppressed, withdrawn = _choose(
+            table, system, must, withdrawn.copy(), primary, size, rank, is_diff, k, r, report,
+            proofs, prove_it, earlier,
+        )
+        if rules:
+            proofstore.save_rules(proofs, rules, suppressed, withdrawn, report.rounds - rounds)
+    if withdrawn.any():
+        proofstore.save_withdrawn(proofs, plain, withdrawn)
+    report.withdrawn = int((withdrawn & ~earlier.fixed).sum())
+    primary |= (size < k) & is_diff
+    _follow_work_or_studies(table, is_diff, suppressed, primary)
+    out = publishable(table, suppressed, primary, r, is_diff)
+    out.loc[withdrawn, "reason"] = WITHDRAWN
+    if report is not None:  # always, since it was filled in above
+        report.count_hidden(out[out["suppressed"].to_numpy(dtype=bool) & ~earlier.fixed])
+    return out
+
+
+def _choose(
+    table: pd.DataFrame,
+    system: LinkedSystem,
+    must: np.ndarray,
+    withdrawn: np.ndarray,
+    primary: np.ndarray,
+    size: np.ndarray,
+    rank: np.ndarray,
+    is_diff: np.ndarray,
+    k: int,
+    r: int,
+    report: Protection,
+    proofs: Path | None,
+    prove_it: bool,
+    earlier: Earlier,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The hidden pattern by the rules, proved unless ``prove_it`` is False, and
+    the rows withdrawn on the way (``withdrawn_breakdowns``)."""
     keys = proofstore.row_keys(table) if proofs is not None and prove_it else None
     line = proofstore.lineage(table, k, r) if keys is not None else None
     carried: dict[Target, Witness] | None = None
@@ -344,16 +396,25 @@ def protect_table(
             if not more.any():
                 raise DisclosureError([_name(table, row) for row in rows], tuple(rows)) from None
             withdrawn |= more
-    if withdrawn.any():
-        proofstore.save_withdrawn(proofs, plain, withdrawn)
-    report.withdrawn = int((withdrawn & ~earlier.fixed).sum())
-    primary |= (size < k) & is_diff
-    _follow_work_or_studies(table, is_diff, suppressed, primary)
-    out = publishable(table, suppressed, primary, r, is_diff)
-    out.loc[withdrawn, "reason"] = WITHDRAWN
-    if report is not None:  # always, since it was filled in above
-        report.count_hidden(out[out["suppressed"].to_numpy(dtype=bool) & ~earlier.fixed])
-    return out
+    return suppressed, withdrawn
+
+
+def _rules_hold(
+    kept: tuple[np.ndarray, np.ndarray, int],
+    hidden_anyway: np.ndarray,
+    withdrawn: np.ndarray,
+    system: LinkedSystem,
+) -> bool:
+    """Whether a pattern the rules chose for this table, kept from an earlier
+    build, still hides all it must and gives nothing away by subtraction (a
+    damaged archive fails its checksums and is chosen afresh)."""
+    suppressed, kept_withdrawn, _ = kept
+    return (
+        not (hidden_anyway & ~suppressed).any()
+        and not (withdrawn & ~kept_withdrawn).any()
+        and not (kept_withdrawn & ~suppressed).any()
+        and not recovered_by_subtraction(system, suppressed)
+    )
 
 
 @dataclass(frozen=True)

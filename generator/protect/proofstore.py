@@ -252,3 +252,47 @@ def load_withdrawn(folder: Path | None, name: str, n_rows: int) -> np.ndarray:
         return out
     out[rows] = True
     return out
+
+
+def save_rules(
+    folder: Path | None, name: str, hidden: np.ndarray, withdrawn: np.ndarray, rounds: int
+) -> None:
+    """Keep the pattern the rules alone chose (``DISCLOSURE_PROOF`` off) for a table."""
+    if folder is None:
+        return
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        hidden=np.flatnonzero(hidden).astype(np.int64),
+        withdrawn=np.flatnonzero(withdrawn).astype(np.int64),
+        rounds=np.array(rounds, dtype=np.int64),
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder / f"{name}.rules.npz", buffer.getvalue())
+    except OSError:
+        pass  # chosen again next time
+
+
+def load_rules(
+    folder: Path | None, name: str, n_rows: int
+) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """What ``save_rules`` kept: the hidden rows, the withdrawn rows and the rules'
+    rounds; None where there is nothing that reads back whole."""
+    if folder is None:
+        return None
+    try:
+        with np.load(folder / f"{name}.rules.npz", allow_pickle=False) as f:
+            hidden, withdrawn, rounds = f["hidden"], f["withdrawn"], int(f["rounds"])
+    except Exception:  # noqa: BLE001 - zip, zlib and NumPy each raise their own for damage
+        return None
+    masks = []
+    for rows in (hidden, withdrawn):
+        if rows.ndim != 1 or rows.dtype.kind != "i":
+            return None
+        if len(rows) and (rows.min() < 0 or rows.max() >= n_rows):
+            return None
+        mask = np.zeros(n_rows, dtype=bool)
+        mask[rows] = True
+        masks.append(mask)
+    return masks[0], masks[1], rounds
