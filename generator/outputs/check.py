@@ -20,6 +20,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -299,6 +300,14 @@ class SiteScan:
     files: frozenset[str]  # every file's path relative to the site
 
 
+def _digests_of(names: list[str]) -> list[bytes]:
+    out = []
+    for name in names:
+        with open(name, "rb") as f:
+            out.append(hashlib.blake2b(f.read(), digest_size=16).digest())
+    return out
+
+
 def scan_site(site: Path, state: _State | None = None, workers: int | None = None) -> SiteScan:
     """Scan every published file once: links, language and data-n of pages, and
     personal-identity-number shapes in every file.
@@ -310,14 +319,21 @@ def scan_site(site: Path, state: _State | None = None, workers: int | None = Non
     state = state or _State()
     names = sorted(entry.path for entry in walk_files(str(site)))
     prefix = len(str(site)) + 1  # the site's own path and its slash
+    workers = workers or os.cpu_count() or 1
+    # Reading and hashing let go of the interpreter, so threads share the
+    # gigabytes of a national site among the cores; one chunk each, since a
+    # task per file costs more than hashing most files.
+    size = -(-len(names) // workers) or 1
+    with ThreadPoolExecutor(workers) as pool:
+        hashed = [d for chunk in pool.map(_digests_of, [
+            names[i : i + size] for i in range(0, len(names), size)
+        ]) for d in chunk]
     digests: dict[str, bytes] = {}
     todo: list[str] = []
-    for name in names:
-        digest = hashlib.blake2b(Path(name).read_bytes(), digest_size=16).digest()
+    for name, digest in zip(names, hashed, strict=True):
         digests[name[prefix:]] = digest
         if digest not in state.scans:
             todo.append(name)
-    workers = workers or os.cpu_count() or 1
     if len(todo) > 2000 and workers > 1:
         size = -(-len(todo) // (workers * 4))
         batches = [todo[i : i + size] for i in range(0, len(todo), size)]
@@ -590,7 +606,7 @@ def audit_figures(
     data = data if data is not None else _read_open_data(site)
     if data is None:
         return []
-    published = _published_figures(data)
+    published = functools.cache(lambda: _published_figures(data))
     scans = scans if scans is not None else _scan_all(site)
     # A page in seven languages carries the same marks (raw numbers, not the
     # language's), so each distinct set is checked once: 45,000 pages of a
@@ -603,7 +619,7 @@ def audit_figures(
         messages = found.get(scan.joined_marks)
         if messages is None:
             messages = found[scan.joined_marks] = (
-                [] if marks_digest(scan.joined_marks) in clean else _wrong_marks(scan, published)
+                [] if marks_digest(scan.joined_marks) in clean else _wrong_marks(scan, published())
             )
         where = str(path.relative_to(site))
         problems += [CheckProblem("figures", where, message) for message in messages]
