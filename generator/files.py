@@ -17,6 +17,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -36,6 +37,34 @@ def walk_files(folder: str | os.PathLike[str]) -> Iterator[os.DirEntry[str]]:
             yield from walk_files(entry.path)
         elif entry.is_file():
             yield entry
+
+
+def remove_tree(folder: Path, threads: int = 4) -> None:
+    """Remove folder and everything in it, several subfolders at a time.
+
+    Removing a national site's 80,000 files one after another took 7 s of a
+    night; the file system unlinks in different folders side by side. The
+    folders two levels down go first, then those one level down, then the rest.
+    """
+    if os.path.islink(folder):  # a link to a site: the link goes, never what it leads to
+        os.unlink(folder)
+        return
+    top = _subfolders(str(folder))
+    with ThreadPoolExecutor(threads) as pool:
+        for level in ([p for t in top for p in _subfolders(t)], top):
+            list(pool.map(_remove, level))
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _subfolders(folder: str) -> list[str]:
+    try:
+        return [e.path for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+
+
+def _remove(folder: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def count_pages(folder: Path) -> int:

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from conftest import ROOT, run_cli
 from datafolder import valid_tables, write_folder
 from test_disclosure import subtraction_attack, table_from_cells
 
 from generator.protect import disclosure, proofstore
 from generator.protect.audit import Auditor, counts_of, measure, targets, verify
-from generator.protect.disclosure import Protection, protect
+from generator.protect.disclosure import Earlier, Protection, protect
 from generator.protect.relations import linked_system
 
 # Two providers over three years, no breakdown: the rules of disclosure.py
@@ -141,6 +142,19 @@ def test_the_rules_pattern_is_kept_for_the_same_table_and_checked_before_use(
         kept = Protection()
         assert protect(table, k=5, r=20, report=kept, prove_it=False, proofs=folder).equals(fresh)
         assert kept == first
+        # The first night after that build: the live release published this
+        # pattern for the same table, so the night takes it as it is...
+        hidden = fresh["suppressed"].to_numpy(bool)
+        none = np.zeros(len(table), dtype=bool)
+        live = Earlier(known=~hidden, hidden=hidden, fixed=none, free=none)
+        night = protect(table, k=5, r=20, prove_it=False, proofs=folder, earlier=live)
+        assert night.equals(fresh)
+        # ...but not where the live release hid something this pattern shows.
+        shown = int(np.flatnonzero(~hidden)[0])
+        other = Earlier(known=~hidden & (np.arange(len(table)) != shown),
+                        hidden=hidden | (np.arange(len(table)) == shown), fixed=none, free=none)
+        with pytest.raises(AssertionError, match="rules ran again"):
+            protect(table, k=5, r=20, prove_it=False, proofs=folder, earlier=other)
 
     # A pattern that unhides what protects a small group, or a damaged file,
     # is chosen again by the rules, and the good one kept in its place.

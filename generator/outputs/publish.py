@@ -13,6 +13,8 @@ import os
 import shutil
 from pathlib import Path
 
+from generator.files import remove_tree
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -87,12 +89,12 @@ def replace_atomically(staging: Path, output: Path) -> None:
     """Put the finished site in staging where output is; the old site is removed afterwards."""
     if output.exists() or output.is_symlink():
         if _exchange(staging, output):
-            shutil.rmtree(staging, ignore_errors=True)  # now holds the old site
+            remove_tree(staging)  # now holds the old site
             return
         old = _old_dir(output)
         os.rename(output, old)
         os.rename(staging, output)
-        shutil.rmtree(old, ignore_errors=True)
+        remove_tree(old)
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staging, output)

@@ -322,7 +322,7 @@ def protect_table(
         if proofs is not None and not prove_it
         else ""
     )
-    kept_rules = proofstore.load_rules(proofs, rules, len(table)) if rules else None
+    kept_rules = _kept_rules(proofs, rules, table, k, r, withdrawn, must, earlier)
     if kept_rules is not None and _rules_hold(
         kept_rules, must | withdrawn | earlier.hidden, withdrawn, system
     ):
@@ -397,6 +397,38 @@ def _choose(
                 raise DisclosureError([_name(table, row) for row in rows], tuple(rows)) from None
             withdrawn |= more
     return suppressed, withdrawn
+
+
+def _kept_rules(
+    proofs: Path | None,
+    name: str,
+    table: pd.DataFrame,
+    k: int,
+    r: int,
+    withdrawn: np.ndarray,
+    must: np.ndarray,
+    earlier: Earlier,
+) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """The rules' pattern kept for this table and these masks; else, within a
+    year (the live release has no rows of its own), the one kept for this
+    table with no release before, where it hides all the live release hid and
+    nothing it published exactly: the first night after a build from nothing
+    then publishes what that build did."""
+    if not name:
+        return None
+    kept = proofstore.load_rules(proofs, name, len(table))
+    if kept is not None or (earlier.fixed | earlier.free).any():
+        return kept
+    none = np.zeros(len(table), dtype=bool)
+    alone = proofstore.load_rules(
+        proofs, proofstore.key(table, k, r, withdrawn, none, none, none, none), len(table)
+    )
+    if alone is None:
+        return None
+    hidden = alone[0]
+    if (earlier.hidden & ~hidden).any() or (hidden & earlier.known & ~must).any():
+        return None
+    return alone
 
 
 def _rules_hold(
