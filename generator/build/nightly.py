@@ -37,6 +37,7 @@ from typing import Any, TextIO
 
 from generator.build.pipeline import BuildReport, build_into
 from generator.build.settings import DEFAULT_SETTINGS_FILE, load_settings
+from generator.files import remove_tree
 from generator.ingest.problems import InvalidData
 from generator.outputs.publish import remove_dead_runs_folders
 from generator.pages import addresses
@@ -291,7 +292,7 @@ def prune(site: Path, keep: int, log: Log) -> None:
     complete = releases(site)
     old = [r for r in complete if r != live][: max(0, len(complete) - keep)]
     for release in old:
-        shutil.rmtree(release, ignore_errors=True)
+        remove_tree(release)
         log(f"removed the old release {release.name}")
 
 

@@ -597,12 +597,12 @@ def audit_figures(
     site: Path,
     scans: dict[Path, _PageScan] | None = None,
     data: _OpenData | None = None,
-    clean: frozenset[bytes] = frozenset(),
+    clean: frozenset[str] = frozenset(),
 ) -> list[CheckProblem]:
     """Every marked figure in pages and JSON files is a figure the open data
-    publishes, with the same numbers (see marks.py). ``clean`` holds the
-    digests (``marks_digest``) of sets of marks that passed against this same
-    open data before: they are not read again."""
+    publishes, with the same numbers (see marks.py). ``clean`` holds sets of
+    marks (``_PageScan.joined_marks``) that passed against this same open data
+    before: they are not read again."""
     data = data if data is not None else _read_open_data(site)
     if data is None:
         return []
@@ -619,16 +619,11 @@ def audit_figures(
         messages = found.get(scan.joined_marks)
         if messages is None:
             messages = found[scan.joined_marks] = (
-                [] if marks_digest(scan.joined_marks) in clean else _wrong_marks(scan, published())
+                [] if scan.joined_marks in clean else _wrong_marks(scan, published())
             )
         where = str(path.relative_to(site))
         problems += [CheckProblem("figures", where, message) for message in messages]
     return problems
-
-
-def marks_digest(joined_marks: str) -> bytes:
-    """What names a page's set of figure marks among those audited before."""
-    return hashlib.blake2b(joined_marks.encode("utf-8"), digest_size=16).digest()
 
 
 def _audited_against(scanned: SiteScan, limits: tuple[int, int]) -> bytes:
@@ -663,7 +658,7 @@ def audit_anonymity(
     scans: dict[Path, _PageScan] | None = None,
     data: _OpenData | None = None,
     staff_k: int | None = None,
-    clean: frozenset[bytes] = frozenset(),
+    clean: frozenset[str] = frozenset(),
 ) -> list[CheckProblem]:
     """No figure resting on fewer than K records (a staff figure: ``staff_k``
     employees), no personal identity number, anywhere; no provider file with
@@ -683,7 +678,7 @@ def audit_anonymity(
             continue
         counts = [(n, k) for n in scan.ns()] + [(n, limits.staff_k) for n in scan.staff_ns()]
         if scan.joined_marks not in marked:
-            marked[scan.joined_marks] = [] if marks_digest(scan.joined_marks) in clean else [
+            marked[scan.joined_marks] = [] if scan.joined_marks in clean else [
                 (fields["n"], limits.of(fig.split(marks.SEP)[2]))
                 for fig, fields in scan.marks()
                 if "n" in fields and fig.count(marks.SEP) == 3
@@ -729,7 +724,13 @@ def run_checks(
     scanned = scan_site(site, state)
     open_data = _read_open_data(site)  # read once for both audits
     against = _audited_against(scanned, limits)
-    clean = state.clean if state.clean_for == against else frozenset()
+    # Each distinct set of marks is hashed once, to be named in the state.
+    named = {
+        m: hashlib.blake2b(m.encode("utf-8"), digest_size=16).digest()
+        for m in {s.joined_marks for s in scanned.scans.values() if s}
+    }
+    passed_before = state.clean if state.clean_for == against else frozenset()
+    clean = frozenset(m for m, digest in named.items() if digest in passed_before)
     problems = (
         check_links(site, scanned, state)
         + check_lang(site, scanned.scans)
@@ -737,11 +738,7 @@ def run_checks(
         + audit_figures(site, scanned.scans, open_data, clean)
     )
     passed = not problems
-    state.clean = (
-        frozenset(marks_digest(m) for m in {s.joined_marks for s in scanned.scans.values() if s})
-        if passed
-        else frozenset()
-    )
+    state.clean = frozenset(named.values()) if passed else frozenset()
     state.clean_for = against if passed else b""
     state.k = limits
     state.pages = (

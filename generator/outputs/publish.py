@@ -10,7 +10,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import shutil
 from pathlib import Path
 
 from generator.files import remove_tree
@@ -70,7 +69,7 @@ def remove_dead_runs_folders(folders: list[Path]) -> list[Path]:
         pid = folder.name.rsplit("-", 1)[-1]
         if pid.isdigit() and int(pid) != os.getpid() and process_alive(int(pid)):
             continue
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_tree(folder)
         removed.append(folder)
     return removed
 

@@ -226,11 +226,7 @@ def save_withdrawn(folder: Path | None, name: str, withdrawn: np.ndarray) -> Non
         return
     buffer = io.BytesIO()
     np.save(buffer, np.flatnonzero(withdrawn).astype(np.int64), allow_pickle=False)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(folder / f"{name}.withdrawn.npy", buffer.getvalue())
-    except OSError:
-        pass
+    _keep(folder, f"{name}.withdrawn.npy", buffer.getvalue())
 
 
 def load_withdrawn(folder: Path | None, name: str, n_rows: int) -> np.ndarray:
@@ -239,19 +235,36 @@ def load_withdrawn(folder: Path | None, name: str, n_rows: int) -> np.ndarray:
     A wrong list cannot leak: the proof runs with it like with any other, and
     withdrawing only ever publishes less.
     """
-    out = np.zeros(n_rows, dtype=bool)
+    none = np.zeros(n_rows, dtype=bool)
     if folder is None:
-        return out
+        return none
     try:
         rows = np.load(folder / f"{name}.withdrawn.npy", allow_pickle=False)
     except Exception:  # noqa: BLE001 - a damaged file only costs a fresh proof
-        return out
+        return none
+    mask = _mask(rows, n_rows)
+    return none if mask is None else mask
+
+
+def _mask(rows: np.ndarray, n_rows: int) -> np.ndarray | None:
+    """The rows kept as a list of row numbers, as a mask; None for anything
+    but whole numbers of this table's rows."""
     if rows.ndim != 1 or rows.dtype.kind != "i":
-        return out
+        return None
     if len(rows) and (rows.min() < 0 or rows.max() >= n_rows):
-        return out
+        return None
+    out = np.zeros(n_rows, dtype=bool)
     out[rows] = True
     return out
+
+
+def _keep(folder: Path, filename: str, data: bytes) -> None:
+    """Write a kept file; one that cannot be written is worked out again next time."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder / filename, data)
+    except OSError:
+        pass
 
 
 def save_rules(
@@ -267,11 +280,7 @@ def save_rules(
         withdrawn=np.flatnonzero(withdrawn).astype(np.int64),
         rounds=np.array(rounds, dtype=np.int64),
     )
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(folder / f"{name}.rules.npz", buffer.getvalue())
-    except OSError:
-        pass  # chosen again next time
+    _keep(folder, f"{name}.rules.npz", buffer.getvalue())
 
 
 def load_rules(
@@ -286,13 +295,7 @@ def load_rules(
             hidden, withdrawn, rounds = f["hidden"], f["withdrawn"], int(f["rounds"])
     except Exception:  # noqa: BLE001 - zip, zlib and NumPy each raise their own for damage
         return None
-    masks = []
-    for rows in (hidden, withdrawn):
-        if rows.ndim != 1 or rows.dtype.kind != "i":
-            return None
-        if len(rows) and (rows.min() < 0 or rows.max() >= n_rows):
-            return None
-        mask = np.zeros(n_rows, dtype=bool)
-        mask[rows] = True
-        masks.append(mask)
-    return masks[0], masks[1], rounds
+    hidden_mask, withdrawn_mask = _mask(hidden, n_rows), _mask(withdrawn, n_rows)
+    if hidden_mask is None or withdrawn_mask is None:
+        return None
+    return hidden_mask, withdrawn_mask, rounds
