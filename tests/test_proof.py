@@ -297,3 +297,79 @@ def test_searches_shared_out_among_processes_find_what_one_process_finds(monkeyp
     assert Auditor(system, counts).repairs(exposed, hidden, primary, workers=2) == (
         alone.repairs(exposed, hidden, primary, workers=1)
     )
+
+
+def _audit_of(table: pd.DataFrame):
+    """The rules' pattern of ``table`` as the audit sees it, and what it must prove."""
+    out = protect(table, k=5, r=20, prove_it=False)
+    counts, is_diff = counts_of(table, 5)
+    hidden = out["suppressed"].to_numpy(bool) & ~is_diff
+    primary = (out["reason"] == "fewer_than_k").to_numpy(bool, na_value=False)
+    system = linked_system(table)
+    return system, counts, hidden, primary, targets(counts, hidden, primary, 20)
+
+
+def test_a_sweep_proves_many_facts_with_one_table_and_changes_nothing_found_exposed(
+    monkeypatch,
+) -> None:
+    table = table_from_cells(_city_cells(7), "satisfied_end", pooled=(2023, 2025),
+                             column="age_band")
+    system, counts, hidden, primary, wanted = _audit_of(table)
+    swept = Auditor(system, counts)
+    left = set(swept.swept(wanted, hidden, primary))
+    proved = {t: swept.witnesses[t] for t in wanted if t not in left}
+    assert len(proved) > len(wanted) / 2
+    # One table proves many facts, and each of them checks out.
+    assert len({id(w) for w in proved.values()}) * 5 < len(proved)
+    assert verify(system, counts, hidden, primary, proved) == []
+    # A shared witness that no longer adds up fails every fact it claimed.
+    shared = max({id(w): w for w in proved.values()}.values(),
+                 key=lambda w: sum(v is w for v in proved.values()))
+    doctored = dataclasses.replace(shared, num=shared.num + 1)
+    claims = {t: (doctored if w is shared else w) for t, w in proved.items()}
+    assert set(verify(system, counts, hidden, primary, claims)) == {
+        t for t, w in proved.items() if w is shared
+    }
+    # Sweeps change how soon the audit is done, not what it finds exposed.
+    exposed = Auditor(system, counts).exposed(wanted, hidden, primary)
+    monkeypatch.setattr(Auditor, "swept", lambda self, wanted, hidden, primary: wanted)
+    assert Auditor(system, counts).exposed(wanted, hidden, primary) == exposed
+
+
+def test_facts_that_share_a_witness_keep_it_once(tmp_path: Path) -> None:
+    table = table_from_cells(_city_cells(7), "satisfied_end", pooled=(2023, 2025),
+                             column="age_band")
+    folder = tmp_path / "proofs"
+    protect(table, k=5, r=20, proofs=folder)
+    (path,) = folder.glob("*.npz")
+    with np.load(path, allow_pickle=False) as f:
+        facts, distinct = len(f["witness_of"]), len(f["ptr"]) - 1
+    assert distinct * 5 < facts
+    hidden, proof = proofstore.load(folder, path.stem, len(table))
+    assert len({id(w) for w in proof.witnesses.values()}) == distinct
+
+
+def test_in_a_large_connected_set_a_repair_looks_near_the_target_and_the_audit_agrees(
+    monkeypatch,
+) -> None:
+    import generator.protect.audit as audit
+
+    table = repair_table()
+    limits: list[int | None] = []
+    block = Auditor._block
+
+    def spy(self, target, hidden, limit):
+        if hidden.all():  # a repair's block: every row may take part
+            limits.append(limit)
+        return block(self, target, hidden, limit)
+
+    # Every connected set counts as large: nothing is searched whole first.
+    monkeypatch.setattr(audit, "_EXACT_ROWS", 0)
+    monkeypatch.setattr(Auditor, "_block", spy)
+    report = Protection()
+    out = protect(table, k=5, r=20, report=report)
+    monkeypatch.undo()
+    assert report.repaired > 0 and limits and limits[0] == audit._REPAIR_ROWS[0]
+    # The exact audit, every connected set searched whole, finds nothing exposed.
+    assert measure(table, out, 5, 20).leaks == []
+    assert subtraction_attack(out) == {}

@@ -20,14 +20,17 @@ so the published numbers neither pin its size nor tell anyone's result. A
 hidden group of K or more with everybody or nobody having the result, and
 fewer than R records, is protected when a table exists in which it has both.
 
-A witness is searched for near the row first: the rows it shares a sum with,
+Sweeps come first (``sweep``): one table per connected set and kind of fact
+that pushes every group at once, proving each fact it shows. What they leave,
+a witness is searched for near the row: the rows it shares a sum with,
 and theirs, may move; every other hidden row keeps its true value. Such a
 witness is a genuine solution of the whole system, so finding one is proof;
 many such local searches are solved together as one sparse LP (HiGHS via
 ``scipy.optimize.linprog``), each block's infeasibility measured by slack
 variables. Only where no local witness exists is the whole connected set of
 hidden rows solved: that answer is exact, and a row it cannot protect is a
-leak.
+leak. A connected set too large to solve whole for each such fact goes
+straight to the repairs, which look near the row first (``repairs``).
 
 Any witness is a whole alternative table, so each one found is tried on the
 facts still open before they are searched for (one that empties a group
@@ -49,6 +52,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
+from generator.protect import sweep
 from generator.protect.relations import DEN, LinkedSystem
 
 # Witness kinds.
@@ -73,6 +77,16 @@ _FAN_OUT = 8  # hidden rows taken from one sum at each step
 # local search a hundredth of that, an exact one up to seconds.
 _PARALLEL_FROM = 1500
 _PARALLEL_EXACT_FROM = 40
+# Connected sets of hidden rows up to this size are searched whole to tell
+# what is exposed; in larger ones a repair looks among this many rows
+# around the target first (all rows, published ones free to move at a cost).
+_EXACT_ROWS = 5000
+_REPAIR_ROWS = (300, 1500)
+# Then, unless no hiding can help (``_unreachable``), among this many, and
+# last over the whole connected table.
+_REPAIR_FAR_ROWS = (5000, 20000)
+# Rows around a target among which no hiding is first shown to help.
+_UNREACHABLE_ROWS = (24, 300, 1500)
 
 
 @dataclass(frozen=True)
@@ -161,23 +175,7 @@ class _Structure:
         """The connected set of hidden rows each hidden row belongs to: rows that
         share a sum or a link, and theirs, as far as it goes (the block of an
         exact search). Computed once for every row instead of a search per row."""
-        n = len(hidden)
-        rel_of_entry = np.repeat(np.arange(len(self.rel_ptr) - 1), np.diff(self.rel_ptr))
-        keep = hidden[self.rel_rows]
-        rows, rels = self.rel_rows[keep], rel_of_entry[keep]
-        # Each hidden member of a sum, or of a link, is joined to a node
-        # standing for the sum or the link.
-        terms = self.system.links
-        linked = hidden[terms.row]
-        n_sums = len(self.rel_ptr) - 1
-        a_all = np.concatenate([rows, terms.row[linked]])
-        b_all = np.concatenate([n + rels, n + n_sums + terms.link[linked]])
-        size = n + n_sums + len(terms)
-        graph = sparse.coo_matrix(
-            (np.ones(len(a_all), dtype=np.int8), (a_all, b_all)), shape=(size, size)
-        )
-        _, label = connected_components(graph, directed=False)
-        label = label[:n]
+        label = self.labels(hidden)
         order = np.argsort(label, kind="stable")
         order = order[hidden[order]]
         starts = np.searchsorted(label[order], label[order], side="left")
@@ -196,6 +194,27 @@ class _Structure:
             return _Block(np.concatenate([[row], members[members != row]]))
 
         return block
+
+    def labels(self, hidden: np.ndarray) -> np.ndarray:
+        """Per row, the number of its connected set of hidden rows (see
+        ``components``); a published row is a set of its own."""
+        n = len(hidden)
+        rel_of_entry = np.repeat(np.arange(len(self.rel_ptr) - 1), np.diff(self.rel_ptr))
+        keep = hidden[self.rel_rows]
+        rows, rels = self.rel_rows[keep], rel_of_entry[keep]
+        # Each hidden member of a sum, or of a link, is joined to a node
+        # standing for the sum or the link.
+        terms = self.system.links
+        linked = hidden[terms.row]
+        n_sums = len(self.rel_ptr) - 1
+        a_all = np.concatenate([rows, terms.row[linked]])
+        b_all = np.concatenate([n + rels, n + n_sums + terms.link[linked]])
+        size = n + n_sums + len(terms)
+        graph = sparse.coo_matrix(
+            (np.ones(len(a_all), dtype=np.int8), (a_all, b_all)), shape=(size, size)
+        )
+        _, label = connected_components(graph, directed=False)
+        return label[:n]
 
     def relations_of(self, row: int) -> np.ndarray:
         return self.row_rel[self.row_ptr[row] : self.row_ptr[row + 1]]
@@ -228,8 +247,17 @@ class Auditor:
     def __init__(self, system: LinkedSystem, counts: Counts) -> None:
         self.counts = counts
         self.structure = _Structure.of(system, len(counts.den))
+        self._matrices: sweep.Matrices | None = None
         # Every witness found: the proof a build can keep and check again.
         self.witnesses: dict[Target, Witness] = {}
+
+    @property
+    def matrices(self) -> sweep.Matrices:
+        """The sums and links as matrices, for sweeps (built on first use)."""
+        if self._matrices is None:
+            c = self.counts
+            self._matrices = sweep.Matrices.of(self.structure.system, c.den, c.num, c.has_num)
+        return self._matrices
 
     def unproven(
         self,
@@ -238,14 +266,19 @@ class Auditor:
         primary: np.ndarray,
         exact: bool = False,
         workers: int | None = None,
+        sweeping: bool = True,
     ) -> list[Target]:
         """The targets no witness was found for (exact: over whole connected sets).
+
+        Near searches start with sweeps (``swept``) unless ``sweeping`` is False.
 
         Many targets are shared out among ``workers`` processes (all CPUs by
         default): each search stands alone, so which process finds a witness
         changes nothing in what is found exposed.
         """
         wanted = list(wanted)
+        if sweeping and not exact:
+            wanted = self.swept(wanted, hidden, primary)
         workers = workers or _cpus()
         if workers > 1 and len(wanted) >= (_PARALLEL_EXACT_FROM if exact else _PARALLEL_FROM):
             return self._in_parallel(wanted, hidden, primary, exact, workers)
@@ -255,12 +288,103 @@ class Auditor:
             wanted = self._unproven(wanted, hidden, primary, limit)
         return wanted
 
+    def swept(
+        self, wanted: list[Target], hidden: np.ndarray, primary: np.ndarray
+    ) -> list[Target]:
+        """The targets sweeps (``sweep``) leave open; the others get witnesses.
+
+        Connected sets of hidden rows are taken together up to a size; for
+        each kind in turn one vertex table pushes every open target of that
+        kind, and every open target it shows is proved by it. A kind is swept
+        again on what it left open while that proves more. Every witness is
+        checked with ``verify`` before it counts.
+        """
+        c = self.counts
+        open_ = [t for t in wanted if t.kind in sweep.SWEPT]
+        if not open_:
+            return wanted
+        low, high = c.bounds(hidden, primary)
+        label = self.structure.labels(hidden)
+        target_rows = np.array([t.row for t in open_], dtype=np.int64)
+        wanted_labels = np.unique(label[target_rows])
+        members = np.flatnonzero(hidden & np.isin(label, wanted_labels))
+        members = members[np.argsort(label[members], kind="stable")]
+        cuts = np.flatnonzero(np.diff(label[members])) + 1
+        claims: dict[Target, Witness] = {}
+        batch: list[np.ndarray] = []
+        for rows in [*np.split(members, cuts), None]:
+            if rows is not None:
+                batch.append(rows)
+                if sum(len(b) for b in batch) < sweep.ROWS_TOGETHER:
+                    continue
+            if batch:
+                together = np.sort(np.concatenate(batch))
+                in_batch = np.isin(target_rows, together)
+                claims.update(self._sweep(
+                    together, [t for t, inside in zip(open_, in_batch, strict=True) if inside],
+                    low, high,
+                ))
+                batch = []
+        wrong = set(verify(self.structure.system, c, hidden, primary, claims))
+        good = {t: w for t, w in claims.items() if t not in wrong}
+        self.witnesses.update(good)
+        return [t for t in wanted if t not in good]
+
+    def _sweep(
+        self, rows: np.ndarray, open_: list[Target], low: np.ndarray, high: np.ndarray
+    ) -> dict[Target, Witness]:
+        """Witnesses the sweeps of one set of rows find for ``open_``."""
+        c = self.counts
+        polytope = self.matrices.polytope(rows, c.den, c.num, c.has_num, low, high)
+        at = np.searchsorted(rows, np.array([t.row for t in open_], dtype=np.int64))
+        kind = np.array([t.kind for t in open_])
+        d = c.den[rows[at]].astype(np.float64)
+        y = c.num[rows[at]].astype(np.float64)
+        still = np.ones(len(open_), dtype=bool)
+        found: dict[Target, Witness] = {}
+        for aim in sweep.SWEPT:
+            for _ in range(sweep.ROUNDS):
+                mine = still & (kind == aim)
+                if not mine.any():
+                    break
+                change = sweep.push(polytope, aim, at[mine], y[mine] == 0)
+                if change is None:
+                    break
+                change_den, change_num = change
+                shows = still & sweep.shown(kind, d, y, change_den[at], change_num[at])
+                if not (shows & mine).any():
+                    break
+                # A round that proves little leaves the rest to the near searches.
+                last = (shows & mine).sum() * sweep.ROWS_PER_FACT < len(rows)
+                keep = (np.abs(change_den) > _TOLERANCE) | (np.abs(change_num) > _TOLERANCE)
+                witness = Witness(rows[keep], change_den[keep], change_num[keep])
+                for i in np.flatnonzero(shows).tolist():
+                    found[open_[i]] = witness
+                still &= ~shows
+                if last:
+                    break
+        return found
+
     def exposed(
         self, wanted: Iterable[Target], hidden: np.ndarray, primary: np.ndarray
     ) -> list[Target]:
         """The targets no witness exists for: near searches first, then exact ones."""
         failed = self.unproven(wanted, hidden, primary)
-        return self.unproven(failed, hidden, primary, exact=True) if failed else []
+        if not failed:
+            return []
+        # An exact search over a large connected set takes seconds to minutes;
+        # what the near searches left there goes to the repairs as it is,
+        # which look near the target first (``repairs``).
+        large = self._in_large_sets(failed, hidden)
+        found = set(self.unproven([t for t in failed if t not in large], hidden, primary,
+                                  exact=True))
+        return [t for t in failed if t in found or t in large]
+
+    def _in_large_sets(self, wanted: list[Target], hidden: np.ndarray) -> set[Target]:
+        """The targets whose connected set of hidden rows is too large to search whole."""
+        label = self.structure.labels(hidden)
+        size = np.bincount(label[hidden], minlength=label.max() + 1)
+        return {t for t in wanted if size[label[t.row]] > _EXACT_ROWS}
 
     def repairs(
         self,
@@ -299,6 +423,7 @@ class Auditor:
         low = np.where(movable, float(k), low)
         high = np.where(movable, np.inf, high)
         everything = np.ones(len(hidden), dtype=bool)
+        large = self._in_large_sets(wanted, hidden)
         rows = set()
         stuck: list[Target] = []
         for target in wanted:
@@ -306,6 +431,28 @@ class Auditor:
             tries = [target]
             if target.kind in (LARGER, SMALLER):
                 tries.append(Target(target.row, SMALLER if target.kind == LARGER else LARGER))
+            done = self._repaired(tries, low, high, movable, everything, rows,
+                                  _REPAIR_ROWS if target in large else ())
+            if done is None:
+                stuck.append(target)
+            else:
+                self.witnesses[target] = self.witnesses[done]
+        return rows, stuck
+
+    def _repaired(
+        self, tries: list[Target], low: np.ndarray, high: np.ndarray, movable: np.ndarray,
+        everything: np.ndarray, rows: set[int], near: tuple[int, ...],
+    ) -> Target | None:
+        """The one of ``tries`` a witness exists for once the published rows it
+        moves (added to ``rows``) are hidden: among the ``near`` rows
+        around the target in turn, then (unless no hiding can help) among
+        more, then over the whole connected table. A
+        near witness holds for the whole table (every other row keeps its
+        true counts); it may hide more than the cheapest one would."""
+        far = _REPAIR_FAR_ROWS if near else ()
+        for limit in (*near, *far, None):
+            if near and limit == (*far, None)[0] and self._unreachable(tries):
+                break
             for attempt in tries:
                 if not self._possible(attempt, low, high):
                     continue
@@ -313,14 +460,47 @@ class Auditor:
                 # A search from the target, not the connected set in row
                 # order: the order of the rows decides which of equally cheap
                 # witnesses the solver returns, so which figures are hidden.
-                block = self._block(attempt, everything, None)
+                block = self._block(attempt, everything, limit)
                 if not self._solve([(attempt, block)], low, high, movable, moved):
-                    self.witnesses[target] = self.witnesses[attempt]
                     rows.update(moved[0])
-                    break
+                    return attempt
+        return None
+
+    def _unreachable(self, tries: list[Target]) -> bool:
+        """Whether no hiding at all can give any of ``tries`` a witness, shown
+        without solving the whole table: with every row hidden that can be,
+        the sums and links that lie wholly among the rows around the target
+        already rule each out (the rest of the table can only add
+        constraints). Where this shows nothing, the whole table is solved.
+
+        Each kind but ``MIXED`` is decided by what ``sweep.push`` reaches
+        alone (the fewest "yes", the fewest "no", one more, one fewer); a
+        mixed group can be reached in two ways at once, so it is never ruled
+        out here."""
+        if any(t.kind == MIXED for t in tries):
+            return False
+        c = self.counts
+        everything = np.ones(len(c.den), dtype=bool)
+        if c.known is not None:
+            everything &= ~c.known
+        primary = c.den < c.k
+        low, high = c.bounds(everything, primary)
+        for attempt in tries:
+            for limit in _UNREACHABLE_ROWS:
+                rows = np.sort(self._block(attempt, np.ones(len(c.den), dtype=bool), limit).rows)
+                polytope = self.matrices.polytope(rows, c.den, c.num, c.has_num, low, high,
+                                                  relaxed=True)
+                at = np.searchsorted(rows, [attempt.row])
+                change = sweep.push(polytope, attempt.kind, at, c.num[rows[at]] == 0)
+                if change is None:
+                    return False
+                d, y = c.den[rows[at]].astype(np.float64), c.num[rows[at]].astype(np.float64)
+                if not sweep.shown(np.array([attempt.kind]), d, y, change[0][at],
+                                   change[1][at])[0]:
+                    break  # ruled out
             else:
-                stuck.append(target)
-        return rows, stuck
+                return False  # this one may yet be reached
+        return True
 
     def _in_parallel(
         self, wanted: list[Target], hidden: np.ndarray, primary: np.ndarray, exact: bool,
@@ -682,7 +862,7 @@ def _search(wanted: list[Target], exact: bool) -> tuple[list[Target], dict[Targe
     assert _WORKER is not None
     auditor, hidden, primary = _WORKER
     auditor.witnesses = {}
-    failed = auditor.unproven(wanted, hidden, primary, exact, workers=1)
+    failed = auditor.unproven(wanted, hidden, primary, exact, workers=1, sweeping=False)
     return failed, auditor.witnesses
 
 
@@ -778,11 +958,18 @@ def verify(
     tol = _TOLERANCE
     n = len(counts.den)
     wanted = list(claims)
-    cols = np.repeat(np.arange(len(wanted)), [len(claims[t].rows) for t in wanted])
-    rows = np.concatenate([claims[t].rows for t in wanted]).astype(np.int64)
-    d_den = np.concatenate([claims[t].den for t in wanted]).astype(np.float64)
-    d_num = np.concatenate([claims[t].num for t in wanted]).astype(np.float64)
-    bad = np.zeros(len(wanted), dtype=bool)
+    # Many facts may share one witness (a sweep's table): each is checked once.
+    index: dict[int, int] = {}
+    distinct: list[Witness] = []
+    for target in wanted:
+        if id(claims[target]) not in index:
+            index[id(claims[target])] = len(distinct)
+            distinct.append(claims[target])
+    cols = np.repeat(np.arange(len(distinct)), [len(w.rows) for w in distinct])
+    rows = np.concatenate([w.rows for w in distinct]).astype(np.int64)
+    d_den = np.concatenate([w.den for w in distinct]).astype(np.float64)
+    d_num = np.concatenate([w.num for w in distinct]).astype(np.float64)
+    bad = np.zeros(len(distinct), dtype=bool)
     if len(rows) and (rows.min() < 0 or rows.max() >= n):
         return wanted
     low, high = counts.bounds(hidden, primary)
@@ -797,7 +984,7 @@ def verify(
         | (~counts.has_num[rows] & (np.abs(d_num) > tol))
     )
     bad[cols[entry_bad]] = True
-    shape = (n, len(wanted))
+    shape = (n, len(distinct))
     change_den = sparse.csr_matrix((d_den, (rows, cols)), shape=shape)
     change_num = sparse.csr_matrix((d_num, (rows, cols)), shape=shape)
     # Relation x row, +1 for a part and -1 for the total: each sum's residual.
@@ -819,10 +1006,20 @@ def verify(
         eq = links.eq[gap.row]
         broken = np.where(eq, np.abs(gap.data) > tol, base[gap.row] + gap.data > tol)
         bad[gap.col[broken]] = True
-    for i, target in enumerate(wanted):
-        if not bad[i]:
-            bad[i] = not _aimed(target, claims[target], counts)
-    return [t for t, b in zip(wanted, bad, strict=True) if b]
+    # What each witness changes in its target's row.
+    which = np.array([index[id(claims[t])] for t in wanted], dtype=np.int64)
+    target_rows = np.array([t.row for t in wanted], dtype=np.int64)
+    at_den = np.asarray(change_den[target_rows, which]).ravel()
+    at_num = np.asarray(change_num[target_rows, which]).ravel()
+    kinds = np.array([t.kind for t in wanted])
+    shows = sweep.shown(
+        kinds, counts.den[target_rows].astype(np.float64),
+        counts.num[target_rows].astype(np.float64), at_den, at_num,
+    )
+    shows &= np.where(np.isin(kinds, (NOBODY, EVERYBODY, MIXED)), counts.has_num[target_rows],
+                      True)
+    out = bad[which] | ~shows
+    return [t for t, b in zip(wanted, out, strict=True) if b]
 
 
 def _aimed(target: Target, witness: Witness, counts: Counts) -> bool:
@@ -928,6 +1125,11 @@ def _measure(table, published, k: int, r: int) -> Exposure:
     wanted = targets(counts, hidden, primary, r)
     exposed = auditor.exposed(wanted, hidden, primary)
     _, no_help = auditor.repairs(exposed, hidden, primary) if exposed else (set(), [])
+    # In a large connected set the near searches hand what they left to the
+    # repairs unsearched; a repair that moved nothing published is a witness.
+    reached = {t: auditor.witnesses[t] for t in exposed if t not in set(no_help)}
+    holds = set(reached) - set(verify(auditor.structure.system, counts, hidden, primary, reached))
+    exposed = [t for t in exposed if t not in holds]
     by_labels = [t for t in no_help if told_by_labels(t)]
     names = names_of(table, [t.row for t in exposed])
     return Exposure(len(wanted), exposed, names, by_labels)

@@ -38,9 +38,9 @@ from generator.files import write_atomically
 from generator.protect.audit import KINDS, LARGER, SMALLER, Target, Witness
 from generator.protect.proof import Proof
 
-_VERSION = 2
+_VERSION = 3  # 3: facts that share a witness (a sweep's table) keep it once
 _SOURCES = ("audit.py", "disclosure.py", "proof.py", "proofstore.py", "rectangles.py",
-            "relations.py")
+            "relations.py", "sweep.py")
 
 
 def default_folder() -> Path | None:
@@ -129,14 +129,24 @@ def carried(folder: Path | None, line: str, keys: np.ndarray) -> dict[Target, Wi
     except (TypeError, ValueError):
         return {}
     out: dict[Target, Witness] = {}
+    # A witness many facts share is mapped once, and stays shared.
+    now_of: dict[int, Witness | None] = {}
     for target, witness in proof.witnesses.items():
-        if max(target.row, int(witness.rows.max(initial=0))) >= len(to_now):
+        if id(witness) not in now_of:
+            rows = (
+                to_now[witness.rows]
+                if int(witness.rows.max(initial=0)) < len(to_now)
+                else np.full(1, -1)
+            )
+            now_of[id(witness)] = (
+                None if (rows < 0).any() else Witness(rows, witness.den, witness.num)
+            )
+        mapped = now_of[id(witness)]
+        if target.row >= len(to_now) or mapped is None:
             continue
         row = int(to_now[target.row])
-        rows = to_now[witness.rows]
-        if row < 0 or (rows < 0).any():
+        if row < 0:
             continue
-        mapped = Witness(rows, witness.den, witness.num)
         out[Target(row, target.kind)] = mapped
         # Which way "another size" is asked depends on the size, which may have changed.
         if target.kind in (LARGER, SMALLER):
@@ -155,21 +165,26 @@ def _read(
             hidden = f["hidden"].astype(bool)
             target_rows, target_kinds = f["target_rows"], f["target_kinds"]
             ptr, rows, den, num = f["ptr"], f["rows"], f["den"], f["num"]
+            witness_of = f["witness_of"]
             stuck_rows, stuck_kinds = f["stuck_rows"], f["stuck_kinds"]
             repaired = int(f["repaired"])
             keys = f["keys"] if "keys" in f.files else None
     except Exception:  # noqa: BLE001 - zip, zlib and NumPy each raise their own for damage
         return None
-    if len(ptr) != len(target_rows) + 1 or (keys is not None and len(keys) != len(hidden)):
+    if len(witness_of) != len(target_rows) or (keys is not None and len(keys) != len(hidden)):
+        return None
+    if len(witness_of) and (witness_of.min() < 0 or witness_of.max() >= len(ptr) - 1):
         return None
     if len(rows) and (rows.min() < 0 or rows.max() >= len(hidden)):
         return None
     try:
+        distinct = [
+            Witness(rows[ptr[i] : ptr[i + 1]], den[ptr[i] : ptr[i + 1]], num[ptr[i] : ptr[i + 1]])
+            for i in range(len(ptr) - 1)
+        ]
         witnesses = {
-            Target(int(row), KINDS[int(kind)]): Witness(
-                rows[ptr[i] : ptr[i + 1]], den[ptr[i] : ptr[i + 1]], num[ptr[i] : ptr[i + 1]]
-            )
-            for i, (row, kind) in enumerate(zip(target_rows, target_kinds, strict=True))
+            Target(int(row), KINDS[int(kind)]): distinct[int(which)]
+            for row, kind, which in zip(target_rows, target_kinds, witness_of, strict=True)
         }
         stuck = tuple(
             Target(int(row), KINDS[int(kind)])
@@ -193,7 +208,13 @@ def save(
     if folder is None:
         return
     items = list(proof.witnesses.items())
-    sizes = [len(w.rows) for _, w in items]
+    index: dict[int, int] = {}
+    distinct: list[Witness] = []
+    for _, witness in items:
+        if id(witness) not in index:
+            index[id(witness)] = len(distinct)
+            distinct.append(witness)
+    sizes = [len(w.rows) for w in distinct]
     empty = np.zeros(0)
     buffer = io.BytesIO()
     np.savez_compressed(
@@ -201,10 +222,11 @@ def save(
         hidden=hidden.astype(bool),
         target_rows=np.array([t.row for t, _ in items], dtype=np.int64),
         target_kinds=np.array([KINDS.index(t.kind) for t, _ in items], dtype=np.int8),
+        witness_of=np.array([index[id(w)] for _, w in items], dtype=np.int64),
         ptr=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
-        rows=np.concatenate([w.rows for _, w in items] or [empty]).astype(np.int64),
-        den=np.concatenate([w.den for _, w in items] or [empty]),
-        num=np.concatenate([w.num for _, w in items] or [empty]),
+        rows=np.concatenate([w.rows for w in distinct] or [empty]).astype(np.int64),
+        den=np.concatenate([w.den for w in distinct] or [empty]),
+        num=np.concatenate([w.num for w in distinct] or [empty]),
         stuck_rows=np.array([t.row for t in proof.stuck], dtype=np.int64),
         stuck_kinds=np.array([KINDS.index(t.kind) for t in proof.stuck], dtype=np.int8),
         repaired=np.array(proof.repaired),
