@@ -54,14 +54,9 @@ from scipy.sparse.csgraph import connected_components
 
 from generator.protect import sweep
 from generator.protect.relations import DEN, LinkedSystem
+from generator.protect.sweep import EVERYBODY, LARGER, MIXED, NOBODY, SMALLER
 
-# Witness kinds.
-NOBODY = "nobody"  # the yes count can be 0
-EVERYBODY = "everybody"  # the no count can be 0
-LARGER = "larger"  # another size, one or more larger
-SMALLER = "smaller"  # another size, one or more smaller
-MIXED = "mixed"  # at least one yes and one no (groups of K or more)
-KINDS = (NOBODY, EVERYBODY, LARGER, SMALLER, MIXED)
+KINDS = (NOBODY, EVERYBODY, LARGER, SMALLER, MIXED)  # witness kinds, in stored order
 
 _TOLERANCE = 1e-6
 # Searches solved together in one LP, by variables: HiGHS takes longer per
@@ -351,7 +346,8 @@ class Auditor:
                 if change is None:
                     break
                 change_den, change_num = change
-                shows = still & sweep.shown(kind, d, y, change_den[at], change_num[at])
+                shows = still & sweep.shown(kind, d, y, change_den[at], change_num[at],
+                                            c.has_num[rows[at]])
                 if not (shows & mine).any():
                     break
                 # A round that proves little leaves the rest to the near searches.
@@ -449,10 +445,7 @@ class Auditor:
         more, then over the whole connected table. A
         near witness holds for the whole table (every other row keeps its
         true counts); it may hide more than the cheapest one would."""
-        far = _REPAIR_FAR_ROWS if near else ()
-        for limit in (*near, *far, None):
-            if near and limit == (*far, None)[0] and self._unreachable(tries):
-                break
+        def within(limit: int | None) -> Target | None:
             for attempt in tries:
                 if not self._possible(attempt, low, high):
                     continue
@@ -464,6 +457,16 @@ class Auditor:
                 if not self._solve([(attempt, block)], low, high, movable, moved):
                     rows.update(moved[0])
                     return attempt
+            return None
+
+        for limit in near:
+            if (done := within(limit)) is not None:
+                return done
+        if near and self._unreachable(tries):
+            return None
+        for limit in (*(_REPAIR_FAR_ROWS if near else ()), None):
+            if (done := within(limit)) is not None:
+                return done
         return None
 
     def _unreachable(self, tries: list[Target]) -> bool:
@@ -496,7 +499,7 @@ class Auditor:
                     return False
                 d, y = c.den[rows[at]].astype(np.float64), c.num[rows[at]].astype(np.float64)
                 if not sweep.shown(np.array([attempt.kind]), d, y, change[0][at],
-                                   change[1][at])[0]:
+                                   change[1][at], c.has_num[rows[at]])[0]:
                     break  # ruled out
             else:
                 return False  # this one may yet be reached
@@ -1014,10 +1017,8 @@ def verify(
     kinds = np.array([t.kind for t in wanted])
     shows = sweep.shown(
         kinds, counts.den[target_rows].astype(np.float64),
-        counts.num[target_rows].astype(np.float64), at_den, at_num,
+        counts.num[target_rows].astype(np.float64), at_den, at_num, counts.has_num[target_rows],
     )
-    shows &= np.where(np.isin(kinds, (NOBODY, EVERYBODY, MIXED)), counts.has_num[target_rows],
-                      True)
     out = bad[which] | ~shows
     return [t for t, b in zip(wanted, out, strict=True) if b]
 
@@ -1027,18 +1028,12 @@ def _aimed(target: Target, witness: Witness, counts: Counts) -> bool:
     at = np.flatnonzero(witness.rows == target.row)
     d_den = float(witness.den[at[0]]) if len(at) else 0.0
     d_num = float(witness.num[at[0]]) if len(at) else 0.0
-    den = counts.den[target.row] + d_den
-    num = counts.num[target.row] + d_num
-    tol = _TOLERANCE
-    if target.kind == NOBODY:
-        return counts.has_num[target.row] and num <= tol
-    if target.kind == EVERYBODY:
-        return counts.has_num[target.row] and den - num <= tol
-    if target.kind in (LARGER, SMALLER):  # another size, either way
-        return abs(d_den) >= 1 - tol
-    if target.kind == MIXED:
-        return num >= 1 - tol and den - num >= 1 - tol
-    return False
+    row = np.array([target.row])
+    return bool(sweep.shown(
+        np.array([target.kind]), counts.den[row].astype(np.float64),
+        counts.num[row].astype(np.float64), np.array([d_den]), np.array([d_num]),
+        counts.has_num[row],
+    )[0])
 
 
 def counts_of(

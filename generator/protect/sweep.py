@@ -30,7 +30,12 @@ from scipy.optimize import linprog
 
 from generator.protect.relations import LinkedSystem
 
-NOBODY, EVERYBODY, LARGER, SMALLER, MIXED = "nobody", "everybody", "larger", "smaller", "mixed"
+# Kinds of fact a witness shows (the audit's, ``audit.KINDS``).
+NOBODY = "nobody"  # the yes count can be 0
+EVERYBODY = "everybody"  # the no count can be 0
+LARGER = "larger"  # another size, one or more larger
+SMALLER = "smaller"  # another size, one or more smaller
+MIXED = "mixed"  # at least one yes and one no (groups of K or more)
 SWEPT = (NOBODY, EVERYBODY, LARGER, SMALLER, MIXED)
 
 _TOLERANCE = 1e-6
@@ -205,14 +210,15 @@ def _snapped(x: np.ndarray) -> np.ndarray:
 
 
 def shown(kind: np.ndarray, d: np.ndarray, y: np.ndarray, change_den: np.ndarray,
-          change_num: np.ndarray) -> np.ndarray:
-    """Which facts a table shows: per fact its kind, the row's true counts and
-    the table's changes of them (as ``audit._aimed``)."""
+          change_num: np.ndarray, has_num: np.ndarray) -> np.ndarray:
+    """Which facts a table shows: per fact its kind, the row's true counts,
+    whether it has a numerator, and the table's changes of its counts."""
     tol = _TOLERANCE
     new_den, new_num = d + change_den, y + change_num
     return np.select(
         [kind == NOBODY, kind == EVERYBODY, (kind == LARGER) | (kind == SMALLER), kind == MIXED],
-        [new_num <= tol, new_den - new_num <= tol, np.abs(change_den) >= 1 - tol,
-         (new_num >= 1 - tol) & (new_den - new_num >= 1 - tol)],
+        [has_num & (new_num <= tol), has_num & (new_den - new_num <= tol),
+         np.abs(change_den) >= 1 - tol,
+         has_num & (new_num >= 1 - tol) & (new_den - new_num >= 1 - tol)],
         default=False,
     )
