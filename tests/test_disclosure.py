@@ -24,6 +24,7 @@ from generator.protect.disclosure import (
     SITE_COLUMNS,
     WITHDRAWN,
     DisclosureError,
+    Protection,
     protect,
 )
 from generator.protect.relations import linked_system
@@ -528,6 +529,36 @@ def test_a_total_with_a_single_published_breakdown_value_is_not_given_away() -> 
     table = table_from_cells(cells, column="born_abroad")
     out = protect(table, k=5)
     assert subtraction_attack(out) == {}
+
+
+def test_year_totals_pinned_through_their_services_are_kept_by_leaving_the_services_out() -> None:
+    """A small provider, every answer satisfied: 1, 2 and 5 people in three
+    years (8 pooled), in two services. Hidden with their true reasons (the 5
+    of 5 and the 8 of 8 as at least K), the service rows hold each year's
+    total exactly, and no more hiding changes that: the services' rows are
+    left out of the publication instead, and nothing small can be worked out."""
+    cells = {("sj", 2023, "gym"): (1, 1), ("sj", 2024, "grund"): (1, 1),
+             ("sj", 2024, "gym"): (1, 1), ("sj", 2025, "grund"): (3, 3),
+             ("sj", 2025, "gym"): (2, 2)}
+    for provider, base in (("big", 40), ("mid", 30), ("oth", 25)):
+        for year in (2023, 2024, 2025):
+            for service in ("grund", "gym"):
+                cells[(provider, year, service)] = (base // 2 + year % 3, base + year % 5)
+    table = table_from_cells(cells, "satisfied_end", pooled=(2023, 2025), column="service")
+    report = Protection()
+    out = protect(table, k=5, r=20, report=report)
+    rows = by_key(out)
+    for year in ("2023", "2024", "2025", "2023-2025"):
+        assert rows[("sj", year, "satisfied_end", "total")]["suppressed"]
+        for service in ("grund", "gym"):
+            row = rows.get(("sj", year, "satisfied_end", f"service={service}"))
+            assert row is None or row["reason"] == WITHDRAWN
+    assert rows[("sj", "2023", "satisfied_end", "total")]["reason"] == FEWER_THAN_K
+    assert not out.loc[out["provider_id"] != "sj", "reason"].eq(WITHDRAWN).any()
+    assert report.withdrawn == (out["reason"] == WITHDRAWN).sum() > 0
+    # The second proof starts from what the first one proved.
+    assert report.carried > 0
+    assert measure(table, out, k=5, r=20).exposed == []
 
 
 @pytest.mark.parametrize(("num", "den"), [(0, 6), (6, 6), (0, 19)])

@@ -315,10 +315,13 @@ class Auditor:
             if batch:
                 together = np.sort(np.concatenate(batch))
                 in_batch = np.isin(target_rows, together)
-                claims.update(self._sweep(
-                    together, [t for t, inside in zip(open_, in_batch, strict=True) if inside],
-                    low, high,
-                ))
+                # Too few facts for a sweep to be worth its programme (a proof
+                # run again after a repair): the near searches take them.
+                if in_batch.sum() * sweep.ROWS_PER_FACT >= len(together):
+                    claims.update(self._sweep(
+                        together, [t for t, inside in zip(open_, in_batch, strict=True) if inside],
+                        low, high,
+                    ))
                 batch = []
         wrong = set(verify(self.structure.system, c, hidden, primary, claims))
         good = {t: w for t, w in claims.items() if t not in wrong}
@@ -909,7 +912,8 @@ class Exposure:
     @property
     def leaks(self) -> list[Target]:
         """What stops a build: exposures hiding could have prevented, or that tell a size."""
-        return [t for t in self.exposed if t not in set(self.by_labels)]
+        told = set(self.by_labels)
+        return [t for t in self.exposed if t not in told]
 
     def lines(self) -> list[str]:
         out = [
@@ -1122,7 +1126,8 @@ def _measure(table, published, k: int, r: int) -> Exposure:
     _, no_help = auditor.repairs(exposed, hidden, primary) if exposed else (set(), [])
     # In a large connected set the near searches hand what they left to the
     # repairs unsearched; a repair that moved nothing published is a witness.
-    reached = {t: auditor.witnesses[t] for t in exposed if t not in set(no_help)}
+    stays = set(no_help)
+    reached = {t: auditor.witnesses[t] for t in exposed if t not in stays}
     holds = set(reached) - set(verify(auditor.structure.system, counts, hidden, primary, reached))
     exposed = [t for t in exposed if t not in holds]
     by_labels = [t for t in no_help if told_by_labels(t)]

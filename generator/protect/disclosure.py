@@ -133,13 +133,21 @@ SITE_COLUMNS = (*OUTPUT_COLUMNS, "strength")
 class DisclosureError(Exception):
     """Hidden figures that the published ones would still give away: nothing may be published."""
 
-    def __init__(self, rows: list[str], positions: tuple[int, ...] = ()) -> None:
+    def __init__(
+        self,
+        rows: list[str],
+        positions: tuple[int, ...] = (),
+        witnesses: dict[Target, Witness] | None = None,
+    ) -> None:
         super().__init__(
             "disclosure audit failed: these hidden figures could be worked out from the "
             "published ones: " + "; ".join(rows)
         )
         self.rows = rows
         self.positions = positions  # their rows in the table protected
+        # What the failed proof did prove: a retry with rows withdrawn checks
+        # these before it searches.
+        self.witnesses = witnesses if witnesses is not None else {}
 
 
 @dataclass(frozen=True)
@@ -396,6 +404,9 @@ def _choose(
             if not more.any():
                 raise DisclosureError([_name(table, row) for row in rows], tuple(rows)) from None
             withdrawn |= more
+            # The same table, so the same targets: what the failed round proved
+            # is checked against the new pattern before anything is searched.
+            carried = {**(carried or {}), **err.witnesses}
     return suppressed, withdrawn
 
 
@@ -522,7 +533,9 @@ def _choose_and_prove(
     suppressed |= hidden
     _count_proof(proof, report)
     if proof.leaks:
-        raise DisclosureError([str(row) for row in sorted({t.row for t in proof.leaks})])
+        raise DisclosureError(
+            [str(row) for row in sorted({t.row for t in proof.leaks})], (), proof.witnesses
+        )
     return proof
 
 
@@ -766,8 +779,12 @@ def withdrawn_breakdowns(
     label (``Earlier``); they cannot be withdrawn. Where an exposed row is a
     total or settled and a live release exists, the live release is what
     pins it, and the provider's figures for that indicator that are new
-    tonight are withdrawn instead. Otherwise a total cannot be withdrawn:
-    the result is empty, and the build stops.
+    tonight are withdrawn instead. Otherwise a total cannot be withdrawn,
+    but its parts can: a total is often pinned only through them (a small
+    provider's year totals, 100 % and 1, 2 and 5 people, held exactly by
+    its services' rows and the pooled period's), so the parts exposed with
+    it are withdrawn and the proof runs again. Where only totals remain, the
+    result is empty and the build stops.
     """
     rows = list(rows)
     settled = settled if settled is not None else np.zeros(len(table), dtype=bool)
@@ -782,14 +799,13 @@ def withdrawn_breakdowns(
     provider = table["provider_id"].astype("string")
     year = table["year"].astype("string")
     parts = [row for row in rows if table.at[row, "breakdown"] != TOTAL and not settled[row]]
-    whole = [row for row in rows if row not in set(parts)]
+    in_parts = set(parts)
+    whole = [row for row in rows if row not in in_parts]
     out = none.copy()
     if parts:
         key = provider + "\x1f" + year + "\x1f" + family + "\x1f" + column
         out |= key.isin(set(key.iloc[parts])).to_numpy(dtype=bool, na_value=False)
-    if whole:
-        if not settled.any():
-            return none
+    if whole and settled.any():
         key = provider + "\x1f" + family
         mine = [row for row in whole if provider.iloc[row] != ALL]
         out |= key.isin(set(key.iloc[mine])).to_numpy(dtype=bool, na_value=False)

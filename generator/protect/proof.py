@@ -91,7 +91,8 @@ def prove(
             break
         rows, no_help = auditor.repairs(exposed, hidden, primary)
         stuck += no_help
-        fixed = [t for t in exposed if t not in set(no_help)]
+        stays = set(no_help)
+        fixed = [t for t in exposed if t not in stays]
         before = int(hidden.sum())
         hidden[sorted(rows)] = True
         settle(hidden)
@@ -105,8 +106,8 @@ def prove(
         exposed += auditor.exposed(new, hidden, primary)
     # What a round left exposed after its repair was reached by no hiding either.
     proof.stuck = tuple(stuck + exposed)
-    unknown = set(proof.stuck)
-    proof.witnesses = {t: w for t, w in auditor.witnesses.items() if t in seen - unknown}
+    proved = seen - set(proof.stuck)
+    proof.witnesses = {t: w for t, w in auditor.witnesses.items() if t in proved}
     return proof
 
 
