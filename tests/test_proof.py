@@ -381,3 +381,51 @@ def test_in_a_large_connected_set_a_repair_looks_near_the_target_and_the_audit_a
     # The exact audit, every connected set searched whole, finds nothing exposed.
     assert measure(table, out, 5, 20).leaks == []
     assert subtraction_attack(out) == {}
+
+
+_KILLED_PARENT = """
+import os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+import numpy as np
+
+sys.path.insert(0, "tests")
+from test_disclosure import table_from_cells
+
+from generator.protect import audit
+from generator.protect.relations import linked_system
+
+if __name__ == "__main__":
+    table = table_from_cells({("p1", 2025, ""): (3, 9), ("p2", 2025, ""): (4, 8)})
+    counts, _ = audit.counts_of(table, 5)
+    none = np.zeros(len(table), dtype=bool)
+    start = (os.getpid(), linked_system(table), counts, none, none)
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn"),
+                             initializer=audit._start_worker, initargs=start) as pool:
+        worker = pool.submit(os.getpid).result()
+        pool.submit(time.sleep, 300)
+        print(worker, flush=True)
+        time.sleep(300)
+"""
+
+
+def test_search_workers_end_with_the_build_that_started_them() -> None:
+    """A nightly job killed by its time limit leaves no worker searching on."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", _KILLED_PARENT], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(parent.stdout.readline())
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    status = Path(f"/proc/{worker}/status")
+    deadline = time.monotonic() + 20
+    while status.exists() and "zombie" not in status.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not status.exists() or "zombie" in status.read_text(), "the worker outlived its build"

@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     bn = sub.add_parser("bench", help="time a full build and two rebuilds, print the figures")
     bn.add_argument("--scale", choices=("small", "city", "national"), default="small")
     bn.add_argument("--work", type=Path, default=None, help="folder for data and sites (reused)")
+    bn.add_argument(
+        "--no-proof",
+        action="store_true",
+        help="build with DISCLOSURE_PROOF off: the suppression rules alone, without the proof",
+    )
 
     a = sub.add_parser(
         "audit",
@@ -236,7 +241,7 @@ def run(argv: list[str] | None = None) -> int:
         if args.command == "bench":
             from generator.tools.bench import run_bench
 
-            print(run_bench(args.scale, args.work))
+            print(run_bench(args.scale, args.work, proof=not args.no_proof))
             return EXIT_OK
         if args.command == "nightly":
             return _nightly(args)

@@ -41,8 +41,11 @@ depend on which search, or which process, found a witness first.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -537,7 +540,7 @@ class Auditor:
             workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(self.structure.system, self.counts, hidden, primary),
+            initargs=(os.getpid(), self.structure.system, self.counts, hidden, primary),
         ) as pool:
             return list(pool.map(work, chunks, [exact] * len(chunks)))
 
@@ -857,10 +860,29 @@ _WORKER: tuple[Auditor, np.ndarray, np.ndarray] | None = None
 
 
 def _start_worker(
-    system: LinkedSystem, counts: Counts, hidden: np.ndarray, primary: np.ndarray
+    parent: int, system: LinkedSystem, counts: Counts, hidden: np.ndarray, primary: np.ndarray
 ) -> None:
     global _WORKER
+    _die_with(parent)
     _WORKER = (Auditor(system, counts), hidden, primary)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the build that started it ends, however it ends.
+
+    A nightly job stopped by a time limit is killed without cleaning up, and
+    a worker in the middle of an exact search would run on for many minutes
+    on a machine the next build needs. On Linux the kernel sends it SIGKILL
+    (``prctl(PR_SET_PDEATHSIG)``), which no long computation can hold up.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) != 0:
+        return
+    if os.getppid() != parent:  # the build ended before the signal was set
+        os._exit(1)
 
 
 def _search(wanted: list[Target], exact: bool) -> tuple[list[Target], dict[Target, Witness]]:
