@@ -213,11 +213,11 @@ def test_a_build_that_cannot_protect_a_small_group_publishes_nothing_and_names_i
 
 
 
-def _city_cells(seed: int) -> dict:
-    """Eight providers over three years by age band, some groups small."""
+def _city_cells(seed: int, providers: int = 8) -> dict:
+    """Providers over three years by age band, some groups small."""
     rng = np.random.default_rng(seed)
     cells = {}
-    for p in range(8):
+    for p in range(providers):
         for year in (2023, 2024, 2025):
             for band in ("16-24", "25-39", "40-64"):
                 den = int(rng.choice([1, 2, 3, 6, 9, 14, 30]))
@@ -259,6 +259,38 @@ def test_a_corrected_year_carries_the_last_proof_and_publishes_what_a_fresh_proo
     doctored = Protection()
     assert protect(corrected, k=5, r=20, report=doctored, proofs=folder).equals(fresh)
     assert doctored.carried < report.carried
+
+
+@pytest.mark.parametrize(("provider", "rows"), [("p5", 100), ("p2", 150)])
+def test_a_shared_witness_a_correction_breaks_is_mended_where_it_fails(
+    tmp_path: Path, monkeypatch, provider: str, rows: int
+) -> None:
+    """A correction of a closed year (every answer of one provider turned
+    round) breaks the sweeps' tables that moved its rows; each is solved again
+    only around those rows, and proves its facts without a search."""
+    from generator.protect import audit, proof
+
+    cells = _city_cells(7, providers=20)
+    table = table_from_cells(cells, "satisfied_end", pooled=(2023, 2025), column="age_band")
+    for key, (num, den) in list(cells.items()):
+        if key[0] == provider and key[1] == 2024:
+            cells[key] = (den - num, den)
+    corrected = table_from_cells(cells, "satisfied_end", pooled=(2023, 2025), column="age_band")
+    fresh = protect(corrected, k=5, r=20)
+
+    def carried(folder: Path) -> int:
+        protect(table, k=5, r=20, proofs=folder)
+        report = Protection()
+        assert protect(corrected, k=5, r=20, report=report, proofs=folder).equals(fresh)
+        return report.carried
+
+    # Around the failing rows only (of 228 hidden rows; p2's correction
+    # publishes a row the witness moved): every other row keeps its change.
+    monkeypatch.setattr(audit, "_MEND_ROWS", (rows,))
+    mended = carried(tmp_path / "mended")
+    monkeypatch.setattr(proof, "_MEND_FROM", 10**9)
+    assert carried(tmp_path / "searched") < mended / 2
+    assert measure(corrected, fresh, 5, 20).leaks == []
 
 
 def test_searches_shared_out_among_processes_find_what_one_process_finds(monkeypatch) -> None:

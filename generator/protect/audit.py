@@ -83,6 +83,9 @@ _REPAIR_ROWS = (300, 1500)
 # Then, unless no hiding can help (``_unreachable``), among this many, and
 # last over the whole connected table.
 _REPAIR_FAR_ROWS = (5000, 20000)
+# Rows around where a carried witness fails among which it is mended, in turn:
+# a vertex table leaves little room near its rows.
+_MEND_ROWS = (300, 1500, 5000)
 # Rows around a target among which no hiding is first shown to help.
 _UNREACHABLE_ROWS = (24, 300, 1500)
 
@@ -511,6 +514,68 @@ class Auditor:
                 return False  # this one may yet be reached
         return True
 
+    def mended(self, witness: Witness, hidden: np.ndarray, primary: np.ndarray) -> Witness | None:
+        """A witness carried from an earlier proof, made to hold again where it fails.
+
+        A correction of a closed year changes a few true counts; a sweep's
+        table that moved those rows no longer adds up there, and with it every
+        fact it proved would be searched for again (at national scale, a
+        sweep of the whole connected set). Only the rows where it fails, and
+        the hidden rows around them, are solved again, every other row keeping
+        the witness's change; what the result shows is checked with
+        ``verify`` as any witness is. None where no such table is found.
+        """
+        c = self.counts
+        n = len(c.den)
+        if len(witness.rows) and (witness.rows.min() < 0 or witness.rows.max() >= n):
+            return None
+        change_den, change_num = np.zeros(n), np.zeros(n)
+        change_den[witness.rows] = witness.den
+        change_num[witness.rows] = witness.num
+        low, high = c.bounds(hidden, primary)
+        den, num = c.den + change_den, c.num + change_num
+        tol = _TOLERANCE
+        moved = (np.abs(change_den) > tol) | (np.abs(change_num) > tol)
+        failing = (
+            (moved & ~hidden)
+            | (den < low - tol)
+            | (den > high + tol)
+            | (num < -tol)
+            | (num > den + tol)
+            | (~c.has_num & (np.abs(change_num) > tol))
+        )
+        m = self.matrices
+        # Sums and links the change no longer keeps (the table's rows may differ
+        # from the earlier build's): their rows are solved again too.
+        off_sums = (np.abs(m.sums @ change_den) > tol) | (
+            m.sums_num & (np.abs(m.sums @ change_num) > tol)
+        )
+        gap = m.links_base + m.links_den @ change_den + m.links_num @ change_num
+        off_links = np.where(m.links_eq, np.abs(gap) > tol, gap > tol)
+        for matrix, off in ((m.sums, off_sums), (m.links_den, off_links),
+                            (m.links_num, off_links)):
+            if off.any():
+                failing[matrix[np.flatnonzero(off)].nonzero()[1]] = True
+        seeds = np.flatnonzero(failing)
+        if not len(seeds):
+            return witness
+        for limit in _MEND_ROWS:
+            if len(seeds) > limit:
+                continue
+            rows = np.unique(self._around(seeds.tolist(), hidden, limit))
+            outside_den, outside_num = change_den.copy(), change_num.copy()
+            outside_den[rows] = 0.0
+            outside_num[rows] = 0.0
+            polytope = m.polytope(rows, c.den, c.num, c.has_num, low, high,
+                                  anchor=(outside_den, outside_num), published=~hidden)
+            found = sweep.settle(polytope)
+            if found is None:
+                continue
+            outside_den[rows], outside_num[rows] = found
+            keep = np.flatnonzero((np.abs(outside_den) > tol) | (np.abs(outside_num) > tol))
+            return Witness(keep, outside_den[keep], outside_num[keep])
+        return None
+
     def _in_parallel(
         self, wanted: list[Target], hidden: np.ndarray, primary: np.ndarray, exact: bool,
         workers: int,
@@ -611,10 +676,15 @@ class Auditor:
     # -- building one search --------------------------------------------------
 
     def _block(self, target: Target, hidden: np.ndarray, limit: int | None) -> _Block:
+        return _Block(self._around([target.row], hidden, limit))
+
+    def _around(self, start: list[int], hidden: np.ndarray, limit: int | None) -> np.ndarray:
+        """``start``, then the hidden rows that share a sum or link with them, and
+        theirs, up to ``limit`` rows (the largest few of each sum)."""
         s = self.structure
         den = self.counts.den
-        chosen = [target.row]
-        seen = {target.row}
+        chosen = list(start)
+        seen = set(start)
         fan = None if limit is None else _FAN_OUT
         i = 0
         while i < len(chosen) and (limit is None or len(chosen) < limit):
@@ -634,7 +704,7 @@ class Auditor:
                     chosen.append(other)
                     if limit is not None and len(chosen) >= limit:
                         break
-        return _Block(np.array(chosen, dtype=np.int64))
+        return np.array(chosen, dtype=np.int64)
 
     def _solve(
         self,

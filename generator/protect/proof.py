@@ -32,6 +32,9 @@ from generator.protect.relations import LinkedSystem
 # A repair hides figures, which can make new groups (0 % or 100 % under R)
 # need protection; each round settles those. Two rounds have been enough.
 _MAX_ROUNDS = 10
+# A carried witness shared by at least this many facts that fail is mended
+# (``Auditor.mended``) rather than each fact searched for again.
+_MEND_FROM = 10
 
 
 @dataclass
@@ -69,8 +72,9 @@ def prove(
     ``settle`` re-applies the rules of ``disclosure`` after figures were
     added; it may only hide more. ``carried`` holds claimed witnesses from an
     earlier proof (``proofstore.carried``): each that checks out here proves
-    its fact without a search, which changes how soon the audit is done, not
-    what it finds exposed.
+    its fact without a search, and one that many facts share is mended where
+    it fails (``Auditor.mended``); that changes how soon the audit is done,
+    not what it finds exposed.
     """
     auditor = Auditor(system, counts)
     asked = targets(counts, hidden, primary, r)
@@ -80,6 +84,7 @@ def prove(
     if carried:
         claims = {t: carried[t] for t in asked if t in carried}
         wrong = set(verify(system, counts, hidden, primary, claims))
+        wrong -= _mended(auditor, claims, wrong, hidden, primary)
         good = {t: w for t, w in claims.items() if t not in wrong}
         auditor.witnesses.update(good)
         proof.carried = len(good)
@@ -109,6 +114,35 @@ def prove(
     proved = seen - set(proof.stuck)
     proof.witnesses = {t: w for t, w in auditor.witnesses.items() if t in proved}
     return proof
+
+
+def _mended(
+    auditor: Auditor,
+    claims: dict[Target, Witness],
+    wrong: set[Target],
+    hidden: np.ndarray,
+    primary: np.ndarray,
+) -> set[Target]:
+    """The facts of ``wrong`` proved again by their witness mended
+    (``Auditor.mended``); ``claims`` gets the mended witness for each.
+
+    Only witnesses that many facts share are mended (a sweep's tables): one
+    mend costs about what a near search does."""
+    by_witness: dict[int, list[Target]] = {}
+    for target in wrong:
+        by_witness.setdefault(id(claims[target]), []).append(target)
+    mended: dict[Target, Witness] = {}
+    for facts in by_witness.values():
+        if len(facts) < _MEND_FROM:
+            continue
+        witness = auditor.mended(claims[facts[0]], hidden, primary)
+        if witness is not None:
+            mended.update(dict.fromkeys(facts, witness))
+    system, counts = auditor.structure.system, auditor.counts
+    still = set(verify(system, counts, hidden, primary, mended))
+    held = {t: w for t, w in mended.items() if t not in still}
+    claims.update(held)
+    return set(held)
 
 
 def recheck(

@@ -95,13 +95,19 @@ class Matrices:
 
     def polytope(self, rows: np.ndarray, den: np.ndarray, num: np.ndarray,
                  has_num: np.ndarray, low: np.ndarray, high: np.ndarray,
-                 relaxed: bool = False) -> Polytope:
+                 relaxed: bool = False,
+                 anchor: tuple[np.ndarray, np.ndarray] | None = None,
+                 published: np.ndarray | None = None) -> Polytope:
         """The changes of ``rows`` (every other row at its true counts) that keep
         every sum and link and stay within what an attacker must allow.
 
         ``relaxed`` keeps only the sums and links that lie wholly among
         ``rows``, with every other row free: more tables than the whole
-        system allows, so a fact no table of it can show is shown by none."""
+        system allows, so a fact no table of it can show is shown by none.
+        ``anchor`` gives every other row a change of its own instead (of
+        denominators and of numerators, over all rows, 0 on ``rows``): the
+        rest of a witness that is mended among ``rows``, where ``published``
+        (per row of the table) marks the rows that may not change at all."""
         rows = np.asarray(rows, dtype=np.int64)
         m = len(rows)
         with_num = has_num[rows]
@@ -112,8 +118,17 @@ class Matrices:
         y = num[num_rows].astype(np.float64)
         lower = np.concatenate([low[rows] - d, -y])
         upper = np.concatenate([high[rows] - d, np.full(len(num_rows), np.inf)])
+        if published is not None:
+            still = np.concatenate([published[rows], published[num_rows]])
+            lower[still] = upper[still] = 0.0
         n_var = m + len(num_rows)
 
+        # What the rows outside add to each sum and link.
+        sum_den = sum_num = np.zeros(self.sums.shape[0])
+        link_base = self.links_base
+        if anchor is not None:
+            sum_den, sum_num = self.sums @ anchor[0], self.sums @ anchor[1]
+            link_base = link_base + self.links_den @ anchor[0] + self.links_num @ anchor[1]
         sums_den = self.sums[:, rows].tocsr()
         sums_num = self.sums[:, num_rows].tocsr()
         inside = sums_den.getnnz(axis=1)
@@ -125,7 +140,7 @@ class Matrices:
             sparse.hstack([sums_den[used], sparse.csr_matrix((len(used), len(num_rows)))]),
             sparse.hstack([sparse.csr_matrix((len(with_nums), m)), sums_num[with_nums]]),
         ]
-        b_eq = [np.zeros(len(used)), np.zeros(len(with_nums))]
+        b_eq = [-sum_den[used], -sum_num[with_nums]]
         link = sparse.hstack(
             [self.links_den[:, rows], self.links_num[:, num_rows]]
         ).tocsr()
@@ -134,7 +149,7 @@ class Matrices:
             on = on[link.getnnz(axis=1)[on] == self.link_size[on]]
         is_eq = self.links_eq[on]
         eq.append(link[on[is_eq]])
-        b_eq.append(-self.links_base[on[is_eq]])
+        b_eq.append(-link_base[on[is_eq]])
         # A numerator never above its denominator.
         k = len(num_rows)
         order = np.arange(k)
@@ -145,7 +160,7 @@ class Matrices:
             shape=(k, n_var),
         )
         ub = [link[on[~is_eq]], not_above]
-        b_ub = [-self.links_base[on[~is_eq]], d[with_num] - y]
+        b_ub = [-link_base[on[~is_eq]], d[with_num] - y]
         return Polytope(
             rows, num_at, lower, upper,
             sparse.vstack(eq).tocsr(), np.concatenate(b_eq),
@@ -185,6 +200,18 @@ def push(
         up, down = p.num_at[at[none_yes]], p.num_at[at[~none_yes]]
         cost[up], upper[up] = -1.0, np.minimum(upper[up], 1.0)
         cost[down], lower[down] = 1.0, np.maximum(lower[down], -1.0)
+    return _vertex(p, cost, lower, upper)
+
+
+def settle(polytope: Polytope) -> tuple[np.ndarray, np.ndarray] | None:
+    """Any table of the polytope (the change of each row's denominator and
+    numerator), or None where there is none."""
+    return _vertex(polytope, np.zeros(len(polytope.lower)), polytope.lower, polytope.upper)
+
+
+def _vertex(
+    p: Polytope, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
     result = linprog(
         cost, A_ub=p.a_ub if p.a_ub.shape[0] else None,
         b_ub=p.b_ub if p.a_ub.shape[0] else None,
