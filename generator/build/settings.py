@@ -41,8 +41,8 @@ PROJECT_SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "employees than this (3 up to DISCLOSURE_K)"),
     ("RELIABILITY_R", 20, "Figures on fewer records are marked 'few answers'"),
     ("DISCLOSURE_PROOF", True,
-     "Prove before publishing that no hidden figure can be worked out; off only where the "
-     "proof is too slow (a national register)"),
+     "Prove before publishing that no hidden figure can be worked out; off, the rules of "
+     "suppression alone choose the pattern (see \"Large sites\" for the proof's time)"),
     ("POOLED_YEARS", 3, "Headline figures pool this many latest years"),
     ("REPORTING_LAG_DAYS", 0,
      "A year is published once the data reach this many days past its 31 December"),
