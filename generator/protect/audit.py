@@ -533,16 +533,11 @@ class Auditor:
         change_den[witness.rows] = witness.den
         change_num[witness.rows] = witness.num
         low, high = c.bounds(hidden, primary)
-        den, num = c.den + change_den, c.num + change_num
         tol = _TOLERANCE
-        moved = (np.abs(change_den) > tol) | (np.abs(change_num) > tol)
-        failing = (
-            (moved & ~hidden)
-            | (den < low - tol)
-            | (den > high + tol)
-            | (num < -tol)
-            | (num > den + tol)
-            | (~c.has_num & (np.abs(change_num) > tol))
+        # Rows the witness leaves alone keep their true counts, within bounds.
+        failing = np.zeros(n, dtype=bool)
+        failing[witness.rows] = _entries_wrong(
+            c, hidden, low, high, witness.rows, witness.den, witness.num
         )
         m = self.matrices
         # Sums and links the change no longer keeps (the table's rows may differ
@@ -1072,17 +1067,7 @@ def verify(
     if len(rows) and (rows.min() < 0 or rows.max() >= n):
         return wanted
     low, high = counts.bounds(hidden, primary)
-    den = counts.den[rows] + d_den
-    num = counts.num[rows] + d_num
-    entry_bad = (
-        ~hidden[rows]
-        | (den < low[rows] - tol)
-        | (den > high[rows] + tol)
-        | (num < -tol)
-        | (num > den + tol)
-        | (~counts.has_num[rows] & (np.abs(d_num) > tol))
-    )
-    bad[cols[entry_bad]] = True
+    bad[cols[_entries_wrong(counts, hidden, low, high, rows, d_den, d_num)]] = True
     shape = (n, len(distinct))
     change_den = sparse.csr_matrix((d_den, (rows, cols)), shape=shape)
     change_num = sparse.csr_matrix((d_num, (rows, cols)), shape=shape)
@@ -1117,6 +1102,32 @@ def verify(
     )
     out = bad[which] | ~shows
     return [t for t, b in zip(wanted, out, strict=True) if b]
+
+
+def _entries_wrong(
+    counts: Counts,
+    hidden: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    rows: np.ndarray,
+    d_den: np.ndarray,
+    d_num: np.ndarray,
+) -> np.ndarray:
+    """Which changes of a witness (row, change of its denominator and numerator)
+    no table may make: a published row moved, a size beyond what the row's
+    label allows, a numerator below 0 or above its denominator, or one where
+    the row has none."""
+    tol = _TOLERANCE
+    den = counts.den[rows] + d_den
+    num = counts.num[rows] + d_num
+    return (
+        ~hidden[rows]
+        | (den < low[rows] - tol)
+        | (den > high[rows] + tol)
+        | (num < -tol)
+        | (num > den + tol)
+        | (~counts.has_num[rows] & (np.abs(d_num) > tol))
+    )
 
 
 def _aimed(target: Target, witness: Witness, counts: Counts) -> bool:
